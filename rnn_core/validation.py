@@ -1,0 +1,93 @@
+"""Input checks shared by every cell. Each error names the argument, what it got and what it expected."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def check_size(name: str, value: object) -> int:
+    """A positive integer size such as ``hidden_size``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_finite(name: str, arr: np.ndarray) -> None:
+    """Reject NaN/inf in user-supplied data, pointing at the first bad entry."""
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name}: contains NaN or inf (first at index {where}); inputs must be finite")
+
+
+def as_array(name: str, value: object, dtype: np.dtype) -> np.ndarray:
+    """Convert to a float array of ``dtype``; non-numeric input is a ValueError, not a TypeError."""
+    try:
+        arr = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name}: expected a numeric array, got {type(value).__name__} ({err})") from None
+    return arr
+
+
+def check_sequence(x: object, input_size: int, dtype: np.dtype) -> tuple[np.ndarray, bool]:
+    """Validate ``x`` of shape (T, D) or (T, B, D). Returns it as (T, B, D) and whether it was batched."""
+    arr = as_array("x", x, dtype)
+    expected = f"(T, {input_size}) or (T, B, {input_size})"
+    if arr.ndim not in (2, 3):
+        raise ValueError(f"x: expected shape {expected}, got shape {arr.shape} (ndim {arr.ndim})")
+    if arr.shape[0] == 0:
+        raise ValueError(f"x: the sequence is empty (T = 0, shape {arr.shape}); need at least one time step")
+    if arr.shape[-1] != input_size:
+        raise ValueError(f"x: expected shape {expected}, got shape {arr.shape} (last axis must be {input_size})")
+    if arr.ndim == 3 and arr.shape[1] == 0:
+        raise ValueError(f"x: the batch is empty (B = 0, shape {arr.shape})")
+    check_finite("x", arr)
+    batched = arr.ndim == 3
+    return (arr if batched else arr[:, None, :]), batched
+
+
+def check_state(name: str, value: object, batch: int, hidden: int, batched: bool, dtype: np.dtype) -> np.ndarray:
+    """Validate an initial state (h0 or c0): (H,) for unbatched x, (B, H) for batched. Returns (B, H)."""
+    if value is None:
+        return np.zeros((batch, hidden), dtype=dtype)
+    arr = as_array(name, value, dtype)
+    expected = (batch, hidden) if batched else (hidden,)
+    if arr.shape != expected:
+        raise ValueError(f"{name}: expected shape {expected}, got shape {arr.shape}")
+    check_finite(name, arr)
+    return arr.reshape(batch, hidden)
+
+
+def check_dh(dh: object, h_shape: tuple[int, ...], dtype: np.dtype, name: str = "dh") -> np.ndarray:
+    """Validate the upstream gradient dL/dh_t: same shape as ``trace.h``."""
+    arr = as_array(name, dh, dtype)
+    if arr.shape != tuple(h_shape):
+        raise ValueError(f"{name}: expected shape {tuple(h_shape)} (same as trace.h), got shape {arr.shape}")
+    check_finite(name, arr)
+    return arr
+
+
+def check_params(params: dict[str, np.ndarray], shapes: dict[str, tuple[int, ...]], dtype: np.dtype) -> dict:
+    """Check every parameter has its expected shape and finite values; returns them cast to ``dtype``."""
+    out = {}
+    for key, shape in shapes.items():
+        if key not in params:
+            raise ValueError(f"params: missing {key!r} (expected shape {shape})")
+        arr = as_array(f"params[{key!r}]", params[key], dtype)
+        if arr.shape != shape:
+            raise ValueError(f"params[{key!r}]: expected shape {shape}, got shape {arr.shape}")
+        check_finite(f"params[{key!r}]", arr)
+        out[key] = arr
+    return out
+
+
+def first_nonfinite_step(arr: np.ndarray) -> int | None:
+    """Index along axis 0 of the first non-finite entry, or None when everything is finite."""
+    bad = ~np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1)
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def last_nonfinite_step(arr: np.ndarray) -> int | None:
+    """Largest index along axis 0 holding a non-finite entry (where a backward overflow began)."""
+    bad = ~np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1)
+    return int(len(bad) - 1 - np.argmax(bad[::-1])) if bad.any() else None
