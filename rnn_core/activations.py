@@ -3,6 +3,10 @@
 The derivative takes both the pre-activation ``a`` and the output ``y = f(a)``
 because for tanh and sigmoid the cheapest exact form uses ``y`` (tanh' = 1 - y²,
 σ' = y(1 - y)), while ReLU-like functions need the sign of ``a``.
+
+Each activation also has ``into(a, out)``, the same function written into a given
+array: the cells call it once per time step, where allocating a fresh array every
+step would cost more than the arithmetic.
 """
 
 from __future__ import annotations
@@ -18,15 +22,24 @@ ELU_ALPHA = 1.0  # PyTorch's default alpha for ELU
 
 @dataclass(frozen=True)
 class Activation:
-    """A pointwise nonlinearity: ``fn(a) -> y`` and ``deriv(a, y) -> dy/da``."""
+    """A pointwise nonlinearity: ``fn(a) -> y``, ``deriv(a, y) -> dy/da`` and ``into(a, out)`` (out[...] = fn(a))."""
 
     name: str
     fn: Callable[[np.ndarray], np.ndarray]
     deriv: Callable[[np.ndarray, np.ndarray], np.ndarray]
     latex: str
+    into: Callable[[np.ndarray, np.ndarray], None] | None = None
 
     def __call__(self, a: np.ndarray) -> np.ndarray:
         return self.fn(a)
+
+    def apply(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Write fn(a) into ``out`` (which must not be ``a``) and return it."""
+        if self.into is None:
+            out[...] = self.fn(a)
+        else:
+            self.into(a, out)
+        return out
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -34,27 +47,55 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     return 0.5 * np.tanh(0.5 * a) + 0.5
 
 
+def sigmoid_into(a: np.ndarray, out: np.ndarray) -> None:
+    np.multiply(a, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+
+
 def _elu(a: np.ndarray) -> np.ndarray:
     # expm1 of a clipped argument: positive a would overflow exp() for nothing.
     return np.where(a > 0, a, ELU_ALPHA * np.expm1(np.minimum(a, 0)))
 
 
+def _elu_into(a: np.ndarray, out: np.ndarray) -> None:
+    # α·expm1(min(a, 0)) + max(a, 0): each term is zero where the other one applies.
+    np.minimum(a, 0, out=out)
+    np.expm1(out, out=out)
+    if ELU_ALPHA != 1.0:
+        out *= ELU_ALPHA
+    out += np.maximum(a, 0)
+
+
+def _leaky_into(a: np.ndarray, out: np.ndarray) -> None:
+    np.multiply(a, LEAKY_SLOPE, out=out)
+    np.maximum(a, out, out=out)  # max(a, 0.01 a) picks a when a > 0 and 0.01 a otherwise
+
+
 ACTIVATIONS: dict[str, Activation] = {
-    "tanh": Activation("tanh", np.tanh, lambda a, y: 1.0 - y * y, r"\tanh(a)"),
-    "sigmoid": Activation("sigmoid", sigmoid, lambda a, y: y * (1.0 - y), r"\sigma(a) = 1/(1+e^{-a})"),
+    "tanh": Activation("tanh", np.tanh, lambda a, y: 1.0 - y * y, r"\tanh(a)", lambda a, out: np.tanh(a, out=out)),
+    "sigmoid": Activation(
+        "sigmoid", sigmoid, lambda a, y: y * (1.0 - y), r"\sigma(a) = 1/(1+e^{-a})", sigmoid_into
+    ),
     "relu": Activation(
-        "relu", lambda a: np.maximum(a, 0), lambda a, y: (a > 0).astype(a.dtype), r"\max(0, a)"
+        "relu", lambda a: np.maximum(a, 0), lambda a, y: (a > 0).astype(a.dtype), r"\max(0, a)",
+        lambda a, out: np.maximum(a, 0, out=out),
     ),
     "leaky_relu": Activation(
         "leaky_relu",
         lambda a: np.where(a > 0, a, LEAKY_SLOPE * a),
         lambda a, y: np.where(a > 0, 1.0, LEAKY_SLOPE).astype(a.dtype),
         r"\max(0.01a, a)",
+        _leaky_into,
     ),
     "elu": Activation(
-        "elu", _elu, lambda a, y: np.where(a > 0, 1.0, y + ELU_ALPHA).astype(a.dtype), r"a \text{ if } a>0 \text{ else } e^a-1"
+        "elu", _elu, lambda a, y: np.where(a > 0, 1.0, y + ELU_ALPHA).astype(a.dtype),
+        r"a \text{ if } a>0 \text{ else } e^a-1", _elu_into,
     ),
-    "identity": Activation("identity", lambda a: a.copy(), lambda a, y: np.ones_like(a), r"a"),
+    "identity": Activation(
+        "identity", lambda a: a.copy(), lambda a, y: np.ones_like(a), r"a", lambda a, out: np.copyto(out, a)
+    ),
 }
 
 

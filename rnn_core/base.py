@@ -4,6 +4,11 @@ Shapes follow PyTorch and are time-first: T steps, B sequences in a batch, D inp
 features, H hidden units, G gates stacked by rows (G = 1 RNN, 4 LSTM, 3 GRU).
 Internally every array carries a batch axis; unbatched inputs get a batch of one and
 the trace hands them back without it.
+
+Inside the cells, per-gate arrays are stored gate-major, (G, T, B, H): each gate at each
+step is one contiguous (B, H) plane. The per-step elementwise work then runs over contiguous
+memory, each ``trace.gates[name]`` is a contiguous (T, B, H) array, and the weight gradients
+come out of one batched matmul over all steps without copying anything first.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ class Trace:
         pre: gate name -> (T, B, H) pre-activation (what went into the nonlinearity).
         overflow_step: first step whose state is not finite (inf/NaN), else None.
         params: the parameter arrays this trace was computed with (backward uses them).
+        extra: the cell's internal arrays for backward, time-first (slicing axis 0 slices time).
     """
 
     kind: str
@@ -90,27 +96,86 @@ class Grads:
     overflow_step: int | None = None
 
 
-def linear_param_grads(
-    dpre: np.ndarray, inp: np.ndarray, per_step: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Gradients of ``pre = W @ inp + b`` from dL/dpre, summed over time and batch in one matmul.
+# -- the linear parts every cell shares ------------------------------------------------------------
+def with_ones(X: np.ndarray) -> np.ndarray:
+    """(T, B, D) -> (T, B, D + 1): x with a column of ones appended.
 
-    dpre: (T, B, R), inp: (T, B, C). Returns dW (R, C), db (R,), and when ``per_step``
-    the per-step contributions (T, R, C) and (T, R).
+    The ones carry the bias through the same matmul as the weights: [W | b] [x; 1] = W x + b,
+    and in the backward pass dL/d[W | b] comes out of one matmul too (its last column is dL/db).
     """
-    T, B, R = dpre.shape
-    dW = dpre.reshape(T * B, R).T @ inp.reshape(T * B, -1)
-    db = dpre.sum(axis=(0, 1))
-    if not per_step:
-        return dW, db, None, None
-    return dW, db, np.einsum("tbr,tbc->trc", dpre, inp), dpre.sum(axis=1)
+    T, B, D = X.shape
+    X1 = np.empty((T, B, D + 1), dtype=X.dtype)
+    X1[..., :D] = X
+    X1[..., D] = 1.0
+    return X1
+
+
+def project_inputs(X1: np.ndarray, W: np.ndarray, b: np.ndarray, G: int) -> np.ndarray:
+    """W x_t + b for every step and gate at once: (G, T, B, H) from X1 (T, B, D + 1), W (G·H, D), b (G·H,).
+
+    Returns a new array the cells then complete in place, step by step.
+    """
+    T, B, D1 = X1.shape
+    H = W.shape[0] // G
+    WbT = np.concatenate([W, b[:, None]], axis=1).reshape(G, H, D1).transpose(0, 2, 1).copy()  # (G, D+1, H)
+    return np.matmul(X1.reshape(T * B, D1), WbT).reshape(G, T, B, H)
+
+
+def gate_outer(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:
+    """Σ over steps and batch of dA[g, t, b] inp[t, b]ᵀ, stacked by gate: (G·H, C).
+
+    dA: (G, T, B, H), inp: (T, B, C). This is dL/dW for pre-activations W inp_t: one matmul per gate.
+    """
+    G, T, B, H = dA.shape
+    return np.matmul(dA.reshape(G, T * B, H).swapaxes(1, 2), inp.reshape(T * B, -1)).reshape(G * H, -1)
+
+
+def step_outer(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:
+    """Each step's share of ``gate_outer``: (T, G·H, C)."""
+    G, T, B, H = dA.shape
+    return np.matmul(dA.swapaxes(-1, -2), inp).swapaxes(0, 1).reshape(T, G * H, -1)
+
+
+def step_sum(dA: np.ndarray) -> np.ndarray:
+    """Each step's bias gradient, Σ_b dA[g, t, b]: (T, G·H)."""
+    G, T, B, H = dA.shape
+    return dA.sum(axis=2).swapaxes(0, 1).reshape(T, G * H)
+
+
+def input_grads(dA: np.ndarray, X1: np.ndarray, W: np.ndarray, per_step: bool) -> dict:
+    """Everything on the input side of ``pre = W x + b`` from dA = dL/dpre (G, T, B, H) and X1 = [x, 1].
+
+    Returns weight (G·H, D), bias (G·H,), x (T, B, D) and, when ``per_step``, the per-step
+    contributions step_weight (T, G·H, D) and step_bias (T, G·H).
+    """
+    G, T, B, H = dA.shape
+    dWb = gate_outer(dA, X1)  # (G·H, D + 1) = [dL/dW | dL/db]
+    Wg = W.reshape(G, H, -1)
+    dx = dA[0].reshape(T * B, H) @ Wg[0]  # dL/dx_t = Σ_g W_gᵀ dL/da_g
+    for g in range(1, G):
+        dx += dA[g].reshape(T * B, H) @ Wg[g]
+    out = {"weight": dWb[:, :-1].copy(), "bias": dWb[:, -1].copy(), "x": dx.reshape(T, B, -1)}
+    if per_step:
+        steps = step_outer(dA, X1)
+        out["step_weight"], out["step_bias"] = steps[..., :-1].copy(), steps[..., -1].copy()
+    return out
+
+
+def per_gate_T(W: np.ndarray, G: int) -> np.ndarray:
+    """(G·H, H) stacked weights -> contiguous (G, H, H) of W_gᵀ, so that h (B, H) @ it gives every gate's W_g h."""
+    return np.ascontiguousarray(W.reshape(G, -1, W.shape[1]).swapaxes(1, 2))
+
+
+def by_gate(arr: np.ndarray) -> np.ndarray:
+    """Time-first view (T, G, B, H) of a gate-major array, for ``trace.extra`` (slicing axis 0 slices time)."""
+    return arr.swapaxes(0, 1)
 
 
 class RecurrentCell:
     """Base class: parameters, validation and the batched/unbatched plumbing.
 
     Subclasses set ``kind``, ``gate_names`` and implement ``_forward`` / ``_backward``
-    on batched arrays. No state survives between calls except ``params``.
+    on batched, feature-major arrays. No state survives between calls except ``params``.
     """
 
     kind = "cell"
@@ -120,7 +185,10 @@ class RecurrentCell:
     def __init__(self, input_size: int, hidden_size: int, *, seed: int | None = None, dtype=np.float64):
         self.input_size = check_size("input_size", input_size)
         self.hidden_size = check_size("hidden_size", hidden_size)
-        self.dtype = np.dtype(dtype)
+        try:
+            self.dtype = np.dtype(dtype)
+        except TypeError:
+            raise ValueError(f"dtype: expected float32 or float64, got {dtype!r}") from None
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype: expected float32 or float64, got {self.dtype}")
         self.seed = seed
@@ -161,23 +229,22 @@ class RecurrentCell:
         C0 = check_state("c0", c0, B, H, batched, self.dtype) if self.takes_c0 else None
         P = check_params(self.params, self.param_shapes(), self.dtype)
         # Overflow is part of the lesson (w = 3 with no squashing): let values become inf quietly.
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        with np.errstate(all="ignore"):
             out = self._forward(X, H0, C0, P)
-        ub = lambda a: _unbatch(a, batched)  # noqa: E731
-        c = out.pop("c", None)
+        show = lambda a: _unbatch(a, batched)  # noqa: E731
         return Trace(
             kind=self.kind,
-            x=ub(X),
+            x=show(X),
             h0=H0 if batched else H0[0],
-            h=ub(out.pop("h")),
-            gates={k: ub(v) for k, v in out.pop("gates").items()},
-            pre={k: ub(v) for k, v in out.pop("pre").items()},
+            h=show(out["h"]),
+            gates={k: show(v) for k, v in out["gates"].items()},
+            pre={k: show(v) for k, v in out["pre"].items()},
             params=P,
             batched=batched,
-            overflow_step=first_nonfinite_step(out["state"]) if "state" in out else None,
+            overflow_step=first_nonfinite_step(*out["state"]),
             c0=None if C0 is None else (C0 if batched else C0[0]),
-            c=ub(c),
-            extra={k: v for k, v in out.items() if k != "state"},
+            c=show(out.get("c")),
+            extra=out["extra"],
         )
 
     def backward(self, trace: Trace, dh, per_step: bool = False) -> Grads:
@@ -189,25 +256,35 @@ class RecurrentCell:
         """
         if trace.kind != self.kind:
             raise ValueError(f"trace: comes from a {trace.kind} cell, not a {self.kind}")
+        # A trace carries its own parameters; they must fit this cell (e.g. peepholes or not).
+        got = {k: v.shape for k, v in trace.params.items()}
+        if got != self.param_shapes() or trace.h.dtype != self.dtype:
+            raise ValueError(
+                f"trace: computed with parameters {got} in {trace.h.dtype}; "
+                f"this cell expects {self.param_shapes()} in {self.dtype}"
+            )
         dH = _rebatch(check_dh(dh, trace.h.shape, self.dtype), trace.batched)
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            g = self._backward(trace, dH, per_step)
-        ub = lambda a: _unbatch(a, trace.batched)  # noqa: E731
-        first = lambda a: a if trace.batched or a is None else a[0]  # noqa: E731
+        # The loop adds what flows back from step t+1 into this copy of dL/dh, step by step.
+        dH_total = dH.copy()  # (T, B, H); a copy, so the caller's dh stays untouched
+        with np.errstate(all="ignore"):
+            g = self._backward(trace, dH_total, per_step)
+        show = lambda a: _unbatch(a, trace.batched)  # noqa: E731
+        state = lambda a: a if trace.batched or a is None else a[0]  # noqa: E731
         return Grads(
             params=g["params"],
-            x=ub(g["x"]),
-            h0=first(g["h0"]),
-            dh=ub(g["dh"]),
-            c0=first(g.get("c0")),
-            dc=ub(g.get("dc")),
+            x=show(g["x"]),
+            h0=state(g["h0"]),
+            dh=show(dH_total),
+            c0=state(g.get("c0")),
+            dc=show(g.get("dc")),
             per_step=g.get("per_step"),
-            overflow_step=last_nonfinite_step(g["dh"] if g.get("dc") is None else g["dh"] + g["dc"]),
+            overflow_step=last_nonfinite_step(dH_total, g.get("dc")),
         )
 
     # -- helpers for subclasses -------------------------------------------------------------
     @staticmethod
     def batched_view(trace: Trace, name: str) -> np.ndarray:
+        """A trace array with its batch axis, in the public layout: (T, B, F), or (B, H) for h0/c0."""
         arr = getattr(trace, name)
         if name in ("h0", "c0"):
             return arr if trace.batched else arr[None]
@@ -216,23 +293,44 @@ class RecurrentCell:
     @staticmethod
     def h_prev(trace: Trace) -> np.ndarray:
         """(T, B, H): the hidden state each step started from (h0, h_0, ..., h_{T-2})."""
-        h = RecurrentCell.batched_view(trace, "h")
-        h0 = RecurrentCell.batched_view(trace, "h0")
-        return np.concatenate([h0[None], h[:-1]], axis=0)
+        return RecurrentCell.state_prev(trace, "h")
 
-    def _input_grads(self, trace: Trace, dpre_ih: np.ndarray, per_step: bool) -> dict:
-        """weight_ih / bias_ih gradients and dL/dx from dL/d(W_ih x + b_ih)."""
-        X = self.batched_view(trace, "x")
-        dW, db, sW, sb = linear_param_grads(dpre_ih, X, per_step)
-        T, B, R = dpre_ih.shape
-        dx = (dpre_ih.reshape(T * B, R) @ trace.params["weight_ih"]).reshape(T, B, -1)
-        out = {"weight_ih": dW, "bias_ih": db, "x": dx}
-        if per_step:
-            out["per_step"] = {"weight_ih": sW, "bias_ih": sb}
-        return out
+    @staticmethod
+    def state_prev(trace: Trace, name: str) -> np.ndarray:
+        """(T, B, H): h (or c) before each step. The forward pass keeps it as a view of the buffer the
+        states were written into (``extra["h_prev"]``); a trace without it is rebuilt from h0 and h."""
+        key = f"{name}_prev"
+        if key in trace.extra:
+            return trace.extra[key]
+        first = RecurrentCell.batched_view(trace, f"{name}0")
+        return np.concatenate([first[None], RecurrentCell.batched_view(trace, name)[:-1]], axis=0)
+
+    @staticmethod
+    def gates_of(trace: Trace, names: tuple[str, ...], group: str = "gates") -> np.ndarray:
+        """(G, T, B, H) gate-major stack of ``trace.<group>[name]`` for ``names`` (a copy)."""
+        return np.stack([_rebatch(getattr(trace, group)[n], trace.batched) for n in names])
+
+    @staticmethod
+    def inputs_with_ones(trace: Trace) -> np.ndarray:
+        """(T, B, D + 1): [x_t, 1] as the forward pass used it (see ``with_ones``)."""
+        if "x1" in trace.extra:
+            return trace.extra["x1"]
+        return with_ones(RecurrentCell.batched_view(trace, "x"))
+
+    @staticmethod
+    def state_buffer(T: int, first: np.ndarray) -> np.ndarray:
+        """(T + 1, B, H) buffer with ``first`` in row 0: step t reads row t and writes row t + 1,
+        so rows 1: are the states and rows :T the states each step started from — both views, no copies."""
+        buf = np.empty((T + 1, *first.shape), dtype=first.dtype)
+        buf[0] = first
+        return buf
 
     def _forward(self, X, H0, C0, P) -> dict:  # pragma: no cover - abstract
+        """X (T, B, D), H0/C0 (B, H). Returns h, [c], gates, pre as (T, B, H); ``state``: the arrays
+        to check for overflow; ``extra``: what backward needs, each time-first."""
         raise NotImplementedError
 
-    def _backward(self, trace: Trace, dH: np.ndarray, per_step: bool) -> dict:  # pragma: no cover
+    def _backward(self, trace: Trace, dH_total: np.ndarray, per_step: bool) -> dict:  # pragma: no cover
+        """dH_total (T, B, H) holds dL/dh_t from outside; the loop adds what flows back from later steps.
+        Returns params, x (T, B, D), h0 (B, H) and for an LSTM c0 (B, H), dc (T, B, H); [per_step]."""
         raise NotImplementedError

@@ -13,8 +13,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import sigmoid
-from .base import RecurrentCell, Trace, linear_param_grads
+from .activations import sigmoid_into
+from .base import (
+    RecurrentCell,
+    Trace,
+    by_gate,
+    gate_outer,
+    input_grads,
+    per_gate_T,
+    project_inputs,
+    step_outer,
+    with_ones,
+)
 
 
 class GRU(RecurrentCell):
@@ -32,86 +42,121 @@ class GRU(RecurrentCell):
         return f"GRU(input_size={self.input_size}, hidden_size={self.hidden_size}, reset_after={self.reset_after})"
 
     def _forward(self, X, H0, C0, P) -> dict:
-        T, B, D = X.shape
+        T = X.shape[0]
         H = self.hidden_size
-        xp = (X.reshape(T * B, D) @ P["weight_ih"].T).reshape(T, B, 3, H)
-        xp += P["bias_ih"].reshape(3, H)
-        pre = np.empty_like(xp)  # pre-activations of r, z, n
-        act = np.empty_like(xp)
-        hn = np.empty((T, B, H), dtype=xp.dtype)  # the hidden part of n's pre-activation
-        rh = np.empty_like(hn) if not self.reset_after else None
-        Hs = np.empty_like(hn)
-        W, b = P["weight_hh"], P["bias_hh"]
-        W_rzT, b_rz = W[: 2 * H].T, b[: 2 * H].reshape(2, H)
-        W_nT, b_n = W[2 * H :].T, b[2 * H :]
-        h = H0
+        X1 = with_ones(X)
+        W, b_hh = P["weight_hh"], P["bias_hh"]
+        # r and z add both biases straight to the pre-activation, so both join the input projection.
+        # n's hidden bias does too in Cho's form; in PyTorch's form it sits inside r ⊙ (W_hn h + b_hn).
+        b_x = P["bias_ih"] + b_hh
+        if self.reset_after:
+            b_x[2 * H :] = P["bias_ih"][2 * H :]
+        A = project_inputs(X1, P["weight_ih"], b_x, 3)  # (3, T, B, H): pre-activations r, z, n, completed in place
+        Y = np.empty_like(A)  # activations r, z, n
+        Hs = self.state_buffer(T, H0)  # row t: h before step t
+        kept = np.empty_like(Hs[1:])  # W_hn h + b_hn (PyTorch's form) or r ⊙ h (Cho's), for backward
+        tmp = np.empty_like(H0)
+        if self.reset_after:
+            W_T, b_hn = per_gate_T(W, 3), b_hh[2 * H :]  # (3, H, H): all three gates in one matmul
+            rec = np.empty_like(A[:, 0])
+        else:
+            W_rzT, W_nT = per_gate_T(W[: 2 * H], 2), np.ascontiguousarray(W[2 * H :].T)
+            rec = np.empty_like(A[:2, 0])
         for t in range(T):
-            np.add(xp[t, :, :2], (h @ W_rzT).reshape(B, 2, H) + b_rz, out=pre[t, :, :2])
-            act[t, :, :2] = sigmoid(pre[t, :, :2])
-            r, z = act[t, :, 0], act[t, :, 1]
+            h, a, y = Hs[t], A[:, t], Y[:, t]  # a, y: (3, B, H), gates r, z, n
             if self.reset_after:
-                np.add(h @ W_nT, b_n, out=hn[t])
-                np.add(xp[t, :, 2], r * hn[t], out=pre[t, :, 2])
+                np.matmul(h, W_T, out=rec)
+                a[:2] += rec[:2]
+                np.add(rec[2], b_hn, out=kept[t])  # W_hn h + b_hn
+                sigmoid_into(a[:2], y[:2])
+                a[2] += np.multiply(y[0], kept[t], out=tmp)  # + r ⊙ (W_hn h + b_hn)
             else:
-                np.multiply(r, h, out=rh[t])
-                np.add(rh[t] @ W_nT, b_n, out=hn[t])
-                np.add(xp[t, :, 2], hn[t], out=pre[t, :, 2])
-            n = act[t, :, 2]
-            np.tanh(pre[t, :, 2], out=n)
-            h_new = Hs[t]
-            np.subtract(h, n, out=h_new)  # h_t = n + z (h_{t-1} - n)
+                a[:2] += np.matmul(h, W_rzT, out=rec)
+                sigmoid_into(a[:2], y[:2])
+                np.multiply(y[0], h, out=kept[t])  # r ⊙ h
+                a[2] += np.matmul(kept[t], W_nT, out=tmp)
+            r, z, n = y
+            np.tanh(a[2], out=n)
+            h_new = Hs[t + 1]
+            np.subtract(h, n, out=h_new)  # h_t = n + z ⊙ (h_{t-1} - n) = (1 - z) ⊙ n + z ⊙ h_{t-1}
             h_new *= z
             h_new += n
-            h = h_new
-        gates = {name: act[:, :, k] for k, name in enumerate(self.gate_names)}
-        pres = {name: pre[:, :, k] for k, name in enumerate(self.gate_names)}
-        extra = {"act": act, "hn": hn}
-        if rh is not None:
-            extra["rh"] = rh
-        return {"h": Hs, "gates": gates, "pre": pres, "state": Hs, **extra}
+        h = Hs[1:]
+        return {"h": h, "state": (h,),
+                "gates": {name: Y[k] for k, name in enumerate(self.gate_names)},
+                "pre": {name: A[k] for k, name in enumerate(self.gate_names)},
+                "extra": {"x1": X1, "act": by_gate(Y), "h_prev": Hs[:-1], "hn" if self.reset_after else "rh": kept}}
 
-    def _backward(self, trace: Trace, dH, per_step: bool) -> dict:
-        act, hn = trace.extra["act"], trace.extra["hn"]
-        T, B, _, H = act.shape
-        r, z, n = act[:, :, 0], act[:, :, 1], act[:, :, 2]
+    def _backward(self, trace: Trace, dH_total, per_step: bool) -> dict:
+        Y, kept = self._internals(trace)  # (3, T, B, H) r, z, n; (T, B, H) W_hn h + b_hn or r ⊙ h
+        T, H = kept.shape[0], self.hidden_size
         h_prev = self.h_prev(trace)
-        # Local derivatives for all steps at once.
-        k_n = (1.0 - z) * (1.0 - n * n)  # dL/da_n = dh * k_n
-        k_z = (h_prev - n) * z * (1.0 - z)  # dL/da_z = dh * k_z
-        k_r = r * (1.0 - r)
-        dX = np.empty_like(act)  # dL/d(W_ih x + b_ih), gates r, z, n
-        dHp = np.empty_like(act)  # dL/d(hidden projection): n part differs in PyTorch's form
-        dH_total = np.empty_like(hn)
-        W = trace.params["weight_hh"]
-        W_rz, W_n = W[: 2 * H], W[2 * H :]
-        dh_next = np.zeros((B, H), dtype=hn.dtype)
+        W = trace.params["weight_hh"].reshape(3, H, H)  # W_r, W_z, W_n
+        dX = np.empty_like(Y)  # dL/d(pre-activation) r, z, n: what the input projection receives
+        # PyTorch's form: dL/d(W_hn h + b_hn) = dL/da_n ⊙ r differs from dX's n plane, so it is kept too.
+        dHn = np.empty_like(kept) if self.reset_after else None
+        deriv = np.empty_like(Y[:2, 0])  # σ' of r and z, this step
+        back = np.empty_like(Y[:, 0])  # W_gᵀ-products, summed into dL/dh_{t-1}
+        dhz, tmp = np.empty_like(kept[0]), np.empty_like(kept[0])
+        dh_next = np.zeros_like(tmp)
         for t in range(T - 1, -1, -1):
+            y, d = Y[:, t], dX[:, t]  # (3, B, H)
+            r, z, n = y
             dh = dH_total[t]
-            np.add(dH[t], dh_next, out=dh)
-            da_n = dX[t, :, 2]
-            np.multiply(dh, k_n[t], out=da_n)
-            np.multiply(dh, k_z[t], out=dX[t, :, 1])
-            dh_next = dh * z[t]
+            dh += dh_next  # loss at t + what flows back from t+1
+            # h_t = n + z ⊙ (h_{t-1} - n)
+            np.multiply(dh, z, out=dhz)  # straight through to h_{t-1}
+            np.subtract(dh, dhz, out=tmp)  # dL/dn = dh ⊙ (1 - z)
+            np.multiply(n, n, out=d[2])
+            np.subtract(1.0, d[2], out=d[2])
+            d[2] *= tmp  # dL/da_n = dL/dn ⊙ (1 - n²)
+            np.subtract(h_prev[t], n, out=tmp)
+            np.multiply(dh, tmp, out=d[1])  # dL/dz = dh ⊙ (h_{t-1} - n)
             if self.reset_after:
-                np.multiply(da_n, r[t], out=dHp[t, :, 2])
-                np.multiply(da_n * hn[t], k_r[t], out=dX[t, :, 0])
-                dHp[t, :, :2] = dX[t, :, :2]
-                dh_next += dHp[t].reshape(B, 3 * H) @ W
+                np.multiply(d[2], kept[t], out=d[0])  # dL/dr = dL/da_n ⊙ (W_hn h + b_hn)
             else:
-                d_rh = da_n @ W_n
-                np.multiply(d_rh * h_prev[t], k_r[t], out=dX[t, :, 0])
-                dh_next += d_rh * r[t] + dX[t, :, :2].reshape(B, 2 * H) @ W_rz
-        dpre_ih = dX.reshape(T, B, 3 * H)
-        out = self._input_grads(trace, dpre_ih, per_step)
+                d_rh = np.matmul(d[2], W[2], out=tmp)  # dL/d(r ⊙ h)
+                np.multiply(d_rh, h_prev[t], out=d[0])
+                dhz += np.multiply(d_rh, r, out=tmp)
+            np.subtract(1.0, y[:2], out=deriv)  # σ' = y (1 - y)
+            deriv *= y[:2]
+            d[:2] *= deriv
+            if self.reset_after:
+                np.multiply(d[2], r, out=dHn[t])
+                np.matmul(d[:2], W[:2], out=back[:2])
+                np.matmul(dHn[t], W[2], out=back[2])
+                np.add(back[0], back[1], out=dh_next)
+                dh_next += back[2]
+            else:
+                np.matmul(d[:2], W[:2], out=back[:2])
+                np.add(back[0], back[1], out=dh_next)
+            dh_next += dhz
+        inp = input_grads(dX, self.inputs_with_ones(trace), trace.params["weight_ih"], per_step)
+        grads = {"weight_ih": inp["weight"], "bias_ih": inp["bias"]}
+        steps = {"weight_ih": inp["step_weight"], "bias_ih": inp["step_bias"]} if per_step else None
+        # Rows r, z of W_hh see h_{t-1}; rows n see h_{t-1} (PyTorch's form, through dHn) or r ⊙ h_{t-1} (Cho's).
+        dn, n_in = (dHn, h_prev) if self.reset_after else (dX[2], kept)
+        grads["weight_hh"] = np.concatenate([gate_outer(dX[:2], h_prev), gate_outer(dn[None], n_in)])
         if self.reset_after:
-            dW, db, sW, sb = linear_param_grads(dHp.reshape(T, B, 3 * H), h_prev, per_step)
-        else:  # rows r, z see h_{t-1}; rows n see r ⊙ h_{t-1}
-            parts = [linear_param_grads(dX[:, :, :2].reshape(T, B, 2 * H), h_prev, per_step),
-                     linear_param_grads(dX[:, :, 2], trace.extra["rh"], per_step)]
-            dW, db = (np.concatenate([p[k] for p in parts]) for k in (0, 1))
-            sW, sb = (np.concatenate([p[k] for p in parts], axis=1) if per_step else None for k in (2, 3))
-        grads = {"weight_ih": out["weight_ih"], "weight_hh": dW, "bias_ih": out["bias_ih"], "bias_hh": db}
-        res = {"params": grads, "x": out["x"], "h0": dh_next, "dh": dH_total}
+            grads["bias_hh"] = np.concatenate([inp["bias"][: 2 * H], dn.sum(axis=(0, 1))])
+        else:  # every hidden bias adds like its input twin
+            grads["bias_hh"] = inp["bias"].copy()
         if per_step:
-            res["per_step"] = {**out["per_step"], "weight_hh": sW, "bias_hh": sb}
+            steps["weight_hh"] = np.concatenate([step_outer(dX[:2], h_prev), step_outer(dn[None], n_in)], axis=1)
+            steps["bias_hh"] = np.concatenate([inp["step_bias"][:, : 2 * H], dn.sum(axis=1)], axis=1)
+        res = {"params": grads, "x": inp["x"], "h0": dh_next}
+        if per_step:
+            res["per_step"] = steps
         return res
+
+    def _internals(self, trace: Trace) -> tuple[np.ndarray, np.ndarray]:
+        """(3, T, B, H) activations r, z, n and (T, B, H) W_hn h_{t-1} + b_hn (PyTorch's form) or
+        r ⊙ h_{t-1} (Cho's), as the forward pass kept them; rebuilt for a trace that lacks them."""
+        key = "hn" if self.reset_after else "rh"
+        if "act" in trace.extra and key in trace.extra:
+            return by_gate(trace.extra["act"]), trace.extra[key]
+        act, h_prev, H = self.gates_of(trace, self.gate_names), self.h_prev(trace), self.hidden_size
+        if self.reset_after:
+            P = trace.params
+            return act, h_prev @ P["weight_hh"][2 * H :].T + P["bias_hh"][2 * H :]
+        return act, act[0] * h_prev

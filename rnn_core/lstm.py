@@ -15,7 +15,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import RecurrentCell, Trace, linear_param_grads
+from .activations import sigmoid_into
+from .base import (
+    RecurrentCell,
+    Trace,
+    by_gate,
+    gate_outer,
+    input_grads,
+    per_gate_T,
+    project_inputs,
+    step_outer,
+    with_ones,
+)
 
 PEEPHOLES = ("weight_ci", "weight_cf", "weight_co")
 
@@ -42,92 +53,133 @@ class LSTM(RecurrentCell):
         return shapes
 
     def _forward(self, X, H0, C0, P) -> dict:
-        T, B, D = X.shape
-        H = self.hidden_size
-        pre = (X.reshape(T * B, D) @ P["weight_ih"].T).reshape(T, B, 4, H)
-        pre += (P["bias_ih"] + P["bias_hh"]).reshape(4, H)
-        act = np.empty_like(pre)  # (T, B, 4, H): i, f, g, o after their nonlinearities
-        Cs = np.empty((T, B, H), dtype=pre.dtype)
-        tanh_c = np.empty_like(Cs)
-        Hs = np.empty_like(Cs)
-        W_hhT = P["weight_hh"].T
-        # σ(a) = (tanh(a/2) + 1) / 2 lets one tanh call serve all four gates.
-        scale = np.array([0.5, 0.5, 1.0, 0.5], dtype=pre.dtype)[:, None]
-        shift = np.array([0.5, 0.5, 0.0, 0.5], dtype=pre.dtype)[:, None]
+        T = X.shape[0]
+        X1 = with_ones(X)
+        # Internally the gates run in the order i, f, o, g (PyTorch's blocks with the last two swapped),
+        # so the three sigmoid gates sit side by side and each step squashes them in one call.
+        perm = internal_order(self.hidden_size)
+        A = project_inputs(X1, P["weight_ih"][perm], (P["bias_ih"] + P["bias_hh"])[perm], 4)  # (4, T, B, H)
+        Y = np.empty_like(A)  # gate activations, same layout
+        Cs, Hs = self.state_buffer(T, C0), self.state_buffer(T, H0)  # row t: the state before step t
+        tanh_c = np.empty_like(Cs[1:])  # (T, B, H)
+        W_hhT = per_gate_T(P["weight_hh"][perm], 4)  # (4, H, H): W_gᵀ for each gate
+        rec = np.empty_like(A[:, 0])  # (4, B, H): W_hh h_{t-1}, reused every step
+        tmp = np.empty_like(H0)
         peep = self.peephole
-        h, c = H0, C0
-        for t in range(T):
-            a = pre[t]  # (B, 4, H), filled in place with the full pre-activation
-            a += (h @ W_hhT).reshape(B, 4, H)
-            if peep:
-                a[:, 0] += P["weight_ci"] * c
-                a[:, 1] += P["weight_cf"] * c
-            y = act[t]
-            np.multiply(a, scale, out=y)
-            np.tanh(y, out=y)
-            y *= scale
-            y += shift
-            i, f, g = y[:, 0], y[:, 1], y[:, 2]
-            c = Cs[t]
-            np.multiply(f, C0 if t == 0 else Cs[t - 1], out=c)
-            c += i * g
-            if peep:  # the output gate peeks at the *new* cell state, so recompute it
-                a[:, 3] += P["weight_co"] * c
-                y[:, 3] = 0.5 * np.tanh(0.5 * a[:, 3]) + 0.5
-            np.tanh(c, out=tanh_c[t])
-            h = Hs[t]
-            np.multiply(y[:, 3], tanh_c[t], out=h)
-        gates = {name: act[:, :, k] for k, name in enumerate(self.gate_names)}
-        pres = {name: pre[:, :, k] for k, name in enumerate(self.gate_names)}
-        return {"h": Hs, "c": Cs, "gates": gates, "pre": pres, "state": Cs + Hs,
-                "act": act, "tanh_c": tanh_c}
-
-    def _backward(self, trace: Trace, dH, per_step: bool) -> dict:
-        act = trace.extra["act"]  # (T, B, 4, H), always batched internally
-        tanh_c = trace.extra["tanh_c"]
-        Cs = self.batched_view(trace, "c")
-        C0 = self.batched_view(trace, "c0")
-        T, B, _, H = act.shape
-        i, f, g, o = (act[:, :, k] for k in range(4))
-        c_prev = np.concatenate([C0[None], Cs[:-1]], axis=0)
-        # Local derivatives for every step at once; the loop only chains them.
-        k_o = tanh_c * o * (1.0 - o)  # dL/da_o = dh * k_o
-        k_c = o * (1.0 - tanh_c * tanh_c)  # dL/dc += dh * k_c
-        k_ifg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=2)
-        dA = np.empty_like(act)  # dL/d(pre-activation), (T, B, 4, H)
-        dH_total = np.empty_like(Cs)
-        dC_total = np.empty_like(Cs)
-        W_hh = trace.params["weight_hh"]
-        P = trace.params
-        peep = self.peephole
-        dh_next = np.zeros((B, H), dtype=Cs.dtype)
-        dc_next = np.zeros((B, H), dtype=Cs.dtype)
-        for t in range(T - 1, -1, -1):
-            dh = dH_total[t]
-            np.add(dH[t], dh_next, out=dh)
-            np.multiply(dh, k_o[t], out=dA[t, :, 3])
-            dc = dC_total[t]
-            np.multiply(dh, k_c[t], out=dc)
-            dc += dc_next
-            if peep:
-                dc += dA[t, :, 3] * P["weight_co"]
-            np.multiply(dc[:, None, :], k_ifg[t], out=dA[t, :, :3])
-            dh_next = dA[t].reshape(B, 4 * H) @ W_hh
-            dc_next = dc * f[t]
-            if peep:
-                dc_next += dA[t, :, 0] * P["weight_ci"] + dA[t, :, 1] * P["weight_cf"]
-        dpre = dA.reshape(T, B, 4 * H)
-        out = self._input_grads(trace, dpre, per_step)
-        dW, db, sW, sb = linear_param_grads(dpre, self.h_prev(trace), per_step)
-        grads = {"weight_ih": out["weight_ih"], "weight_hh": dW, "bias_ih": out["bias_ih"], "bias_hh": db}
-        steps = {**out["per_step"], "weight_hh": sW, "bias_hh": sb} if per_step else None
         if peep:
-            for name, k, state in (("weight_ci", 0, c_prev), ("weight_cf", 1, c_prev), ("weight_co", 3, Cs)):
-                contrib = (dA[:, :, k] * state).sum(axis=1)  # (T, H)
+            w_ci, w_cf, w_co = (P[k] for k in PEEPHOLES)
+        for t in range(T):
+            a, y = A[:, t], Y[:, t]  # (4, B, H): gates i, f, o, g, filled in place
+            a += np.matmul(Hs[t], W_hhT, out=rec)
+            c_prev, c = Cs[t], Cs[t + 1]
+            if peep:  # i and f peek at the old cell state; o will see the new one
+                a[0] += np.multiply(w_ci, c_prev, out=tmp)
+                a[1] += np.multiply(w_cf, c_prev, out=tmp)
+                sigmoid_into(a[:2], y[:2])
+            else:
+                sigmoid_into(a[:3], y[:3])  # i, f, o
+            np.tanh(a[3], out=y[3])
+            i, f, o, g = y
+            np.multiply(f, c_prev, out=c)  # c_t = f ⊙ c_{t-1} + i ⊙ g
+            c += np.multiply(i, g, out=tmp)
+            if peep:
+                a[2] += np.multiply(w_co, c, out=tmp)
+                sigmoid_into(a[2], o)
+            np.tanh(c, out=tanh_c[t])
+            np.multiply(o, tanh_c[t], out=Hs[t + 1])  # h_t = o ⊙ tanh(c_t)
+        k = {name: INTERNAL.index(name) for name in self.gate_names}
+        h, c = Hs[1:], Cs[1:]
+        return {"h": h, "c": c, "state": (c, h),
+                "gates": {name: Y[k[name]] for name in self.gate_names},
+                "pre": {name: A[k[name]] for name in self.gate_names},
+                "extra": {"x1": X1, "act": by_gate(Y), "tanh_c": tanh_c, "h_prev": Hs[:-1], "c_prev": Cs[:-1]}}
+
+    def _backward(self, trace: Trace, dH_total, per_step: bool) -> dict:
+        Y, tanh_c = self._internals(trace)  # (4, T, B, H) gates i, f, o, g; (T, B, H) tanh(c_t)
+        T = tanh_c.shape[0]
+        c_prev = self.state_prev(trace, "c")
+        P = trace.params
+        perm = internal_order(self.hidden_size)
+        W_hh = P["weight_hh"][perm].reshape(4, self.hidden_size, -1)  # (4, H, H): W_g per gate
+        dA = np.empty_like(Y)  # dL/d(pre-activation) of every gate at every step
+        dC_total = np.empty_like(tanh_c)
+        deriv = np.empty_like(Y[:, 0])  # this step's local derivative of each gate, (4, B, H)
+        back = np.empty_like(deriv)  # W_gᵀ-products, summed into dL/dh_{t-1}
+        tmp = np.empty_like(tanh_c[0])
+        dh_next, dc_next = np.zeros_like(tmp), np.zeros_like(tmp)
+        peep = self.peephole
+        if peep:
+            w_ci, w_cf, w_co = (P[k] for k in PEEPHOLES)
+        for t in range(T - 1, -1, -1):
+            y, d, tc = Y[:, t], dA[:, t], tanh_c[t]  # d: dL/d(gate), then dL/d(pre-activation)
+            i, f, o, g = y
+            np.subtract(1.0, y[:3], out=deriv[:3])  # σ' = y (1 - y) for i, f, o
+            deriv[:3] *= y[:3]
+            np.multiply(g, g, out=deriv[3])  # tanh' = 1 - g² for g
+            np.subtract(1.0, deriv[3], out=deriv[3])
+            dh = dH_total[t]
+            dh += dh_next  # loss at t + what flows back from t+1
+            np.multiply(dh, tc, out=d[2])  # h = o ⊙ tanh(c): dL/do
+            dc = dC_total[t]  # dL/dc_t = dh ⊙ o ⊙ (1 - tanh²c_t) + what flows back from c_{t+1}
+            np.multiply(tc, tc, out=tmp)
+            np.subtract(1.0, tmp, out=tmp)
+            tmp *= o
+            np.multiply(dh, tmp, out=dc)
+            dc += dc_next
+            if peep:  # o saw c_t through w_co
+                d[2] *= deriv[2]
+                dc += np.multiply(d[2], w_co, out=tmp)
+            np.multiply(dc, g, out=d[0])  # c = f ⊙ c_prev + i ⊙ g
+            np.multiply(dc, c_prev[t], out=d[1])
+            np.multiply(dc, i, out=d[3])
+            if peep:
+                d[:2] *= deriv[:2]
+                d[3] *= deriv[3]
+            else:
+                d *= deriv  # dL/dy -> dL/da for all four gates at once
+            np.matmul(d, W_hh, out=back)  # dL/dh_{t-1} = Σ_g W_gᵀ dL/da_g
+            np.add(back[0], back[1], out=dh_next)
+            dh_next += back[2]
+            dh_next += back[3]
+            np.multiply(dc, f, out=dc_next)
+            if peep:
+                dc_next += np.multiply(d[0], w_ci, out=tmp)
+                dc_next += np.multiply(d[1], w_cf, out=tmp)
+        inp = input_grads(dA, self.inputs_with_ones(trace), P["weight_ih"][perm], per_step)
+        h_prev = self.h_prev(trace)
+        # perm swaps the g and o blocks, so indexing with it again restores PyTorch's row order.
+        grads = {"weight_ih": inp["weight"][perm], "weight_hh": gate_outer(dA, h_prev)[perm],
+                 "bias_ih": inp["bias"][perm], "bias_hh": inp["bias"][perm]}
+        steps = None
+        if per_step:
+            steps = {"weight_ih": inp["step_weight"][:, perm], "weight_hh": step_outer(dA, h_prev)[:, perm],
+                     "bias_ih": inp["step_bias"][:, perm], "bias_hh": inp["step_bias"][:, perm]}
+        if peep:
+            for name, k, state in (("weight_ci", 0, c_prev), ("weight_cf", 1, c_prev),
+                                   ("weight_co", 2, self.batched_view(trace, "c"))):
+                contrib = np.einsum("tbh,tbh->th", dA[k], state)  # (T, H)
                 grads[name] = contrib.sum(axis=0)
                 if per_step:
                     steps[name] = contrib
-        res = {"params": grads, "x": out["x"], "h0": dh_next, "c0": dc_next, "dh": dH_total, "dc": dC_total}
+        res = {"params": grads, "x": inp["x"], "h0": dh_next, "c0": dc_next, "dc": dC_total}
         if per_step:
             res["per_step"] = steps
         return res
+
+    def _internals(self, trace: Trace) -> tuple[np.ndarray, np.ndarray]:
+        """(4, T, B, H) gate activations in the internal order and (T, B, H) tanh(c_t), as the forward pass
+        kept them; rebuilt from the public arrays for a trace that lacks them."""
+        if "act" in trace.extra:
+            return by_gate(trace.extra["act"]), trace.extra["tanh_c"]
+        return self.gates_of(trace, INTERNAL), np.tanh(self.batched_view(trace, "c"))
+
+
+INTERNAL = ("i", "f", "o", "g")
+
+
+def internal_order(H: int) -> np.ndarray:
+    """Row indices taking PyTorch's gate blocks (i, f, g, o) to the internal order (i, f, o, g).
+
+    Swapping two blocks is its own inverse: indexing internal rows with it gives PyTorch's order back.
+    """
+    return np.arange(4 * H).reshape(4, H)[[0, 1, 3, 2]].ravel()

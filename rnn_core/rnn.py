@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .base import RecurrentCell, Trace, linear_param_grads
+from .base import RecurrentCell, Trace, gate_outer, input_grads, project_inputs, step_outer, with_ones
 
 
 class RNN(RecurrentCell):
@@ -28,43 +28,48 @@ class RNN(RecurrentCell):
         return f"RNN(input_size={self.input_size}, hidden_size={self.hidden_size}, nonlinearity={self.nonlinearity!r})"
 
     def _forward(self, X, H0, C0, P) -> dict:
-        T, B, D = X.shape
-        H = self.hidden_size
-        # All input projections in one matmul; both biases folded in, as PyTorch adds both.
-        A = (X.reshape(T * B, D) @ P["weight_ih"].T).reshape(T, B, H)
-        A += P["bias_ih"] + P["bias_hh"]
-        Hs = np.empty_like(A)
-        W_hhT = P["weight_hh"].T
-        act = self.activation.fn
-        h = H0
+        T = X.shape[0]
+        X1 = with_ones(X)
+        # All input projections at once; both biases folded in, as PyTorch adds both.
+        A = project_inputs(X1, P["weight_ih"], P["bias_ih"] + P["bias_hh"], 1)[0]  # (T, B, H), completed in place
+        Hs = self.state_buffer(T, H0)  # Hs[t] = h_{t-1}, Hs[t+1] = h_t
+        W_hhT = np.ascontiguousarray(P["weight_hh"].T)  # a contiguous operand makes the matmul faster
+        rec = np.empty_like(H0)  # W_hh h_{t-1}, reused every step
+        apply = self.activation.apply
         for t in range(T):
-            a = A[t]  # (B, H) becomes the pre-activation in place
-            a += h @ W_hhT
-            h = Hs[t] = act(a)
-        return {"h": Hs, "gates": {"h": Hs}, "pre": {"h": A}, "state": Hs}
+            a = A[t]  # (B, H) becomes the pre-activation a_t in place
+            a += np.matmul(Hs[t], W_hhT, out=rec)
+            apply(a, Hs[t + 1])
+        h = Hs[1:]
+        return {"h": h, "gates": {"h": h}, "pre": {"h": A}, "state": (h,),
+                "extra": {"x1": X1, "h_prev": Hs[:-1]}}
 
-    def _backward(self, trace: Trace, dH, per_step: bool) -> dict:
-        A = self._pre(trace)
-        Hs = self.batched_view(trace, "h")
-        T, B, H = Hs.shape
-        deriv = self.activation.deriv(A, Hs)  # (T, B, H) act'(a_t), vectorised before the loop
-        dA = np.empty_like(Hs)
-        dH_total = np.empty_like(Hs)
+    def _backward(self, trace: Trace, dH_total, per_step: bool) -> dict:
+        A, Hs = self.batched_pre(trace), self.batched_view(trace, "h")  # (T, B, H)
+        # act'(a_t) for every step in one vectorised call; the loop scales it in place into dL/da_t.
+        dA = self.activation.deriv(A, Hs)
+        if np.may_share_memory(dA, A) or np.may_share_memory(dA, Hs):
+            dA = dA.copy()  # never write into the trace
         W_hh = trace.params["weight_hh"]
-        dnext = np.zeros((B, H), dtype=Hs.dtype)
-        for t in range(T - 1, -1, -1):
-            np.add(dH[t], dnext, out=dH_total[t])  # loss at t + what flows back from t+1
-            np.multiply(dH_total[t], deriv[t], out=dA[t])
-            dnext = dA[t] @ W_hh
-        out = self._input_grads(trace, dA, per_step)
-        dW, db, sW, sb = linear_param_grads(dA, self.h_prev(trace), per_step)
-        grads = {"weight_ih": out["weight_ih"], "weight_hh": dW, "bias_ih": out["bias_ih"], "bias_hh": db}
-        res = {"params": grads, "x": out["x"], "h0": dnext, "dh": dH_total}
+        dnext = np.zeros_like(dH_total[0])  # dL/dh_{t-1} through W_hh, (B, H)
+        for t in range(dA.shape[0] - 1, -1, -1):
+            dh = dH_total[t]
+            dh += dnext  # loss at t + what flows back from t+1
+            dA[t] *= dh
+            np.matmul(dA[t], W_hh, out=dnext)
+        dA = dA[None]  # one gate
+        inp = input_grads(dA, self.inputs_with_ones(trace), trace.params["weight_ih"], per_step)
+        h_prev = self.h_prev(trace)
+        # Both biases enter a_t the same way, so they get the same gradient (as separate arrays).
+        grads = {"weight_ih": inp["weight"], "weight_hh": gate_outer(dA, h_prev),
+                 "bias_ih": inp["bias"], "bias_hh": inp["bias"].copy()}
+        res = {"params": grads, "x": inp["x"], "h0": dnext}
         if per_step:
-            res["per_step"] = {**out["per_step"], "weight_hh": sW, "bias_hh": sb}
+            res["per_step"] = {"weight_ih": inp["step_weight"], "weight_hh": step_outer(dA, h_prev),
+                               "bias_ih": inp["step_bias"], "bias_hh": inp["step_bias"].copy()}
         return res
 
     @staticmethod
-    def _pre(trace: Trace) -> np.ndarray:
+    def batched_pre(trace: Trace) -> np.ndarray:
         a = trace.pre["h"]
         return a if trace.batched else a[:, None]

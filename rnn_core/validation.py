@@ -81,13 +81,33 @@ def check_params(params: dict[str, np.ndarray], shapes: dict[str, tuple[int, ...
     return out
 
 
-def first_nonfinite_step(arr: np.ndarray) -> int | None:
-    """Index along axis 0 of the first non-finite entry, or None when everything is finite."""
-    bad = ~np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1)
-    return int(np.argmax(bad)) if bad.any() else None
+def _nonfinite_steps(arrays: tuple[np.ndarray | None, ...]) -> np.ndarray:
+    """Indices along axis 0 holding a non-finite entry in any of ``arrays`` (sorted).
+
+    A step's sum is finite when all its entries are, so one cheap reduction finds the suspects;
+    only those are checked entry by entry (a sum can also overflow from finite values).
+    """
+    arrays = tuple(a for a in arrays if a is not None)
+    suspect = np.zeros(arrays[0].shape[0], dtype=bool)
+    with np.errstate(all="ignore"):
+        for arr in arrays:
+            suspect |= ~np.isfinite(arr.sum(axis=tuple(range(1, arr.ndim))))
+    steps = np.flatnonzero(suspect)
+    if steps.size == 0:
+        return steps
+    bad = np.zeros(steps.size, dtype=bool)
+    for arr in arrays:
+        bad |= ~np.isfinite(arr[steps].reshape(steps.size, -1)).all(axis=1)
+    return steps[bad]
 
 
-def last_nonfinite_step(arr: np.ndarray) -> int | None:
+def first_nonfinite_step(*arrays: np.ndarray | None) -> int | None:
+    """Index along axis 0 of the first non-finite entry in any of the arrays, or None when all are finite."""
+    steps = _nonfinite_steps(arrays)
+    return int(steps[0]) if steps.size else None
+
+
+def last_nonfinite_step(*arrays: np.ndarray | None) -> int | None:
     """Largest index along axis 0 holding a non-finite entry (where a backward overflow began)."""
-    bad = ~np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1)
-    return int(len(bad) - 1 - np.argmax(bad[::-1])) if bad.any() else None
+    steps = _nonfinite_steps(arrays)
+    return int(steps[-1]) if steps.size else None

@@ -1,0 +1,89 @@
+"""How long each page's script takes to run at its default settings (warm caches), printed as a table.
+
+    python benchmarks/pages.py            # every lesson whose file exists, 20 runs each
+    python benchmarks/pages.py -n 50 unrolled bptt
+
+Each page is run through Streamlit's AppTest (the real script runner, in process): one warm-up run fills
+the caches, then N reruns are timed. A trivial one-slider script, written to a temporary folder, is timed
+the same way as the floor: what a rerun costs before a page does anything. Target: well under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TRIVIAL = 'import streamlit as st\nst.slider("x", 0, 100, 50, key="x")\n'
+
+
+def lessons() -> list[tuple[str, str]]:
+    """(url path, file) of every lesson listed in app.py whose file exists; read without running app.py."""
+    tree = ast.parse((ROOT / "app.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "LESSONS" for t in node.targets):
+            rows = ast.literal_eval(node.value)
+            return [("/" + row[3], row[1]) for row in rows if (ROOT / row[1]).exists()]
+    raise SystemExit("app.py has no LESSONS table")
+
+
+def time_runs(make, runs: int) -> tuple[list[float], int]:
+    """Milliseconds of ``runs`` reruns after one warm-up run, and the number of charts on the page."""
+    at = make()
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        at.run()
+        samples.append((time.perf_counter() - t0) * 1000)
+        if at.exception:
+            raise RuntimeError(at.exception[0].message)
+    return samples, len(at.get("plotly_chart"))
+
+
+def main() -> int:
+    # Run as a script, this file's folder is sys.path[0] and this very file would shadow the app's
+    # `pages` package (pages/lessons, pages/figures); put the project root there instead.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
+    from streamlit.testing.v1 import AppTest
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", "--runs", type=int, default=20)
+    ap.add_argument("pages", nargs="*", help="URL paths without the slash (default: all)")
+    args = ap.parse_args()
+
+    targets = lessons()
+    if args.pages:
+        targets = [(u, f) for u, f in targets if u.strip("/") in args.pages or (u == "/" and "home" in args.pages)]
+
+    print(f"{'page':28} {'median ms':>9} {'p90 ms':>7} {'min ms':>7} {'charts':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        trivial = Path(tmp) / "trivial.py"
+        trivial.write_text(TRIVIAL)
+        rows = [("(trivial one-slider page)", lambda: AppTest.from_file(str(trivial), default_timeout=60).run())]
+        for url, path in targets:
+            def make(path=path):
+                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+                return at.switch_page(path).run()
+            rows.append((url, make))
+        for name, make in rows:
+            try:
+                samples, charts = time_runs(make, args.runs)
+            except Exception as err:  # a broken page is reported, not fatal: the others still get measured
+                print(f"{name:28} failed: {str(err)[:80]}")
+                continue
+            samples.sort()
+            p90 = samples[min(len(samples) - 1, int(0.9 * len(samples)))]
+            print(f"{name:28} {statistics.median(samples):9.1f} {p90:7.1f} {samples[0]:7.1f} {charts:6d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Figures for the bidirectional-LSTM lesson: both directions' states on one time axis, what each output
+step can see (sensitivity from gradients), and the readout task whose answer lies in the future.
+
+Pure functions: arrays in, ``go.Figure`` out. No Streamlit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .gated import Row, heatmap_stack
+from .theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, SEQUENTIAL, VERMILLION, colorbar, f32, style
+
+FORWARD = BLUE  # the direction that reads the past
+BACKWARD = ORANGE  # the direction that reads the future
+BOTH = VERMILLION
+
+
+def direction_heatmaps(x: np.ndarray, forward: np.ndarray, backward: np.ndarray, t: int | None) -> go.Figure:
+    """Input on top, then the forward states, the backward states and the concatenated output [→ ; ←],
+    all (T, H) or (T, 2H) drawn time across, unit down, on one time axis with a cursor at ``t``."""
+    H = forward.shape[1]
+    out = np.concatenate([forward, backward], axis=1)
+    rows = [Row("h→", "forward h →", forward, "shared"), Row("h←", "← backward h", backward, "shared"),
+            Row("output", "output [→ ; ←]", out, "shared")]
+    # A line between the two halves of the output.
+    divider = {"type": "line", "xref": "x4 domain", "yref": "y4", "x0": 0, "x1": 1, "y0": H + 0.5, "y1": H + 0.5,
+               "line": {"color": NEUTRAL, "width": 2}}
+    return heatmap_stack(x, rows, t, extra_shapes=[divider])
+
+
+def sensitivity_bars(forward: np.ndarray, backward: np.ndarray, t: int) -> go.Figure:
+    """‖∂h→_t/∂x_s‖ and ‖∂h←_t/∂x_s‖ against the input step s, on a log axis; (T,) each.
+    Zeros (the forward half cannot see s > t, the backward half s < t) are left out of the log plot."""
+    T = len(forward)
+    s = np.arange(T)
+    fig = go.Figure()
+    for vals, name, color in ((forward, "forward half →", FORWARD), (backward, "backward half ←", BACKWARD)):
+        shown = np.where(vals > 0, vals, np.nan)
+        fig.add_trace(go.Bar(x=s, y=f32(shown), name=name, marker_color=color, opacity=0.9,
+                             hovertemplate="x<sub>%{x}</sub>: %{y:.3g}<extra>" + name + "</extra>"))
+    style(fig, title=f"How much the output at t = {t} depends on each input", height=340,
+          x_title=f"input step s   (← the past · t = {t} · the future →)",
+          y_title="‖∂h<sub>t</sub> / ∂x<sub>s</sub>‖", hovermode="x unified")
+    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    fig.update_xaxes(range=[-0.6, T - 0.4])
+    fig.update_layout(
+        barmode="group", bargap=0.15, legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        shapes=[{"type": "rect", "xref": "x", "yref": "paper", "x0": t - 0.5, "x1": t + 0.5, "y0": 0, "y1": 1,
+                 "line": {"color": HIGHLIGHT, "width": 2}, "fillcolor": "rgba(213, 94, 0, 0.06)"}],
+    )
+    return fig
+
+
+def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -> go.Figure:
+    """Two (T, T) maps side by side, output step t down, input step s across, coloured by log₁₀ of the
+    sensitivity: the forward direction fills the lower triangle (s ≤ t), the backward one the upper."""
+    T = forward.shape[0]
+    steps = np.arange(T)
+    logs = [np.where(m > 0, np.log10(np.maximum(m, 1e-300)), np.nan) for m in (forward, backward)]
+    finite = np.concatenate([v[np.isfinite(v)] for v in logs]) if any(np.isfinite(v).any() for v in logs) else [0]
+    lo, hi = float(np.floor(np.min(finite))), float(np.ceil(np.max(finite)))
+    lo = max(lo, hi - 8)  # eight decades are plenty; anything below takes the floor colour
+    logs = [np.maximum(v, lo) for v in logs]  # NaN (cannot see) stays NaN
+    ticks = np.arange(lo, hi + 1)
+    cbar = colorbar("‖∂h<sub>t</sub>/∂x<sub>s</sub>‖", tickvals=ticks,
+                    ticktext=[f"10<sup>{int(k)}</sup>" for k in ticks])
+    traces = []
+    for k, (vals, name) in enumerate(zip(logs, ("forward →", "backward ←"), strict=True), start=1):
+        traces.append(go.Heatmap(z=f32(vals), x=steps, y=steps, coloraxis="coloraxis", name=name,
+                                 xaxis="x" if k == 1 else "x2", yaxis="y" if k == 1 else "y2",
+                                 hovertemplate=f"{name}<br>output t=%{{y}}, input s=%{{x}}<br>"
+                                               "log₁₀ = %{z:.2f}<extra></extra>"))
+    fig = go.Figure(traces)
+    style(fig, height=380, legend=False, hovermode="closest")
+    axis = {"range": [-0.5, T - 0.5], "showgrid": False}
+    fig.update_layout(
+        coloraxis={"colorscale": SEQUENTIAL, "cmin": lo, "cmax": hi, "colorbar": cbar},
+        xaxis={**axis, "domain": [0, 0.45], "title": {"text": "input step s"}},
+        xaxis2={**axis, "domain": [0.52, 0.97], "title": {"text": "input step s"}},
+        yaxis={**axis, "autorange": "reversed", "range": None, "title": {"text": "output step t"}},
+        yaxis2={**axis, "autorange": "reversed", "range": None, "anchor": "x2", "matches": "y",
+                "showticklabels": False},
+        annotations=[
+            {"x": 0.225, "y": 1.0, "xref": "paper", "yref": "paper", "text": "<b>forward →</b> sees s ≤ t",
+             "showarrow": False, "xanchor": "center", "yanchor": "bottom", "font": {"color": FORWARD, "size": 13}},
+            {"x": 0.745, "y": 1.0, "xref": "paper", "yref": "paper", "text": "<b>← backward</b> sees s ≥ t",
+             "showarrow": False, "xanchor": "center", "yanchor": "bottom", "font": {"color": BACKWARD, "size": 13}},
+        ],
+        shapes=[] if t is None else [
+            {"type": "rect", "xref": xr, "yref": yr, "x0": -0.5, "x1": T - 0.5, "y0": t - 0.5, "y1": t + 0.5,
+             "line": {"color": HIGHLIGHT, "width": 2}} for xr, yr in (("x", "y"), ("x2", "y2"))],
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+    )
+    return fig
+
+
+def readout_figure(r2: dict[str, float], example_t: np.ndarray, example_y: np.ndarray,
+                   example_pred: dict[str, np.ndarray], target_label: str) -> go.Figure:
+    """Left: R² of a linear readout from each feature set (forward half, backward half, both).
+    Right: the target and the three predictions on one held-out sequence."""
+    names = list(r2)
+    colors = {"forward": FORWARD, "backward": BACKWARD, "both": BOTH}
+    labels = {"forward": "→ only", "backward": "← only", "both": "both"}
+    traces = [go.Bar(x=[labels[k] for k in names], y=[max(r2[k], 0.0) for k in names], xaxis="x", yaxis="y",
+                     marker_color=[colors[k] for k in names], text=[f"{r2[k]:.2f}" for k in names],
+                     textposition="outside", cliponaxis=False, showlegend=False,
+                     hovertemplate="%{x}: R² = %{text}<extra></extra>")]
+    traces.append(go.Scatter(x=example_t, y=f32(example_y), name="target", xaxis="x2", yaxis="y2", mode="lines",
+                             line={"color": NEUTRAL, "width": 5}, opacity=0.55))
+    for k in names:
+        traces.append(go.Scatter(x=example_t, y=f32(example_pred[k]), name=labels[k], xaxis="x2", yaxis="y2",
+                                 mode="lines", line={"color": colors[k], "width": 2,
+                                                     "dash": "solid" if k == "both" else "dot"}))
+    fig = go.Figure(traces)
+    style(fig, height=360, hovermode="x unified")
+    fig.update_layout(
+        xaxis={"domain": [0, 0.27]}, yaxis={"range": [0, 1.12], "title": {"text": "R² on new sequences"}},
+        xaxis2={"domain": [0.43, 1], "anchor": "y2", "title": {"text": "step t of one new sequence"}},
+        yaxis2={"anchor": "x2", "title": {"text": target_label}},
+        legend={"x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    return fig
+

@@ -1,0 +1,102 @@
+"""Figures for the gradient-flow lesson: ‖∂L/∂h_t‖ against the distance from the loss for RNN, LSTM and GRU,
+at initialisation and after training (log scale), and the training losses.
+
+Pure functions: arrays in, ``go.Figure`` out. No Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .theme import BLUE, GREEN, NEUTRAL, SKY, VERMILLION, f32, style
+
+COLORS = {"rnn": VERMILLION, "lstm": BLUE, "gru": GREEN}
+NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+CELL_STATE = SKY
+
+
+def _positive(values: np.ndarray) -> np.ndarray:
+    """Zeros and non-finite values cannot sit on a log axis: leave gaps instead."""
+    v = np.asarray(values, dtype=float)
+    return f32(np.where(np.isfinite(v) & (v > 0), v, np.nan))
+
+
+def flow_figure(panels: Mapping[str, Mapping[str, dict]], threshold: float) -> go.Figure:
+    """Side-by-side log plots, one per phase (e.g. "at initialisation", "after 240 steps").
+
+    panels: phase title -> cell ("rnn" | "lstm" | "gru") -> {"h": (T,), "c": (T,) or None, "reach": int},
+    where index d of each array is the distance from the loss. The LSTM's cell-state gradient is dashed.
+    A dotted line marks ``threshold``; a diamond marks how far back each cell's gradient stays above it.
+    """
+    phases = list(panels)
+    n = len(phases)
+    gap = 0.06
+    width = (1 - gap * (n - 1)) / n
+    traces, annotations, shapes, layout = [], [], [], {}
+    lo, hi = np.inf, 1.0
+    for k, phase in enumerate(phases, start=1):
+        xa, ya = ("x", "y") if k == 1 else (f"x{k}", f"y{k}")
+        for cell, curves in panels[phase].items():
+            h = np.asarray(curves["h"], dtype=float)
+            d = np.arange(len(h))
+            color = COLORS.get(cell, NEUTRAL)
+            name = NAMES.get(cell, cell)
+            traces.append(go.Scatter(x=d, y=_positive(h), name=f"{name}  ‖∂L/∂h‖", legendgroup=cell, showlegend=k == 1,
+                                     xaxis=xa, yaxis=ya, mode="lines", line={"color": color, "width": 2.8},
+                                     hovertemplate=f"{name} h, d=%{{x}}: %{{y:.2e}}<extra>{phase}</extra>"))
+            if curves.get("c") is not None:
+                c = np.asarray(curves["c"], dtype=float)
+                traces.append(go.Scatter(x=d, y=_positive(c), name=f"{name}  ‖∂L/∂c‖ (cell state)",
+                                         legendgroup=cell + "c", showlegend=k == 1, xaxis=xa, yaxis=ya, mode="lines",
+                                         line={"color": CELL_STATE, "width": 2.2, "dash": "dash"},
+                                         hovertemplate=f"{name} c, d=%{{x}}: %{{y:.2e}}<extra>{phase}</extra>"))
+                lo = min(lo, np.nanmin(np.where(c > 0, c, np.nan), initial=np.inf))
+            reach = int(curves["reach"])
+            traces.append(go.Scatter(x=[reach], y=[max(float(h[reach]), 1e-300)], mode="markers", showlegend=False,
+                                     xaxis=xa, yaxis=ya, marker={"symbol": "diamond", "size": 11, "color": color,
+                                                                 "line": {"color": "white", "width": 1}},
+                                     hovertemplate=f"{name} reaches {reach} steps back<extra>{phase}</extra>"))
+            finite = h[np.isfinite(h) & (h > 0)]
+            if finite.size:
+                lo, hi = min(lo, finite.min()), max(hi, finite.max())
+        x0 = (k - 1) * (width + gap)
+        layout[f"xaxis{'' if k == 1 else k}"] = {"domain": [x0, x0 + width], "anchor": ya,
+                                                "title": {"text": "distance from the loss (steps back)"}}
+        layout[f"yaxis{'' if k == 1 else k}"] = {"anchor": xa, "type": "log", "exponentformat": "power",
+                                                "matches": None if k == 1 else "y", "showticklabels": k == 1}
+        annotations.append({"x": x0 + width / 2, "y": 1.0, "xref": "paper", "yref": "paper", "text": f"<b>{phase}</b>",
+                            "showarrow": False, "xanchor": "center", "yanchor": "bottom", "font": {"size": 14}})
+        shapes.append({"type": "line", "xref": f"{xa} domain", "yref": ya, "x0": 0, "x1": 1, "y0": threshold,
+                       "y1": threshold, "line": {"color": NEUTRAL, "width": 1.5, "dash": "dot"}})
+        annotations.append({"x": 1, "y": np.log10(threshold), "xref": f"{xa} domain", "yref": ya,
+                            "text": f"1/{round(1 / threshold):,} of the signal", "showarrow": False, "xanchor": "right",
+                            "yanchor": "bottom", "font": {"size": 11, "color": NEUTRAL}})
+    floor = max(lo, 1e-40) if np.isfinite(lo) else threshold / 10
+    top = np.log10(max(hi, 1.0)) + 0.3
+    layout["yaxis"]["range"] = [min(np.log10(floor), np.log10(threshold)) - 0.5, top]
+    layout["yaxis"]["title"] = {"text": "‖∂L/∂h<sub>t</sub>‖ relative to the last step"}
+    fig = go.Figure(traces)
+    style(fig, height=440, hovermode="closest")
+    fig.update_layout(**layout, annotations=annotations, shapes=shapes,
+                      legend={"orientation": "h", "y": -0.22, "x": 0.5, "xanchor": "center", "yanchor": "top"},
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def loss_figure(losses: Mapping[str, np.ndarray], baseline: float) -> go.Figure:
+    """Mini-batch MSE per training step for each cell; the dashed line is the loss of always guessing 1."""
+    fig = go.Figure()
+    for cell, vals in losses.items():
+        v = np.asarray(vals, dtype=float)
+        fig.add_trace(go.Scatter(x=np.arange(1, len(v) + 1), y=f32(v), name=NAMES.get(cell, cell), mode="lines",
+                                 line={"color": COLORS.get(cell, NEUTRAL), "width": 2}))
+    style(fig, title="Training loss on the adding problem", height=300, x_title="training step",
+          y_title="mean squared error")
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.add_hline(y=baseline, line={"color": NEUTRAL, "dash": "dash", "width": 1.5},
+                  annotation={"text": "always guess 1", "font": {"size": 11, "color": NEUTRAL}},
+                  annotation_position="top right")
+    return fig

@@ -1,0 +1,166 @@
+"""Shared look for every Unrolled figure: colours, the diverging scale, and one layout helper.
+
+Pure Python + Plotly (no Streamlit). Figures are shown with ``st.plotly_chart(..., theme="streamlit")``,
+which supplies text and grid colours for the viewer's light or dark theme; so this module sets
+fonts, spacing and transparent backgrounds but never a text colour that would fight the theme.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
+MONO_FAMILY = '"Source Code Pro", "SFMono-Regular", Menlo, Consolas, monospace'
+
+# Okabe & Ito (2008): eight colours that stay distinguishable for deuteranopes, protanopes and
+# tritanopes. Use them in this order for lines; name them when a colour carries meaning.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
+SKY = "#56B4E9"
+PURPLE = "#CC79A7"
+YELLOW = "#F0E442"
+BLACK = "#000000"
+QUALITATIVE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK]
+
+# A neutral mid-grey that reads on both white and near-black backgrounds (axes, arrows, muted text).
+NEUTRAL = "#8A94A3"
+GRID = "rgba(138, 148, 163, 0.25)"
+HIGHLIGHT = VERMILLION  # the "you are here" colour: the selected time step, a cursor, a clipped point
+
+# Diverging scale for signed quantities (activations, gradients), centred at 0 with ``zmid=0``.
+# Blue for negative, orange for positive: the pair colour-blind viewers separate most reliably.
+# The middle is a light grey rather than white so zero-valued cells still show against a white page.
+DIVERGING = [
+    [0.0, "#08519C"],
+    [0.18, "#3182BD"],
+    [0.36, "#9ECAE1"],
+    [0.5, "#E6E6E6"],
+    [0.64, "#FDAE6B"],
+    [0.82, "#E6550D"],
+    [1.0, "#A63603"],
+]
+# Sequential scale for magnitudes (norms, probabilities): cividis is designed for colour-vision deficiency.
+SEQUENTIAL = "Cividis"
+
+# st.plotly_chart(fig, config=PLOTLY_CONFIG): a quiet toolbar, crisp PNG export.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def _hex_to_rgb(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+_STOPS = np.array([s for s, _ in DIVERGING])
+_RGB = np.array([_hex_to_rgb(c) for _, c in DIVERGING], dtype=float)  # (K, 3)
+
+
+def symmetric_limit(values, floor: float = 1e-12) -> float:
+    """Largest finite |value| (at least ``floor``): the colour range is [-limit, +limit] so 0 sits in the middle."""
+    arr = np.asarray(values, dtype=float)
+    finite = np.abs(arr[np.isfinite(arr)])
+    return float(max(finite.max(initial=0.0), floor))
+
+
+def diverging_rgb(values, limit: float) -> np.ndarray:
+    """Map values to (..., 3) RGB on the DIVERGING scale with [-limit, limit] -> [0, 1]; inf/NaN clip to the ends."""
+    arr = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0, posinf=limit, neginf=-limit)
+    pos = np.clip(0.5 + 0.5 * arr / max(limit, 1e-300), 0.0, 1.0)
+    return np.stack([np.interp(pos, _STOPS, _RGB[:, k]) for k in range(3)], axis=-1)
+
+
+def diverging_color(value: float, limit: float) -> str:
+    """One value -> "rgb(r,g,b)" on the diverging scale (for diagram nodes drawn as shapes)."""
+    r, g, b = diverging_rgb(value, limit)
+    return f"rgb({r:.0f},{g:.0f},{b:.0f})"
+
+
+def contrast_text(value: float, limit: float) -> str:
+    """Black or white, whichever reads better on ``diverging_color(value, limit)`` (WCAG relative luminance)."""
+    rgb = diverging_rgb(value, limit) / 255.0
+    lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    luminance = float(lin @ np.array([0.2126, 0.7152, 0.0722]))
+    return "#111111" if luminance > 0.22 else "#FFFFFF"
+
+
+def layout(
+    *,
+    title: str | None = None,
+    height: int = 360,
+    legend: bool = True,
+    hovermode: str | bool = "x unified",
+    **extra,
+) -> dict:
+    """The house layout as a plain dict (cheap: no Plotly validation until the figure is built).
+
+    Transparent backgrounds and no text colour, so the figure follows the app's light/dark theme;
+    a generous font; small margins (axis titles get room from ``automargin``); a horizontal legend
+    above the plot. ``extra`` keys override or add to the result (e.g. ``margin=...``, ``xaxis=...``).
+    """
+    out = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}} if title else None,
+        "height": height,
+        "font": {"family": FONT_FAMILY, "size": 14},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 10, "r": 10, "t": 56 if title else 24, "b": 10},
+        "showlegend": legend,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1,
+                   "bgcolor": "rgba(0,0,0,0)"},
+        "hovermode": hovermode,
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}},
+        "colorway": QUALITATIVE,
+    }
+    out.update(extra)
+    return out
+
+
+def axis(title: str | None = None, **extra) -> dict:
+    """One axis in the house style (faint grid, room for its title); ``extra`` adds Plotly axis keys."""
+    out = {"gridcolor": GRID, "zerolinecolor": GRID, "automargin": True, **extra}
+    if title is not None:
+        out["title"] = {"text": title}
+    return out
+
+
+def style(
+    fig: go.Figure,
+    *,
+    title: str | None = None,
+    height: int = 360,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    legend: bool = True,
+    hovermode: str | bool = "x unified",
+) -> go.Figure:
+    """Give an existing ``fig`` the house style in place (every x/y axis styled) and return it.
+
+    One ``update_layout`` call: each separate Plotly update re-validates the layout, which gets slow on
+    figures with many annotations. When building a new figure, prefer
+    ``go.Figure(data=..., layout=layout(..., xaxis=axis(...)))``: one validation pass in total.
+    """
+    axes = {}
+    for name in fig.layout:  # xaxis, xaxis2, ..., yaxis, ...
+        if name.startswith(("xaxis", "yaxis")):
+            axes[name] = axis(x_title if name.startswith("x") else y_title)
+    axes.setdefault("xaxis", axis(x_title))
+    axes.setdefault("yaxis", axis(y_title))
+    fig.update_layout(layout(title=title, height=height, legend=legend, hovermode=hovermode, **axes))
+    return fig
+
+
+def colorbar(title: str, **extra) -> dict:
+    """A slim colour bar with a title, for heatmaps."""
+    return {"title": {"text": title, "side": "right"}, "thickness": 12, "len": 0.9, "outlinewidth": 0, **extra}
+
+
+def f32(values) -> np.ndarray:
+    """Arrays sent to the browser as float32: half the bytes and plenty of precision for a plot."""
+    return np.asarray(values, dtype=np.float32)

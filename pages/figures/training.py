@@ -1,0 +1,321 @@
+"""Figures for the training lab: the task's data, live and final loss curves, gradient norms with clipping
+events, predictions against the truth, a multi-step forecast, the copy task's recall, and the trained
+cell's gates (the stacked heatmaps of the gated-cell lessons, reused for a consistent look).
+
+Pure functions: arrays in, ``go.Figure`` out. No Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .gated import Row, gru_rows, heatmap_stack, lstm_rows
+from .theme import (
+    BLUE,
+    GREEN,
+    HIGHLIGHT,
+    NEUTRAL,
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    f32,
+    style,
+)
+
+TRAIN_FILL = "rgba(0, 114, 178, 0.06)"
+VAL_FILL = "rgba(230, 159, 0, 0.12)"
+MODEL_COLOURS = {"model": VERMILLION, "truth": NEUTRAL}
+BASELINE_COLOURS = [BLUE, GREEN, PURPLE, SKY]
+MAX_LINE_POINTS = 1500  # above this, loss curves are thinned (every n-th point) to keep the chart light
+
+
+def _line(x, y, name, color, *, width=2.0, dash=None, mode="lines", opacity=1.0, hover="%{y:.4g}",
+          showlegend=True):
+    cls = go.Scattergl if len(y) > 1000 else go.Scatter
+    return cls(x=f32(x), y=f32(y), name=name, mode=mode, opacity=opacity, showlegend=showlegend,
+               line={"color": color, "width": width, **({"dash": dash} if dash else {})},
+               hovertemplate=f"{name}: {hover}<extra></extra>")
+
+
+def legend_under_title(fig: go.Figure, *, rows: int = 1) -> go.Figure:
+    """Title at the top, the legend left-aligned under it, then the plot: they never overlap, however many
+    entries the legend has (``rows`` reserves space for a legend that wraps)."""
+    top = 34 + 24 * rows + (30 if fig.layout.title.text else 0)
+    fig.update_layout(
+        margin={"t": top},
+        title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+    )
+    return fig
+
+
+def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keep every n-th point (and the last) so a long curve stays under MAX_LINE_POINTS."""
+    n = len(x)
+    if n <= MAX_LINE_POINTS:
+        return x, y
+    idx = np.unique(np.r_[np.arange(0, n, -(-n // MAX_LINE_POINTS)), n - 1])
+    return x[idx], y[idx]
+
+
+# -- the task ------------------------------------------------------------------------------------------
+def series_overview(x: np.ndarray, series: np.ndarray, split: int, *, x_title: str, y_title: str,
+                    title: str | None = None) -> go.Figure:
+    """The whole series with the training part and the held-out (validation) part shaded.
+
+    x, series: (N,). split: index of the first held-out value.
+    """
+    x, series = np.asarray(x), np.asarray(series)
+    fig = go.Figure([_line(x, series, y_title, BLUE, hover="%{y:.4g} at %{x}")])
+    x0, xs, x1 = float(x[0]), float(x[split]), float(x[-1])
+    shapes = [
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": xs, "y0": 0, "y1": 1,
+         "fillcolor": TRAIN_FILL, "line": {"width": 0}, "layer": "below"},
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": xs, "x1": x1, "y0": 0, "y1": 1,
+         "fillcolor": VAL_FILL, "line": {"width": 0}, "layer": "below"},
+    ]
+    notes = [
+        {"x": (x0 + xs) / 2, "y": 1.0, "xref": "x", "yref": "paper", "text": "training (fits weights and scaling)",
+         "showarrow": False, "yanchor": "top", "font": {"size": 12, "color": BLUE}},
+        {"x": (xs + x1) / 2, "y": 1.0, "xref": "x", "yref": "paper", "text": "held out",
+         "showarrow": False, "yanchor": "top", "font": {"size": 12, "color": ORANGE}},
+    ]
+    style(fig, title=title, height=300, x_title=x_title, y_title=y_title, legend=False, hovermode="x")
+    fig.update_layout(shapes=shapes, annotations=notes)
+    return fig
+
+
+def adding_example(x: np.ndarray, y: float) -> go.Figure:
+    """One adding-problem sequence: x (T, 2) values and markers; the two marked bars are highlighted."""
+    x = np.asarray(x)
+    T = len(x)
+    marked = x[:, 1] > 0.5
+    colours = np.where(marked, VERMILLION, "rgba(138, 148, 163, 0.55)")
+    fig = go.Figure(go.Bar(x=np.arange(T), y=f32(x[:, 0]), marker={"color": colours.tolist()},
+                           hovertemplate="t=%{x}<br>value %{y:.3f}<extra></extra>"))
+    a, b = np.flatnonzero(marked)[:2]
+    title = f"Target = {x[a, 0]:.2f} + {x[b, 0]:.2f} = <b>{y:.2f}</b> (the two marked values)"
+    style(fig, title=title, height=260, x_title="time step t", y_title="value", legend=False, hovermode="closest")
+    fig.update_layout(bargap=0.15)
+    fig.update_yaxes(range=[0, 1.05])
+    return fig
+
+
+def _symbol_text(codes: np.ndarray, n_symbols: int) -> np.ndarray:
+    """Codes -> what a student reads: blank '·', symbols 'A'..'H', the repeat signal '▶'."""
+    lookup = np.array(["·"] + [chr(ord("A") + i) for i in range(n_symbols)] + ["▶"])
+    return lookup[np.asarray(codes)]
+
+
+def copy_example(codes: np.ndarray, target: np.ndarray, n_symbols: int, predicted: np.ndarray | None = None,
+                 *, title: str | None = None) -> go.Figure:
+    """The copy task as rows of letters: input, target and (optionally) the model's output for each sequence.
+
+    codes, target, predicted: (n, L) integer codes; predicted cells are green when right, red when wrong
+    (only on the recall steps, where the target is a symbol).
+    """
+    codes, target = np.atleast_2d(codes), np.atleast_2d(target)
+    n, L = codes.shape
+    rows, labels, colour = [], [], []
+    for s in range(n):
+        parts = [("input", codes[s], 0), ("target", target[s], 1)]
+        if predicted is not None:
+            ok = np.where(target[s] > 0, np.where(np.atleast_2d(predicted)[s] == target[s], 2, 3), 1)
+            parts.append(("model", np.atleast_2d(predicted)[s], ok))
+        for name, row, kind in parts:
+            rows.append(_symbol_text(row, n_symbols))
+            labels.append(f"#{s + 1} {name}" if name == "input" else name)
+            colour.append(np.broadcast_to(kind, (L,)))
+    z = np.array(colour, dtype=float)
+    # 0 input, 1 target/neutral, 2 right, 3 wrong
+    scale = [[0.0, "#DCEAF6"], [0.25, "#DCEAF6"], [0.25, "#F1F1F1"], [0.5, "#F1F1F1"],
+             [0.5, "#BDE5D5"], [0.75, "#BDE5D5"], [0.75, "#F7C6B0"], [1.0, "#F7C6B0"]]
+    text = np.array(rows)
+    fig = go.Figure(go.Heatmap(z=z, x=np.arange(L), y=np.arange(len(rows)), text=text, texttemplate="%{text}",
+                               textfont={"size": 14, "color": "#18212F"}, colorscale=scale, zmin=0, zmax=3,
+                               showscale=False, xgap=2, ygap=2, hoverinfo="skip"))
+    height = 60 + 26 * len(rows)
+    style(fig, title=title, height=height, x_title="time step t", legend=False, hovermode=False)
+    fig.update_yaxes(tickvals=list(range(len(rows))), ticktext=labels, autorange="reversed", showgrid=False)
+    fig.update_xaxes(showgrid=False)
+    return fig
+
+
+# -- training curves -----------------------------------------------------------------------------------
+def loss_curves(step_loss: np.ndarray, smooth_loss: np.ndarray, val_steps: np.ndarray, val_loss: np.ndarray,
+                *, total_steps: int | None = None, loss_name: str = "MSE", baseline: float | None = None,
+                baseline_name: str = "memoryless baseline", title: str | None = None,
+                height: int = 330) -> go.Figure:
+    """Training loss per optimizer step (faint), its moving average, and the validation loss — log scale.
+
+    step_loss, smooth_loss: (S,); val_steps, val_loss: (V,). total_steps fixes the x range (live view).
+    baseline: a horizontal reference line, e.g. the memoryless model's validation loss.
+    """
+    steps = np.arange(1, len(step_loss) + 1)
+    xs, ys = _thin(steps, np.asarray(step_loss))
+    xm, ym = _thin(steps, np.asarray(smooth_loss))
+    traces = [
+        _line(xs, ys, "training (each batch)", BLUE, width=1, opacity=0.35),
+        _line(xm, ym, "training (smoothed)", BLUE, width=2.5),
+    ]
+    if len(val_loss):
+        traces.append(_line(val_steps, val_loss, "validation", ORANGE, width=2.5, mode="lines+markers"))
+    fig = go.Figure(traces)
+    positive = np.concatenate([np.asarray(step_loss, float), np.asarray(val_loss, float)])
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    log = bool(positive.size) and positive.max() / max(positive.min(), 1e-300) > 20
+    if baseline is not None and np.isfinite(baseline) and baseline > 0:
+        fig.add_hline(y=baseline, line={"color": NEUTRAL, "dash": "dash", "width": 1.5})
+        # placed by hand: on a log axis an annotation's y is log10(value), which add_hline gets wrong
+        fig.add_annotation(x=1, xref="paper", xanchor="right", y=np.log10(baseline) if log else baseline,
+                           yref="y", yanchor="bottom", text=baseline_name, showarrow=False,
+                           font={"size": 12, "color": NEUTRAL})
+    style(fig, title=title, height=height, x_title="optimizer step", y_title=f"loss ({loss_name})",
+          hovermode="x unified")
+    legend_under_title(fig)
+    fig.update_yaxes(type="log" if log else "linear")
+    if total_steps:
+        fig.update_xaxes(range=[0, total_steps])
+    return fig
+
+
+def grad_norm_history(before: np.ndarray, after: np.ndarray, clipped: np.ndarray, *, clip: str,
+                      threshold: float, title: str | None = None) -> go.Figure:
+    """‖∇‖ before and after clipping for every step (log scale), clipping events marked.
+
+    before, after: (S,) global gradient norms; clipped: (S,) bool. clip: "none" | "value" | "norm".
+    """
+    before, after = np.asarray(before, float), np.asarray(after, float)
+    clipped = np.asarray(clipped, bool)
+    steps = np.arange(1, len(before) + 1)
+    xb, yb = _thin(steps, before)
+    traces = [_line(xb, yb, "‖∇‖ before clipping", PURPLE, width=1.5)]
+    if clip != "none":
+        xa, ya = _thin(steps, after)
+        traces.append(_line(xa, ya, "‖∇‖ after clipping (the step taken)", GREEN, width=1.5))
+    if clipped.any():
+        idx = np.flatnonzero(clipped)
+        if len(idx) > MAX_LINE_POINTS:
+            idx = idx[:: -(-len(idx) // MAX_LINE_POINTS)]
+        traces.append(go.Scatter(x=steps[idx], y=f32(before[idx]), mode="markers", name="clipped",
+                                 marker={"color": HIGHLIGHT, "size": 6, "symbol": "x-thin",
+                                         "line": {"width": 2, "color": HIGHLIGHT}},
+                                 hovertemplate="step %{x}: clipped (norm was %{y:.3g})<extra></extra>"))
+    fig = go.Figure(traces)
+    if clip == "norm":
+        fig.add_hline(y=threshold, line={"color": HIGHLIGHT, "dash": "dash", "width": 1.5})
+        fig.add_annotation(x=1, xref="paper", xanchor="right", y=np.log10(threshold), yref="y", yanchor="top",
+                           text=f"max norm {threshold:g}", showarrow=False, font={"size": 12, "color": HIGHLIGHT})
+    n_clip = int(clipped.sum())
+    if title is None and len(before):
+        title = f"Gradient norm per step — clipped {n_clip} of {len(before)} steps" if clip != "none" else \
+            "Gradient norm per step (no clipping)"
+    style(fig, title=title, height=330, x_title="optimizer step", y_title="global ‖∇L‖₂", hovermode="x unified")
+    legend_under_title(fig)
+    fig.update_yaxes(type="log")
+    return fig
+
+
+# -- results ---------------------------------------------------------------------------------------------
+def predictions_vs_truth(x_all: np.ndarray, series: np.ndarray, t_val: np.ndarray, truth: np.ndarray,
+                         preds: Mapping[str, np.ndarray], *, model_name: str, x_title: str, y_title: str,
+                         context: int = 40, title: str | None = None) -> go.Figure:
+    """One-step-ahead predictions on the held-out part against the truth.
+
+    x_all, series: (N,) the whole series (its tail before the held-out part is drawn for context).
+    t_val: (M,) series index of each held-out target; truth (M,); preds: name -> (M,), the model first.
+    """
+    x_all, series = np.asarray(x_all), np.asarray(series)
+    first = int(t_val[0])
+    lo = max(0, first - context)
+    xv = x_all[t_val]
+    traces = [
+        _line(x_all[lo : first + 1], series[lo : first + 1], "training data (context)", NEUTRAL, width=1.5,
+              dash="dot"),
+        _line(xv, truth, "truth", NEUTRAL, width=2.5),
+    ]
+    colours = iter(BASELINE_COLOURS)
+    for name, p in preds.items():
+        is_model = name == model_name
+        traces.append(_line(xv, p, name, VERMILLION if is_model else next(colours), width=2.5 if is_model else 1.5,
+                            dash=None if is_model else "dash"))
+    fig = go.Figure(traces)
+    style(fig, title=title, height=400, x_title=x_title, y_title=y_title)
+    legend_under_title(fig, rows=2)
+    fig.add_vline(x=float(x_all[first]), line={"color": ORANGE, "width": 1, "dash": "dot"})
+    return fig
+
+
+def adding_scatter(truth: np.ndarray, preds: Mapping[str, np.ndarray], *, model_name: str,
+                   title: str | None = None) -> go.Figure:
+    """Predicted sum against the true sum on held-out sequences; perfect predictions lie on the diagonal."""
+    traces = [go.Scatter(x=[0, 2], y=[0, 2], mode="lines", name="perfect", line={"color": NEUTRAL, "dash": "dot"},
+                         hoverinfo="skip")]
+    colours = iter(BASELINE_COLOURS)
+    for name, p in preds.items():
+        is_model = name == model_name
+        traces.append(go.Scatter(
+            x=f32(truth), y=f32(p), mode="markers", name=name,
+            marker={"color": VERMILLION if is_model else next(colours), "size": 7 if is_model else 5,
+                    "opacity": 0.85 if is_model else 0.45},
+            hovertemplate=f"{name}<br>true %{{x:.3f}}, predicted %{{y:.3f}}<extra></extra>"))
+    fig = go.Figure(traces)
+    style(fig, title=title, height=420, x_title="true sum", y_title="predicted sum", hovermode="closest")
+    legend_under_title(fig, rows=2)
+    fig.update_xaxes(range=[0, 2])
+    fig.update_yaxes(range=[-0.1, 2.1], scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def forecast_figure(x_all: np.ndarray, series: np.ndarray, split: int, forecast_x: np.ndarray,
+                    forecasts: Mapping[str, np.ndarray], *, model_name: str, x_title: str, y_title: str,
+                    context: int = 60, title: str | None = None) -> go.Figure:
+    """Recursive multi-step forecasts from the end of the training part, against what really happened.
+
+    forecast_x: (F,) x positions of the forecast; forecasts: name -> (F,), the model first.
+    """
+    x_all, series = np.asarray(x_all), np.asarray(series)
+    lo = max(0, split - context)
+    end = split + len(forecast_x)
+    traces = [
+        _line(x_all[lo:split], series[lo:split], "what the model saw", NEUTRAL, width=2),
+        _line(x_all[split - 1 : end], series[split - 1 : end], "what really happened", NEUTRAL, width=2, dash="dot"),
+    ]
+    colours = iter(BASELINE_COLOURS)
+    for name, fc in forecasts.items():
+        is_model = name == model_name
+        xs = np.r_[x_all[split - 1], forecast_x]
+        ys = np.r_[series[split - 1], fc]  # start each forecast from the last known value
+        traces.append(_line(xs, ys, name, VERMILLION if is_model else next(colours), width=2.5 if is_model else 1.5,
+                            dash=None if is_model else "dash"))
+    fig = go.Figure(traces)
+    style(fig, title=title, height=400, x_title=x_title, y_title=y_title)
+    legend_under_title(fig, rows=2)
+    fig.add_vline(x=float(x_all[split - 1]), line={"color": ORANGE, "width": 1, "dash": "dot"},
+                  annotation_text="forecast starts", annotation_position="top left",
+                  annotation_font={"size": 12, "color": ORANGE})
+    return fig
+
+
+def gate_heatmaps(gates: Mapping[str, np.ndarray], x: np.ndarray, *, kind: str, title: str | None = None,
+                  markers: Sequence[int] = (), x_label: str = "x<sub>t</sub>") -> go.Figure:
+    """The trained cell's gates and states over one held-out sequence (the gated lessons' heatmap stack).
+
+    gates: "i","f","g","o","c","h" (LSTM), "r","z","n","h" (GRU) or "h" (RNN), each (T, H).
+    x: (T,) the input line drawn on top. markers: time steps to outline (e.g. the adding problem's markers).
+    """
+    if kind == "lstm":
+        rows = lstm_rows(gates, gates["c"], gates["h"])
+    elif kind == "gru":
+        rows = gru_rows(gates, gates["h"])
+    else:
+        rows = [Row("h", "h · state", gates["h"], "signed")]
+    fig = heatmap_stack(np.asarray(x, float), rows, None, title=title, x_label=x_label)
+    for t in markers:
+        fig.add_shape(type="rect", xref="x", yref="paper", x0=t - 0.5, x1=t + 0.5, y0=0, y1=1,
+                      line={"color": HIGHLIGHT, "width": 2}, fillcolor="rgba(213, 94, 0, 0.06)")
+    return fig

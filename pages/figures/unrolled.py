@@ -1,0 +1,432 @@
+"""Figures for the "Unrolled RNN" lesson: the unrolled and rolled diagrams, h_t over time, the step equation.
+
+Pure functions of an ``UnrolledRun`` (rnn_core.demos.unrolled); no Streamlit. ``step`` is always the
+0-based row index; labels show it as t = step + 1, with h_0 the initial state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from rnn_core.demos.unrolled import UnrolledRun
+
+from .theme import (
+    BLUE,
+    DIVERGING,
+    GREEN,
+    HIGHLIGHT,
+    NEUTRAL,
+    ORANGE,
+    axis,
+    colorbar,
+    contrast_text,
+    f32,
+    layout,
+    symmetric_limit,
+)
+
+MAX_COLUMNS = 15  # time steps drawn before the middle of a long sequence is elided
+PX_PER_UNIT = 70  # the diagram's vertical scale: data units -> pixels (fixed, so stacks of squares fit)
+NODE_PX = 36  # circle diameter for x_t, y_t and a one-unit h_t
+CELL_UNITS = 0.33  # height of one hidden unit's square when H > 1 (data units)
+ROW_GAP = 1.25  # vertical distance between the x row, the hidden stack and the y row (data units)
+MARGIN = {"l": 84, "r": 8, "t": 12, "b": 4}
+
+
+# -- helpers --------------------------------------------------------------------------------------------
+def num(value: float, digits: int = 2) -> str:
+    """A number for a label: fixed decimals, scientific when huge, the real minus sign, ∞ for overflow."""
+    if not np.isfinite(value):
+        return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
+    text = f"{value:.{digits}f}" if abs(value) < 1e4 else f"{value:.1e}"
+    if text.lstrip("-").strip("0.") == "":  # -0.00 -> 0.00
+        text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def visible_steps(steps: int, selected: int, max_columns: int = MAX_COLUMNS) -> list[int | None]:
+    """Which rows the unrolled diagram draws: all when they fit, else the first three, the last three and
+    five around ``selected``, with ``None`` marking each elided run ("⋯").
+
+    A gap that would hide a single step shows that step instead.
+    """
+    if steps <= max_columns:
+        return list(range(steps))
+    keep = {0, 1, 2, steps - 3, steps - 2, steps - 1}
+    keep |= {s for s in range(selected - 2, selected + 3) if 0 <= s < steps}
+    ordered = sorted(keep)
+    out: list[int | None] = []
+    for s in ordered:
+        if out and s - out[-1] == 2:
+            out.append(s - 1)
+        elif out and s - out[-1] > 2:
+            out.append(None)
+        out.append(s)
+    return out
+
+
+def _layout_rows(hidden: int) -> tuple[float, float, float]:
+    """(y of the hidden row's centre, its total height, y of the output row) in data units."""
+    stack = 0.0 if hidden == 1 else hidden * CELL_UNITS
+    y_h = ROW_GAP + stack / 2
+    return y_h, stack, y_h + stack / 2 + ROW_GAP
+
+
+def _arrow(anns: list, tail: tuple[float, float], head: tuple[float, float], *, start_px: float,
+           end_px: float, color: str = NEUTRAL, width: float = 1.6) -> None:
+    """Queue an arrow (an annotation from tail to head, both in data units; standoffs in px)."""
+    anns.append({"x": head[0], "y": head[1], "ax": tail[0], "ay": tail[1], "xref": "x", "yref": "y",
+                 "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 2, "arrowsize": 1,
+                 "arrowwidth": width, "arrowcolor": color, "standoff": end_px, "startstandoff": start_px,
+                 "text": ""})
+
+
+def _vertical_arrows(xs: list[float], y_from: float, y_to: float, *, start_px: float, end_px: float) -> list[dict]:
+    """Upward arrows at every x from y_from to y_to (data units), as two traces: shafts and heads.
+
+    The vertical scale is fixed (PX_PER_UNIT), so pixel gaps convert exactly to data units; one trace for
+    all arrows is far cheaper for Plotly than one annotation per arrow.
+    """
+    y0, y1 = y_from + start_px / PX_PER_UNIT, y_to - end_px / PX_PER_UNIT
+    head = 9 / PX_PER_UNIT  # the arrowhead marker's height in data units
+    shaft_x, shaft_y = [], []
+    for x in xs:
+        shaft_x += [x, x, None]
+        shaft_y += [y0, y1 - head / 2, None]
+    return [
+        {"type": "scatter", "x": shaft_x, "y": shaft_y, "mode": "lines", "line": {"color": NEUTRAL, "width": 1.6},
+         "hoverinfo": "skip", "showlegend": False},
+        {"type": "scatter", "x": list(xs), "y": [y1 - head / 2] * len(xs), "mode": "markers",
+         "marker": {"symbol": "triangle-up", "size": 9, "color": NEUTRAL}, "hoverinfo": "skip",
+         "showlegend": False},
+    ]
+
+
+def _label(anns: list, x: float, y: float, text: str, *, xshift: float = 0, yshift: float = 0,
+           size: int = 11, color: str = NEUTRAL, **kw) -> None:
+    """Queue a text label at (x, y). Annotations are set on the figure in one go at the end:
+    adding them one by one costs Plotly a full copy each time (seconds for a long diagram)."""
+    anns.append({"x": x, "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False, "xshift": xshift,
+                 "yshift": yshift, "font": {"size": size, "color": color}, **kw})
+
+
+def _node_trace(xs, ys, values, limit: float, *, name: str, symbol: str, size: float, texts: list[str] | None,
+                hover: list[str], line_width: list[float], show_scale: bool) -> dict:
+    """One row of nodes filled by value on the diverging scale; inf is drawn at the scale's end."""
+    vals = np.asarray(values, dtype=float)
+    color = np.clip(np.nan_to_num(vals, nan=0.0, posinf=limit, neginf=-limit), -limit, limit)
+    marker = {"symbol": symbol, "size": size, "color": f32(color), "colorscale": DIVERGING,
+              "cmin": -limit, "cmax": limit,
+              "line": {"color": [HIGHLIGHT if w > 1.5 else NEUTRAL for w in line_width], "width": line_width},
+              "showscale": show_scale}
+    if show_scale:
+        marker["colorbar"] = colorbar("h value", x=1.0, xpad=4)
+    return {"type": "scatter", "x": xs, "y": ys, "mode": "markers+text" if texts else "markers", "name": name,
+            "text": texts, "textposition": "middle center",
+            "textfont": {"size": 11, "color": [contrast_text(v, limit) for v in color]},
+            "hovertext": hover, "hoverinfo": "text", "marker": marker, "cliponaxis": False, "showlegend": False}
+
+
+def _text_trace(xs, ys, texts, *, size: int = 11, color: str | list = NEUTRAL, position: str = "middle center"):
+    """Many small labels as one text trace: far cheaper for Plotly than one annotation each."""
+    return {"type": "scatter", "x": xs, "y": ys, "mode": "text", "text": texts, "textposition": position,
+            "textfont": {"size": size, "color": color}, "hoverinfo": "skip", "showlegend": False,
+            "cliponaxis": False}
+
+
+def _limits(run: UnrolledRun) -> tuple[float, float, float]:
+    """Colour ranges for the x, h and y rows: each row has its own symmetric range around 0."""
+    return symmetric_limit(run.x), symmetric_limit(run.h), symmetric_limit(run.y)
+
+
+def _weight_texts(run: UnrolledRun) -> tuple[str, str, str]:
+    """What the arrows say: the actual numbers for one unit, the matrix names for H > 1."""
+    cfg = run.config
+    if run.hidden == 1:
+        return f"×{num(cfg.w_in)}", f"×{num(cfg.w_rec)}", f"×{num(float(run.v[0]))}"
+    return "W<sub>ih</sub>", "W<sub>hh</sub>", "v"
+
+
+def _hidden_nodes(run: UnrolledRun, slots: list[tuple[float, int]], y_h: float, lim_h: float,
+                  selected: int, h0_slot: float | None) -> dict:
+    """h_t at each (slot x, row) plus optionally h_0: a circle for H = 1, a column of H squares otherwise."""
+    H = run.hidden
+    offsets = np.zeros(1) if H == 1 else (np.arange(H)[::-1] - (H - 1) / 2) * CELL_UNITS
+    xs, ys, vals, hover, widths = [], [], [], [], []
+    columns = [(h0_slot, -1)] if h0_slot is not None else []
+    columns += slots
+    for sx, row in columns:
+        state = np.zeros(H) if row < 0 else run.h[row]
+        name = "h<sub>0</sub> (initial state)" if row < 0 else f"h<sub>{row + 1}</sub>"
+        for k in range(H):
+            xs.append(sx)
+            ys.append(y_h + offsets[k])
+            vals.append(state[k])
+            unit = f" unit {k + 1}" if H > 1 else ""
+            hover.append(f"{name}{unit} = {num(state[k], 3)}")
+            widths.append(3.0 if row == selected else 1.0)
+    texts = [num(v) for v in vals] if H == 1 else None
+    size = NODE_PX if H == 1 else CELL_UNITS * PX_PER_UNIT - 3
+    return _node_trace(xs, ys, vals, lim_h, name="h", symbol="circle" if H == 1 else "square", size=size,
+                       texts=texts, hover=hover, line_width=widths, show_scale=True)
+
+
+def _io_nodes(values: np.ndarray, slots: list[tuple[float, int]], y: float, lim: float, selected: int,
+              label: str) -> dict:
+    xs = [sx for sx, _ in slots]
+    vals = [values[row] for _, row in slots]
+    hover = [f"{label}<sub>{row + 1}</sub> = {num(values[row], 3)}" for _, row in slots]
+    widths = [3.0 if row == selected else 1.0 for _, row in slots]
+    return _node_trace(xs, [y] * len(xs), vals, lim, name=label, symbol="circle", size=NODE_PX,
+                       texts=[num(v) for v in vals], hover=hover, line_width=widths, show_scale=False)
+
+
+def _row_labels(anns: list, y_x: float, y_h: float, y_y: float) -> None:
+    for y, text in ((y_y, "output y<sub>t</sub>"), (y_h, "hidden h<sub>t</sub>"), (y_x, "input x<sub>t</sub>")):
+        anns.append({"x": 0, "xref": "paper", "xanchor": "right", "xshift": -8, "y": y, "yref": "y",
+                     "text": f"<b>{text}</b>", "showarrow": False, "font": {"size": 13}})
+
+
+def _diagram_figure(traces: list, anns: list, shapes: list, n_slots: int, y_top: float,
+                    min_slots: int = 9) -> go.Figure:
+    """Build once with fixed axes: a known px-per-unit vertically, short sequences left-aligned."""
+    height = int((y_top + 0.45 + 0.75) * PX_PER_UNIT) + MARGIN["t"] + MARGIN["b"]
+    lay = layout(height=height, legend=False, hovermode="closest", margin=MARGIN, dragmode=False,
+                 annotations=anns, shapes=shapes,
+                 xaxis={"visible": False, "range": [-0.6, max(n_slots, min_slots) - 0.4], "fixedrange": True},
+                 yaxis={"visible": False, "range": [-0.75, y_top + 0.45], "fixedrange": True})
+    return go.Figure(data=traces, layout=lay)
+
+
+# -- the unrolled diagram -------------------------------------------------------------------------------
+def unrolled_diagram(run: UnrolledRun, step: int, *, max_columns: int = MAX_COLUMNS) -> go.Figure:
+    """One column per time step: x_t → h_t → y_t, with h_{t-1} → h_t arrows carrying the same weight.
+
+    Nodes are filled by value (diverging scale, each row its own range, values printed for H = 1).
+    Long sequences keep the first, the last and the steps around ``step``; "⋯" marks what is elided.
+    The selected step's column is shaded and its nodes outlined.
+    """
+    if not 0 <= step < run.steps:
+        raise ValueError(f"step: expected 0 to {run.steps - 1}, got {step}")
+    H = run.hidden
+    y_h, stack, y_y = _layout_rows(H)
+    y_x = 0.0
+    lim_x, lim_h, lim_y = _limits(run)
+    w_in_txt, w_rec_txt, v_txt = _weight_texts(run)
+    columns = visible_steps(run.steps, step, max_columns)
+    slots = [(float(k + 1), row) for k, row in enumerate(columns) if row is not None]
+    gaps = [float(k + 1) for k, row in enumerate(columns) if row is None]
+    anns: list[dict] = []
+    sel_x = next(sx for sx, row in slots if row == step)
+    shapes = [{"type": "rect", "x0": sel_x - 0.46, "x1": sel_x + 0.46, "y0": -0.7, "y1": y_y + 0.4,
+               "layer": "below", "fillcolor": HIGHLIGHT, "opacity": 0.10, "line": {"width": 0}}]
+
+    half_h_px = NODE_PX / 2 if H == 1 else (CELL_UNITS * PX_PER_UNIT - 3) / 2  # horizontal half-width
+    r = NODE_PX / 2 + 2
+    edge = stack / 2  # distance from the hidden row's centre to the stack's top/bottom edge
+    lift = (r / PX_PER_UNIT if H == 1 else edge) + 0.14  # recurrent weight labels sit above the nodes
+    # Recurrent arrows: h_0 -> first column, then column to column (through the gaps).
+    positions = [0.0] + [float(k + 1) for k in range(len(columns))]
+    rec_x = []
+    for left, right in zip(positions[:-1], positions[1:], strict=True):
+        _arrow(anns, (left, y_h), (right, y_h), start_px=10 if left in gaps else half_h_px + 2,
+               end_px=10 if right in gaps else half_h_px + 3, width=2.2)
+        rec_x.append((left + right) / 2)
+    vert_x = [sx for sx, _ in slots]
+    arrows_up = (_vertical_arrows(vert_x, y_x, y_h - edge, start_px=r, end_px=(r if H == 1 else 3))
+                 + _vertical_arrows(vert_x, y_h + edge, y_y, start_px=(r if H == 1 else 3), end_px=r))
+    _row_labels(anns, y_x, y_h, y_y)
+
+    n = len(vert_x)
+    step_labels = [f"<b>t = {row + 1}</b>" if row == step else f"t = {row + 1}" for _, row in slots]
+    step_colors = [HIGHLIGHT if row == step else NEUTRAL for _, row in slots]
+    gap_counts = []
+    for gx in gaps:
+        before = max(row for sx, row in slots if sx < gx)
+        after = min(row for sx, row in slots if sx > gx)
+        gap_counts.append(f"+{after - before - 1}")
+    traces = arrows_up + [
+        # the same weight on every recurrent arrow, and the input/readout weights beside the vertical ones
+        _text_trace(rec_x, [y_h + lift] * len(rec_x), [w_rec_txt] * len(rec_x), size=11),
+        # the input and readout weights, written once: beside the selected step's vertical arrows
+        _text_trace([sel_x + 0.06] * 2, [(y_x + y_h - edge) / 2, (y_h + edge + y_y) / 2], [w_in_txt, v_txt],
+                    size=11, position="middle right"),
+        _text_trace(vert_x + [0.0], [y_x - 0.52] * (n + 1), step_labels + ["start"], size=12,
+                    color=step_colors + [NEUTRAL]),
+        _text_trace(gaps, [y_h] * len(gaps), ["⋯"] * len(gaps), size=16),
+        _text_trace(gaps, [y_x - 0.52] * len(gaps), gap_counts, size=10),
+        _io_nodes(run.x, slots, y_x, lim_x, step, "x"),
+        _hidden_nodes(run, slots, y_h, lim_h, step, h0_slot=0.0),
+        _io_nodes(run.y, slots, y_y, lim_y, step, "y"),
+    ]
+    return _diagram_figure(traces, anns, shapes, len(positions), y_y)
+
+
+# -- the rolled diagram ---------------------------------------------------------------------------------
+def rolled_diagram(run: UnrolledRun, step: int) -> go.Figure:
+    """The same network drawn as one cell with a loop: h_t goes back in as h_{t-1} at the next step.
+
+    Values at ``step`` are shown; the loop carries the recurrent weight.
+    """
+    if not 0 <= step < run.steps:
+        raise ValueError(f"step: expected 0 to {run.steps - 1}, got {step}")
+    H = run.hidden
+    y_h, stack, y_y = _layout_rows(H)
+    lim_x, lim_h, lim_y = _limits(run)
+    w_in_txt, w_rec_txt, v_txt = _weight_texts(run)
+    cx = 2.0
+    anns: list[dict] = []
+    r = NODE_PX / 2 + 2
+    edge = stack / 2
+    arrows_up = (_vertical_arrows([cx], 0.0, y_h - edge, start_px=r, end_px=(r if H == 1 else 3))
+                 + _vertical_arrows([cx], y_h + edge, y_y, start_px=(r if H == 1 else 3), end_px=r))
+    # The feedback loop: out of the cell's right side, round over the top, and back into its left side.
+    top = y_h + max(edge, 0.3) + 0.35
+    path = (f"M {cx + 0.25},{y_h} C {cx + 1.1},{y_h} {cx + 1.1},{top} {cx},{top} "
+            f"C {cx - 1.1},{top} {cx - 1.1},{y_h} {cx - 0.32},{y_h}")
+    shapes = [{"type": "path", "path": path, "line": {"color": NEUTRAL, "width": 2.2}, "layer": "below"}]
+    _arrow(anns, (cx - 0.5, y_h), (cx - 0.16, y_h), start_px=0, end_px=NODE_PX / 2 if H == 1 else 12, width=2.2)
+    _label(anns, cx - 0.75, top, f"{w_rec_txt}<br>h<sub>t−1</sub> → h<sub>t</sub>", xanchor="right", size=12,
+           align="right")
+    _label(anns, cx, -0.52, f"values at t = {step + 1}", size=12, color=HIGHLIGHT)
+    _row_labels(anns, 0.0, y_h, y_y)
+    slots = [(cx, step)]
+    traces = arrows_up + [
+        _text_trace([cx + 0.06] * 2, [(y_h - edge) / 2, (y_h + edge + y_y) / 2], [w_in_txt, v_txt], size=11,
+                    position="middle right"),
+        _io_nodes(run.x, slots, 0.0, lim_x, -1, "x"),
+        _hidden_nodes(run, slots, y_h, lim_h, -1, h0_slot=None),
+        _io_nodes(run.y, slots, y_y, lim_y, -1, "y"),
+    ]
+    return _diagram_figure(traces, anns, shapes, 6, y_y)
+
+
+# -- h_t over time --------------------------------------------------------------------------------------
+def hidden_over_time(run: UnrolledRun, step: int | None = None) -> go.Figure:
+    """Input and output on top; below, h_t as a line (H = 1) or a time × unit heatmap (H > 1, zmid = 0).
+
+    A vertical line marks ``step``; an overflow is announced on the chart.
+    """
+    t = np.arange(1, run.steps + 1)
+    mode = "lines+markers" if run.steps <= 60 else "lines"
+    top, bottom = {"xaxis": "x", "yaxis": "y2"}, {"xaxis": "x", "yaxis": "y"}
+    traces = [
+        {"type": "scatter", "x": t, "y": f32(run.x), "mode": mode, "name": "input x<sub>t</sub>",
+         "line": {"color": ORANGE, "width": 2}, "marker": {"size": 5}, **top},
+        {"type": "scatter", "x": t, "y": f32(run.y), "mode": mode, "name": "output y<sub>t</sub>",
+         "line": {"color": GREEN, "width": 2, "dash": "dot"}, "marker": {"size": 5}, **top},
+    ]
+    if run.hidden == 1:
+        traces.append({"type": "scatter", "x": t, "y": f32(run.h[:, 0]), "mode": mode, "name": "hidden h<sub>t</sub>",
+                       "line": {"color": BLUE, "width": 3}, "marker": {"size": 6}, **bottom})
+        y_axis = axis("h<sub>t</sub>", domain=[0, 0.66])
+    else:
+        lim = symmetric_limit(run.h)
+        traces.append({
+            "type": "heatmap", "x": t, "y": np.arange(1, run.hidden + 1), "z": f32(np.clip(run.h.T, -lim, lim)),
+            "colorscale": DIVERGING, "zmid": 0.0, "zmin": -lim, "zmax": lim, "name": "h",
+            "colorbar": colorbar("h value", y=0.33, len=0.66), "xgap": 1 if run.steps <= 60 else 0, "ygap": 1,
+            "hovertemplate": "t = %{x}<br>unit %{y}<br>h = %{z:.3f}<extra></extra>", **bottom})
+        y_axis = axis("hidden unit", domain=[0, 0.66], dtick=1, autorange="reversed")
+    shapes, anns = [], []
+    if step is not None:
+        shapes.append({"type": "line", "x0": step + 1, "x1": step + 1, "xref": "x", "y0": 0, "y1": 1,
+                       "yref": "paper", "line": {"color": HIGHLIGHT, "width": 2, "dash": "dash"}, "opacity": 0.8})
+    if run.overflow_step is not None:
+        anns.append({"x": run.overflow_step + 1, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
+                     "text": f"overflow at t = {run.overflow_step + 1}", "font": {"color": HIGHLIGHT},
+                     "yanchor": "bottom"})
+    lay = layout(height=440, hovermode="x unified" if run.hidden == 1 else "closest", shapes=shapes,
+                 annotations=anns, xaxis=axis("time step t", anchor="y"), yaxis=y_axis,
+                 yaxis2=axis("x<sub>t</sub>, y<sub>t</sub>", domain=[0.74, 1.0], anchor="x"))
+    return go.Figure(data=traces, layout=lay)
+
+
+# -- the activation with a_t marked ---------------------------------------------------------------------
+def curve_extent(a_t: np.ndarray, floor: float = 4.0, cap: float = 1e6) -> float:
+    """How wide to draw the activation: at least ±4 (where tanh and σ flatten), wide enough to show every
+    finite a_t, rounded up to a whole number so a cached curve is reused across nearby steps."""
+    finite = np.abs(np.asarray(a_t, dtype=float))
+    finite = finite[np.isfinite(finite)]
+    return float(min(max(floor, np.ceil(1.15 * finite.max(initial=0.0))), cap))
+
+
+def activation_marker(curve: tuple[np.ndarray, np.ndarray], a_t: np.ndarray, h_t: np.ndarray,
+                      name: str) -> go.Figure:
+    """The activation function with the step's (a_t, h_t) points on it: where each unit sits on the curve."""
+    a, y = curve
+    ok = np.isfinite(a_t) & np.isfinite(h_t)
+    traces = [
+        {"type": "scatter", "x": f32(a), "y": f32(y), "mode": "lines", "line": {"color": BLUE, "width": 3},
+         "name": name, "hoverinfo": "skip"},
+        {"type": "scatter", "x": f32(np.clip(a_t[ok], a[0], a[-1])), "y": f32(h_t[ok]), "mode": "markers",
+         "name": "this step", "marker": {"color": HIGHLIGHT, "size": 11, "line": {"color": "white", "width": 1.5}},
+         "hovertemplate": "a = %{x:.3f}<br>h = %{y:.3f}<extra></extra>"},
+    ]
+    lay = layout(height=240, legend=False, hovermode="closest", margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                 xaxis=axis("pre-activation a<sub>t</sub>"), yaxis=axis("h<sub>t</sub>"))
+    return go.Figure(data=traces, layout=lay)
+
+
+# -- the update equation with numbers -------------------------------------------------------------------
+_ACT_TEX = {"tanh": r"\tanh", "sigmoid": r"\sigma", "relu": r"\operatorname{ReLU}",
+            "leaky_relu": r"\operatorname{LeakyReLU}", "elu": r"\operatorname{ELU}", "identity": r"\operatorname{id}"}
+
+
+def _tex(value: float, digits: int = 2) -> str:
+    text = num(value, digits).replace("−", "-").replace("∞", r"\infty")
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = rf"{mant}\times 10^{{{int(exp)}}}"
+    return text
+
+
+def _paren(value: float, digits: int = 2) -> str:
+    text = _tex(value, digits)
+    return f"({text})" if value < 0 or "times" in text else text
+
+
+def _vec(values: np.ndarray, digits: int = 2) -> str:
+    return r"\begin{bmatrix}" + r"\\".join(_tex(v, digits) for v in values) + r"\end{bmatrix}"
+
+
+def _mat(m: np.ndarray, digits: int = 2) -> str:
+    rows = [" & ".join(_tex(v, digits) for v in row) for row in m]
+    return r"\begin{bmatrix}" + r"\\".join(rows) + r"\end{bmatrix}"
+
+
+def step_equation(run: UnrolledRun, step: int) -> str:
+    """LaTeX for the update at ``step`` with the actual numbers (an ``aligned`` block for st.latex).
+
+    H = 1: scalars, a_t = w_in x_t + w h_{t-1} + b, h_t = act(a_t), y_t = v h_t + c.
+    H > 1: the same in matrix form, vectors written out.
+    """
+    if not 0 <= step < run.steps:
+        raise ValueError(f"step: expected 0 to {run.steps - 1}, got {step}")
+    t, tp = step + 1, step
+    act = _ACT_TEX.get(run.config.activation, r"\phi")
+    x, a, h, hp, y = run.x[step], run.a[step], run.h[step], run.h_prev[step], run.y[step]
+    cfg = run.config
+    if run.hidden == 1:
+        lines = [
+            rf"a_{{{t}}} &= w_{{\text{{in}}}}\,x_{{{t}}} + w\,h_{{{tp}}} + b"
+            rf" = {_tex(cfg.w_in)}\cdot{_paren(x)} + {_tex(cfg.w_rec)}\cdot{_paren(hp[0], 3)} + {_paren(cfg.bias)}"
+            rf" = {_tex(a[0], 3)}",
+            rf"h_{{{t}}} &= {act}(a_{{{t}}}) = {act}({_tex(a[0], 3)}) = \mathbf{{{_tex(h[0], 3)}}}",
+            rf"y_{{{t}}} &= v\,h_{{{t}}} + c = {_tex(run.v[0])}\cdot{_paren(h[0], 3)} + {_tex(run.c)}"
+            rf" = {_tex(y, 3)}",
+        ]
+    else:
+        # Matrices of H×H numbers do not fit beside the picture; the three contributions to a_t do,
+        # and they are the point: new input + carried-over memory + bias.
+        lines = [
+            rf"a_{{{t}}} &= W_{{ih}}\,x_{{{t}}} + W_{{hh}}\,h_{{{tp}}} + b"
+            rf" \qquad x_{{{t}}} = {_tex(x)}",
+            rf"&= \underbrace{{{_vec(run.from_input[step])}}}_{{\text{{input}}}} + "
+            rf"\underbrace{{{_vec(run.from_memory[step])}}}_{{\text{{memory}}}} + "
+            rf"\underbrace{{{_vec(run.b)}}}_{{\text{{bias}}}} = {_vec(a)}"
+            rf" \;\xrightarrow{{\;{act}\;}}\; h_{{{t}}} = {_vec(h)}",
+            rf"y_{{{t}}} &= v^\top h_{{{t}}} + c = {_tex(y, 3)}",
+        ]
+    return r"\begin{aligned}" + r"\\[4pt]".join(lines) + r"\end{aligned}"

@@ -1,0 +1,231 @@
+"""Lesson: the GRU cell. Two gates and one state; the update gate as "how much of the past to keep";
+PyTorch's reset-after form vs Cho et al. 2014; parameter counts of RNN, GRU and LSTM."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.figures import gated as figs
+from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from rnn_core.demos import gated as demo
+
+PATTERNS = {
+    "early pulse": "pulse",
+    "pulse + noise": "pulse + noise",
+    "step": "step",
+    "sine wave": "sine",
+    "noise": "noise",
+    "my own numbers": "custom",
+}
+FORMS = ("PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul")
+DEFAULT = demo.GRUConfig()
+MEAN = "the mean over all units"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_gru(cfg: demo.GRUConfig) -> demo.GatedRun:
+    return demo.run_gru(cfg)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def form_gap(cfg: demo.GRUConfig) -> float:
+    return float(demo.reset_form_gap(cfg)[2].max())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def counts(input_size: int, hidden: int) -> dict[str, int]:
+    return demo.param_counts(input_size, hidden)
+
+
+# Figures are shared, never-mutated objects: cheaper than unpickling a Plotly figure from cache_data.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def diagram(cfg: demo.GRUConfig, t: int, unit: int | None) -> tuple:
+    vals = demo.step_values(run_gru(cfg), t, unit)
+    label = "mean over all units" if unit is None else f"unit {unit + 1}"
+    return figs.gru_cell_diagram(vals, t, label, reset_after=cfg.reset_after), vals
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def heatmaps(cfg: demo.GRUConfig, t: int):
+    r = run_gru(cfg)
+    return figs.heatmap_stack(r.x, figs.gru_rows(r.gates, r.h), t)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def count_figure(input_size: int, hidden: int):
+    return figs.param_count_figure(counts(input_size, hidden), input_size, hidden)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gate_table(cfg: demo.GRUConfig) -> pd.DataFrame:
+    """Long table behind the heatmaps: one row per (step, unit)."""
+    run = run_gru(cfg)
+    T, H = run.steps, run.hidden
+    df = pd.DataFrame({"t": [t for t in range(T) for _ in range(H)], "unit": list(range(1, H + 1)) * T,
+                       "x": [float(run.x[t]) for t in range(T) for _ in range(H)]})
+    for name in ("r", "z", "n"):
+        df[name] = run.gates[name].reshape(-1)
+    df["h"] = run.h.reshape(-1)
+    return df
+
+
+def controls() -> demo.GRUConfig:
+    with st.container(border=True):
+        c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.3], gap="medium")
+        label = c1.selectbox("Input sequence x_t", list(PATTERNS), key="gru_pattern", bind="query-params")
+        pattern = PATTERNS[label]
+        text = ""
+        if pattern == "custom":
+            text = c1.text_input("Numbers, separated by commas", "0, 1, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0",
+                                 key="gru_numbers", bind="query-params")
+        steps = c2.slider("Sequence length T", 5, 120, DEFAULT.steps, key="gru_T", bind="query-params",
+                          disabled=pattern == "custom")
+        hidden = c2.slider("Hidden units H", 1, 16, DEFAULT.hidden, key="gru_H", bind="query-params")
+        seed = c3.number_input("Seed (random weights)", 0, 9999, DEFAULT.seed, key="gru_seed", bind="query-params")
+        gain = c3.slider("Input weight scale", 0.5, 6.0, DEFAULT.gain, 0.5, key="gru_gain", bind="query-params",
+                         help="Multiplies the random input weights (PyTorch's init alone leaves the gates near 0.5).")
+        bias = c4.slider("Update-gate bias b_z", -4.0, 6.0, DEFAULT.update_bias, 0.5, key="gru_bz",
+                         bind="query-params", help="With nothing else going on, the update gate sits at σ(b_z): "
+                                                   "the share of the past each unit keeps.")
+        form = c4.radio("Reset gate form", FORMS, key="gru_form", bind="query-params")
+    values = demo.parse_numbers(text) if pattern == "custom" else ()
+    return demo.GRUConfig(pattern=pattern, steps=steps, hidden=hidden, seed=int(seed), update_bias=bias,
+                          reset_after=form == FORMS[0], gain=gain, values=values)
+
+
+COMMON = r"""
+\begin{aligned}
+r_t &= \sigma(W_{ir}x_t + b_{ir} + W_{hr}h_{t-1} + b_{hr}) \\
+z_t &= \sigma(W_{iz}x_t + b_{iz} + W_{hz}h_{t-1} + b_{hz}) \\
+h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
+\end{aligned}
+"""
+N_AFTER = (r"n_t = \tanh\big(W_{in}x_t + b_{in} + "
+           r"\underbrace{r_t \odot (W_{hn}h_{t-1} + b_{hn})}_{\text{reset after}}\big)")
+N_BEFORE = (r"n_t = \tanh\big(W_{in}x_t + b_{in} + "
+            r"\underbrace{W_{hn}(r_t \odot h_{t-1})}_{\text{reset before}} + b_{hn}\big)")
+
+# The same two formulas broken over two lines, for the narrow column beside the diagram.
+N_AFTER_SPLIT = r"""\begin{aligned} n_t = \tanh\big(&W_{in}x_t + b_{in} \\ &+ r_t \odot (W_{hn}h_{t-1} + b_{hn})\big)
+\end{aligned}"""
+N_BEFORE_SPLIT = r"""\begin{aligned} n_t = \tanh\big(&W_{in}x_t + b_{in} \\ &+ W_{hn}(r_t \odot h_{t-1}) + b_{hn}\big)
+\end{aligned}"""
+
+
+def step_numbers(v: dict, unit: int | None) -> None:
+    who = "averaged over the units" if unit is None else f"unit {unit + 1}"
+    st.markdown(f"**This step, in numbers** ({who}):")
+    if unit is None:
+        st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {v['kept']:+.3f} {v['written']:+.3f}"
+                 rf" = {v['h']:+.3f} \end{{aligned}}")
+    else:
+        st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {v['z']:.3f}\times({v['h_prev']:+.3f})"
+                 rf" + {1 - v['z']:.3f}\times({v['n']:+.3f}) \\ &= {v['h']:+.3f} \end{{aligned}}")
+    st.markdown(
+        f"The update gate keeps **{100 * v['z']:.0f}%** of the old state and takes **{100 * (1 - v['z']):.0f}%** "
+        f"from the candidate. The reset gate lets **{100 * v['r']:.0f}%** of the past into that candidate."
+    )
+
+
+GATE_STORIES = """
+Rows are quantities, columns time steps, lines of pixels hidden units; the orange frame is step **t**.
+
+- **z — the update gate: how much of the past to keep.** At 1 a unit copies its old value forward
+  untouched; at 0 it replaces it with the candidate. It does the jobs of the LSTM's forget *and* input gates
+  at once, tied together: whatever share is not kept (1 − z) is written. Move the **update-gate bias** and
+  watch this row, and how long the pulse lingers in h.
+- **r — the reset gate.** How much of the past the candidate may look at. Near 0 the candidate is built
+  from the current input alone, as if the sequence started afresh.
+- **n — the candidate** (tanh, −1 to 1): the new content on offer.
+- **h — the state.** The GRU has no separate cell state: h is both the memory and the output.
+"""
+
+
+@st.fragment
+def step_through(cfg: demo.GRUConfig, run: demo.GatedRun) -> None:
+    T, H = run.steps, run.hidden
+    a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
+    t = a.slider("Step t (moves the cursor in every chart below)", 0, T - 1, min(1, T - 1), key="gru_t",
+                 bind="query-params") if T > 1 else 0
+    options = [f"unit {k + 1}" for k in range(H)] + [MEAN]
+    choice = b.selectbox("Numbers in the diagram for", options, key="gru_unit", bind="query-params")
+    unit = None if choice == MEAN else int(choice.split()[1]) - 1
+
+    fig, vals = diagram(cfg, t, unit)
+    visual, text = beside((3, 2))
+    with visual:
+        plot(fig, key="gru_diagram", alt=f"GRU cell diagram at step {t}")
+    with text:
+        st.latex(COMMON)
+        st.latex(N_AFTER_SPLIT if cfg.reset_after else N_BEFORE_SPLIT)
+        step_numbers(vals, unit)
+
+    st.subheader("Every gate at every step", anchor=False)
+    visual, text = beside((2.2, 1))
+    with visual:
+        plot(heatmaps(cfg, t), key="gru_heatmaps", alt="Heatmaps of the GRU gates over time")
+        csv_download(gate_table(cfg), file_name="gru_gates.csv", key="gru_csv")
+    with text:
+        st.markdown(GATE_STORIES)
+
+
+def reset_forms(cfg: demo.GRUConfig) -> None:
+    st.subheader("Where does the reset gate act?", anchor=False)
+    left, right = st.columns(2, gap="large")
+    for col, form, formula, after in ((left, FORMS[0], N_AFTER, True), (right, FORMS[1], N_BEFORE, False)):
+        with col.container(border=True):
+            chosen = after == cfg.reset_after
+            st.markdown(f"**{form}**" + ("  :orange-badge[shown above]" if chosen else ""))
+            st.latex(formula)
+            if after:
+                st.caption("`torch.nn.GRU`, Keras with `reset_after=True` (its default) and cuDNN: the reset gate "
+                           "scales the *result* of the recurrent matmul, so all three gates' matmuls can be done "
+                           "in one go before the gates are known.")
+            else:
+                st.caption("The original GRU (Cho et al., 2014), also *Dive into Deep Learning*: the reset gate "
+                           "scales h before the matmul. The weights have the same shapes, but the two forms "
+                           "compute different functions, so weights trained in one do not carry over.")
+    gap = form_gap(cfg)
+    st.markdown(f"With the weights above, switching form changes h by at most **{gap:.3g}** over this sequence. "
+                "The forms differ only where r varies from unit to unit or the recurrent bias b_hn matters, so "
+                "the gap is often small for a freshly initialised cell, and grows as training shapes r.")
+
+
+def params_section(hidden: int) -> None:
+    st.subheader("How many parameters?", anchor=False)
+    visual, text = beside((3, 2))
+    with text:
+        d = st.number_input("Input features D", 1, 4096, 1, key="gru_D", bind="query-params",
+                            help="The cell above reads one number per step (D = 1); try a word embedding, e.g. 300.")
+        st.caption(f"H = {hidden}, from the hidden-units slider at the top.")
+        st.markdown(
+            "Each gate (and the RNN's single layer) is a full layer: an input matrix H×D, a recurrent matrix "
+            "H×H and, in PyTorch, two bias vectors. So the counts are one, three and four times the same block:"
+        )
+        st.latex(r"\begin{aligned} \text{RNN}&: H(D+H+2) \\ \text{GRU}&: 3H(D+H+2) \\ \text{LSTM}&: 4H(D+H+2)"
+                 r"\end{aligned}")
+        big = counts(300, 512)
+        st.markdown(
+            "The GRU does with three quarters of the LSTM's weights, which is one reason it trains a little faster; "
+            "which works better depends on the task, so try both. For a typical text model with D = 300 and "
+            f"H = 512: RNN **{big['RNN']:,}**, GRU **{big['GRU']:,}**, LSTM **{big['LSTM']:,}** per layer."
+        )
+    with visual:
+        plot(count_figure(int(d), hidden), key="gru_params", alt="Parameter counts of RNN, GRU and LSTM")
+
+
+lesson_header("GRU: two gates, one state", "The gated recurrent unit folds the LSTM's memory into its hidden "
+              "state and lets one gate decide how much of the past to keep.", icon=":material/tune:")
+st.markdown(
+    "The GRU (Cho et al., 2014) simplifies the LSTM: no separate cell state, and two gates instead of three. "
+    "The **update gate z** blends old and new: a share z of the previous state is kept and 1 − z is replaced "
+    "by a **candidate n**. The **reset gate r** decides how much of the previous state the candidate may use."
+)
+with user_errors():
+    config = controls()
+    result = run_gru(config)
+st.subheader("One step inside the cell", anchor=False)
+step_through(config, result)
+reset_forms(config)
+params_section(config.hidden)

@@ -1,0 +1,262 @@
+"""Lesson: Vanishing and exploding gradients (/vanishing-gradients).
+
+Widgets -> frozen configs -> cached rnn_core.demos.vanishing calls -> figures from pages.figures.vanishing.
+No maths here: the page only chooses, formats and explains.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from pages.figures import vanishing as figs
+from pages.figures.bptt import fmt
+from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from rnn_core.demos import vanishing as demo
+
+# Labels are also what the URL stores for a bound selectbox, so they stay short.
+ACTIVATION_LABELS = {"identity": "identity", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "ReLU",
+                     "leaky_relu": "leaky ReLU", "elu": "ELU"}
+# One-click classics. Each sets the bound widgets through session_state (so the URL follows).
+PRESETS = {
+    "explode": ("2⁵⁰ explodes", {"vg_w": 2.0, "vg_T": 50, "vg_act": "identity", "vg_f32": False}),
+    "vanish": ("0.5⁵⁰ vanishes", {"vg_w": 0.5, "vg_T": 50, "vg_act": "identity", "vg_f32": False}),
+    "overflow": ("float32 overflow", {"vg_w": 2.0, "vg_T": 200, "vg_act": "identity", "vg_f32": True}),
+    "dead": ("dead ReLU", {"vg_w": 0.9, "vg_T": 50, "vg_act": "relu", "vg_x": 0.5, "vg_f32": False}),
+}
+
+
+# -- cached engine calls -------------------------------------------------------------------------------
+@st.cache_data(max_entries=256, show_spinner=False)
+def chain(cfg: demo.ChainConfig) -> demo.ChainResult:
+    return demo.run_chain(cfg)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def activation_curve(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return demo.activation_curve(name)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def matrix(cfg: demo.MatrixConfig) -> demo.MatrixResult:
+    return demo.run_matrix(cfg)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def clip_2d(g1: float, g2: float, c: float) -> demo.Clip2D:
+    return demo.clip_2d(g1, g2, c)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def clip_run(cfg: demo.ChainConfig, c: float) -> demo.RunClip:
+    return demo.clip_run(demo.run_chain(cfg), c)
+
+
+# -- controls ------------------------------------------------------------------------------------------
+def apply_preset(name: str) -> None:
+    """on_click callback: runs before the script, so the widgets are created with the new values."""
+    st.session_state.update(PRESETS[name][1])
+
+
+def chain_controls() -> demo.ChainConfig:
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([1, 1, 1], gap="medium")
+        with c1:
+            w = st.slider("Recurrent weight w", 0.0, 3.0, 1.0, 0.01, key="vg_w", bind="query-params",
+                          help="The weight on h_{t−1} → h_t. Every step back multiplies the gradient by w·act′(a_t).")
+            T = st.slider("Sequence length T", 1, demo.MAX_LENGTH, 50, key="vg_T", bind="query-params")
+        with c2:
+            act = st.selectbox("Activation", list(ACTIVATION_LABELS), index=1, key="vg_act",
+                               format_func=ACTIVATION_LABELS.get, bind="query-params")
+            x = st.slider("Input strength (std of the random inputs)", 0.0, 3.0, 0.5, 0.05, key="vg_x",
+                          bind="query-params", help="Strong inputs push tanh and σ into their flat, saturated zone.")
+        with c3:
+            f32 = st.toggle("Compute in float32 (like most GPUs)", value=False, key="vg_f32", bind="query-params",
+                            help="float32 overflows above about 3.4e38, float64 above about 1.8e308.")
+            st.caption("Classic examples, one click:")
+            b1, b2 = st.columns(2)
+            for col, name in zip((b1, b2, b1, b2), PRESETS, strict=True):
+                col.button(PRESETS[name][0], key=f"vg_preset_{name}", on_click=apply_preset, args=(name,),
+                           width="stretch")
+    return demo.ChainConfig(w=w, length=T, activation=act, input_scale=x, precision="float32" if f32 else "float64")
+
+
+def gradient_table(res: demo.ChainResult) -> pd.DataFrame:
+    """The data behind the main chart, one row per distance k from the loss."""
+    status = np.where(~np.isfinite(res.grad), "overflow", np.where(res.grad == 0, "exactly 0", "finite"))
+    return pd.DataFrame({"k (steps back)": res.distance, "|dL/dh|": res.grad, "|w|^k": res.analytic,
+                         "(|w|*max act')^k": res.bound, "status": status})
+
+
+# -- sections ------------------------------------------------------------------------------------------
+def norm_messages(cfg: demo.ChainConfig, res: demo.ChainResult) -> None:
+    """Overflow and exact zeros are part of the lesson: say what happened, in words."""
+    fmt_name = "float32" if cfg.precision == "float32" else "float64"
+    if res.forward_overflow is not None:
+        st.warning(f"The forward pass overflowed at step {res.forward_overflow + 1}: h became larger than "
+                   f"{fmt_name} can hold, so it is inf from there on.", icon=":material/warning:")
+    if res.overflow_distance is not None:
+        st.warning(f"**The gradient overflowed at k = {res.overflow_distance}** steps back from the loss: the "
+                   f"number became too large for {fmt_name}, so every step beyond is inf (or NaN, where an inf "
+                   "met a 0). Those points sit on the chart's top edge.", icon=":material/warning:")
+    if res.zero_distance is not None:
+        why = ("A ReLU whose input was negative passes back nothing at all: a dead unit."
+               if cfg.activation == "relu" else
+               "The product underflowed: it fell below the smallest number the format can hold.")
+        st.info(f"From k = {res.zero_distance} the gradient is **exactly 0** (marked on the bottom edge: a log "
+                f"axis has no 0). {why}", icon=":material/info:")
+
+
+def norm_section(cfg: demo.ChainConfig, res: demo.ChainResult) -> None:
+    norm_messages(cfg, res)
+    visual, text = beside((3, 2))
+    with visual:
+        plot(figs.gradient_norm_figure(res, activation=cfg.activation), key="vg_norm",
+             alt="Size of the gradient against the number of steps back from the loss, on a log axis")
+        csv_download(gradient_table(res), file_name="gradient_norms.csv", key="vg_csv")
+    with text:
+        st.markdown(
+            "A one-unit RNN $h_t = \\mathrm{act}(w\\,h_{t-1} + x_t)$ reads random inputs; the loss is "
+            "simply $L = h_T$. Going back one step multiplies the gradient by $w\\,\\mathrm{act}'(a_t)$, "
+            "so going back $k$ steps multiplies it by $k$ such factors:"
+        )
+        st.latex(r"\left|\frac{\partial L}{\partial h_{T-k}}\right| = \prod_{s=T-k+1}^{T} |w|\,|\mathrm{act}'(a_s)|")
+        st.latex(r"\le\; \big(|w| \cdot \max|\mathrm{act}'|\big)^{k}")
+        st.markdown(
+            "With the identity activation every factor is exactly $w$: the gradient is $|w|^k$, a straight "
+            "line on this log axis. $2^{50} \\approx 1.13\\times10^{15}$ (it **explodes**), "
+            "$0.5^{50} \\approx 8.9\\times10^{-16}$ (it **vanishes**): the first input is effectively "
+            "forgotten. Saturating activations bend the line further down."
+        )
+        far = res.grad[-1]
+        c1, c2 = st.columns(2)
+        c1.metric(f"|∂L/∂h₀|, all {cfg.length} steps back", "exactly 0" if far == 0 else fmt(far),
+                  help="The gradient that reached the initial state h₀.")
+        c2.metric(f"|w|^{cfg.length}", fmt(res.analytic[-1]))
+
+
+def activation_section(cfg: demo.ChainConfig, res: demo.ChainResult) -> None:
+    visual, text = beside((3, 2))
+    with visual:
+        a, y, d = activation_curve(cfg.activation)
+        plot(figs.activation_figure(cfg.activation, a, y, d, res), key="vg_act_fig",
+             alt="The activation function beside its derivative, with this run's steps marked")
+    with text:
+        st.markdown(
+            "Each factor contains the activation's **slope** $\\mathrm{act}'(a_t)$ at the point the step "
+            "landed on (purple dots: this run's steps). Where the curve is flat — *saturated* — the slope "
+            "is nearly 0 and the gradient is nearly cut."
+        )
+        st.latex(r"\sigma'(a) = \sigma(a)\,\big(1-\sigma(a)\big) \le \tfrac14")
+        st.latex(r"\tanh'(a) = 1 - \tanh^2(a) \xrightarrow{\;|a|\to\infty\;} 0")
+        st.markdown(
+            "The sigmoid loses at least 4× per step even in the best case. ReLU's slope is exactly 1 or "
+            "exactly 0: it never shrinks a gradient a little, but a negative input kills it completely."
+        )
+
+
+@st.fragment
+def matrix_section(cfg: demo.ChainConfig) -> None:
+    """Many hidden units: W_hh = ρ·Q. Its own sliders rerun only this part."""
+    c1, c2 = st.columns(2)
+    H = c1.slider("Hidden size H", 2, demo.MAX_HIDDEN, 16, key="vg_H", bind="query-params")
+    rho = c2.slider("Spectral radius ρ", 0.0, 2.0, 1.0, 0.01, key="vg_rho", bind="query-params")
+    mcfg = demo.MatrixConfig(hidden=H, radius=rho, length=cfg.length, activation=cfg.activation,
+                             input_scale=cfg.input_scale)
+    with user_errors(stop=False):
+        m = matrix(mcfg)
+        left, right = st.columns(2, gap="large")
+        with left:
+            plot(figs.eigenvalue_figure(m), key="vg_eig",
+                 alt="Eigenvalues of the recurrent matrix against the unit circle")
+        with right:
+            plot(figs.matrix_norm_figure(m, activation=cfg.activation), key="vg_matrix_norm",
+                 alt="Spectral norm of the Jacobian from the last state back k steps, on a log axis")
+        text, numbers = beside((3, 2))
+        with text:
+            st.markdown(
+                "With $H$ hidden units the factor per step is a matrix, "
+                "$\\partial h_t/\\partial h_{t-1} = \\mathrm{diag}\\big(\\mathrm{act}'(a_t)\\big)\\,W_{hh}$, and "
+                "what matters is how much it can stretch a vector. Here $W_{hh} = \\rho\\,Q$ with $Q$ a random "
+                "orthogonal matrix (a pure rotation), so every eigenvalue sits on the circle $|\\lambda| = \\rho$: "
+                "inside the unit circle gradients shrink, outside they grow. For a linear RNN it is exact:"
+            )
+            st.latex(r"\left\|\frac{\partial h_T}{\partial h_{T-k}}\right\|_2 = \|(\rho Q)^k\|_2 = \rho^{k}")
+        with numbers:
+            rate = "—" if not np.isfinite(m.rate) else f"{m.rate:.3f}"
+            st.metric("Measured factor per step", f"× {rate}", help="Geometric mean of the shrink/growth per step.")
+            if np.isfinite(m.decade_steps):
+                verb = "shrinks" if m.rate < 1 else "grows"
+                st.caption(f"The gradient {verb} 10× every {m.decade_steps:.1f} steps (ρ alone: × {rho:.2f}/step).")
+            elif np.isfinite(m.rate):
+                st.caption("Factor 1: the gradient keeps its size — the edge between vanishing and exploding.")
+
+
+@st.fragment
+def clipping_section(cfg: demo.ChainConfig) -> None:
+    """Clipping by value vs by norm, on a 2-D vector and on the run's gradient. Reruns on its own."""
+    c1, c2, c3 = st.columns(3)
+    g1 = c1.slider("Gradient g₁", -10.0, 10.0, 8.0, 0.1, key="vg_g1", bind="query-params")
+    g2 = c2.slider("Gradient g₂", -10.0, 10.0, 3.0, 0.1, key="vg_g2", bind="query-params")
+    c = c3.slider("Threshold c", 0.1, 10.0, 5.0, 0.1, key="vg_c", bind="query-params")
+    with user_errors(stop=False):
+        clip = clip_2d(g1, g2, c)
+        visual, text = beside((3, 2))
+        with visual:
+            plot(figs.clip_vector_figure(clip), key="vg_clip",
+                 alt="A two-dimensional gradient clipped by value and by norm")
+        with text:
+            st.markdown("Gradient clipping caps how big a step the optimizer can take. Two rules:")
+            st.latex(r"\text{by value: } g_i \leftarrow \min\big(\max(g_i, -c),\, c\big)")
+            st.latex(r"\text{by norm: } g \leftarrow c\,\frac{g}{\|g\|} \quad \text{if } \|g\| > c")
+            st.markdown(
+                "Clipping **by value** squeezes each entry into the orange square separately, so a long "
+                "gradient also **turns**. Clipping **by norm** shrinks the whole vector onto the blue circle "
+                "and keeps its direction."
+            )
+            a1, a2 = st.columns(2)
+            a1.metric("By value: turned", "—" if np.isnan(clip.angle_value) else f"{clip.angle_value:.1f}°")
+            a2.metric("By norm: turned", "—" if np.isnan(clip.angle_norm) else f"{clip.angle_norm:.1f}°")
+
+        rc = clip_run(cfg, c)
+        visual, text = beside((3, 2))
+        with visual:
+            plot(figs.clip_effect_figure(rc), key="vg_clip_effect",
+                 alt="Gradient size against steps back, before and after clipping by norm")
+        with text:
+            st.markdown(
+                "**On this run's gradient** (the four weights of the network above, after BPTT). Clipping by "
+                "norm multiplies everything by one factor — exactly as if the loss had been scaled — so the "
+                "curve slides down but keeps its shape: the far past still dominates an exploding gradient, "
+                "and a vanishing one is untouched, because clipping only ever *shrinks*."
+            )
+            if not np.isfinite(rc.norm_before):
+                st.warning("This gradient overflowed (inf/NaN): no clipping can repair it — PyTorch's "
+                           "clip_grad_norm_ would turn it into NaN. The fix has to come earlier: smaller weights, "
+                           "float64, or a gated cell.", icon=":material/warning:")
+            elif rc.scale < 1:
+                st.caption(f"‖g‖ = {fmt(rc.norm_before)} > c = {fmt(c)}: everything is multiplied by "
+                           f"{fmt(rc.scale)}. By value the 4-D gradient turns {fmt(rc.angle_value)}°, "
+                           f"by norm {fmt(rc.angle_norm if np.isfinite(rc.angle_norm) else 0.0)}°.")
+            else:
+                st.caption(f"‖g‖ = {fmt(rc.norm_before)} ≤ c = {fmt(c)}: nothing is clipped.")
+            st.dataframe(pd.DataFrame({"gradient": rc.before, "by value": rc.by_value, "by norm": rc.by_norm},
+                                      index=list(rc.names)), width="stretch")
+
+
+# -- the page ------------------------------------------------------------------------------------------
+lesson_header("Vanishing and exploding gradients",
+              "Multiply a number by itself fifty times and watch what happens to the gradient.")
+cfg = chain_controls()
+with user_errors():
+    res = chain(cfg)
+
+st.subheader("1 · How far back can a gradient reach?", anchor=False)
+norm_section(cfg, res)
+st.subheader("2 · Saturation: why the activation matters", anchor=False)
+activation_section(cfg, res)
+st.subheader("3 · The matrix case: eigenvalues and the unit circle", anchor=False)
+matrix_section(cfg)
+st.subheader("4 · Gradient clipping: by value or by norm", anchor=False)
+clipping_section(cfg)

@@ -1,0 +1,230 @@
+"""The /bptt lesson: a one-unit RNN, a squared-error loss, and every number BPTT computes on the way back.
+
+With one hidden unit every quantity is a plain number per step, so the chain rule can be shown
+factor by factor:
+
+    a_t = w_in x_t + w_rec h_{t-1} + b,     h_t = act(a_t),     ℓ_t = ½ (h_t - y)²
+    ∂L/∂h_t = ∂ℓ_t/∂h_t + w_rec act'(a_{t+1}) ∂L/∂h_{t+1}
+    ∂L/∂w_rec = Σ_t ∂L/∂a_t · h_{t-1}          (one contribution per step: the weight is shared)
+
+Arrays are 0-based (row i is step i); the lesson labels row i as t = i + 1, like /unrolled. The
+network and its inputs are exactly the /unrolled lesson's with one hidden unit. The engine does the
+work (``RNN.forward`` / ``backward(per_step=True)``, ``analysis.step_jacobians``,
+``analysis.truncated_backward``); this module only builds the network the sliders describe and
+collects what the page draws. NumPy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..analysis import step_jacobians, truncated_backward
+from ..rnn import RNN
+from ..validation import check_size
+from .unrolled import SEQUENCES, UnrolledConfig, build_rnn, input_sequence, parse_numbers
+
+__all__ = [
+    "LOSS_MODES", "MAX_LENGTH", "SEQUENCES", "BPTTConfig", "BPTTResult", "Truncation", "TruncationCurve",
+    "build_cell", "make_input", "parse_numbers", "run_bptt", "truncate", "truncation_curve",
+]
+
+LOSS_MODES = ("last", "every")
+MAX_LENGTH = 100  # the diagram and the per-step bars stay readable up to here
+# How many window lengths the error-vs-k curve evaluates (each is a full truncated pass). With a loss on
+# every step a pass costs about T·k steps instead of k, so that curve gets fewer points.
+CURVE_POINTS = {"last": 24, "every": 10}
+
+
+@dataclass(frozen=True)
+class BPTTConfig:
+    """What the /bptt sliders describe. Frozen, so a page can cache on it.
+
+    sequence: one of SEQUENCES (shared with /unrolled); ``values`` holds the typed numbers when it is
+    "typed" (then ``length`` is ignored: the sequence is as long as what was typed).
+    loss: "last" puts ℓ = ½(h - y)² on the final step only, "every" sums it over all steps.
+    """
+
+    sequence: str = "sine"
+    length: int = 12
+    w_in: float = 1.0
+    w_rec: float = 0.9
+    bias: float = 0.0
+    activation: str = "tanh"
+    loss: str = "last"
+    target: float = 1.0
+    seed: int = 0
+    values: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class BPTTResult:
+    """Forward and backward pass of the scalar RNN, one entry per time step t = 0..T-1.
+
+    w_rec: the recurrent weight.  x, a, h: (T,) input, pre-activation, hidden state.
+    h_prev: (T,) the state each step started from (h_prev[0] = 0, the initial state).  deriv: (T,) act'(a_t).
+    local: (T,) ∂ℓ_t/∂h_t, the loss's own push at step t (0 where the step has no loss).
+    dh: (T,) the total ∂L/∂h_t (own loss + everything flowing back from later steps).
+    factors: (T,) ∂h_t/∂h_{t-1} = w_rec act'(a_t), the number the signal is multiplied by
+        when it crosses from step t back to step t-1.
+    running: (T,) ∂h_{T-1}/∂h_t = product of factors[t+1:], i.e. how much of the last step's
+        error survives the trip back to step t (1 at t = T-1).
+    da: (T,) ∂L/∂a_t = ∂L/∂h_t · act'(a_t) (the engine's per-step bias gradient).
+    contributions: (T,) step t's share of ∂L/∂w_rec, ∂L/∂a_t · h_{t-1}; their sum is ``total``.
+    total: ∂L/∂w_rec from ``cell.backward``.  contributions_sum: the contributions added up here, in
+    step order (equal to ``total`` up to rounding).  loss: the value of L.
+    overflow_step: first forward step whose state is inf/NaN, else None.
+    """
+
+    w_rec: float
+    x: np.ndarray
+    a: np.ndarray
+    h: np.ndarray
+    h_prev: np.ndarray
+    deriv: np.ndarray
+    local: np.ndarray
+    dh: np.ndarray
+    da: np.ndarray
+    factors: np.ndarray
+    running: np.ndarray
+    contributions: np.ndarray
+    total: float
+    contributions_sum: float
+    loss: float
+    overflow_step: int | None
+
+    @property
+    def steps(self) -> int:
+        return int(self.h.shape[0])
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """Truncated BPTT with window k next to the full gradient.
+
+    contributions: (T,) each step's share of ∂L/∂w_rec when every loss flows back at most k steps.
+    dropped: (T,) full minus truncated share: what the truncation throws away at each step.
+    total / full_total: the truncated and the full ∂L/∂w_rec.  rel_error: |total - full| / |full|
+    (0 when both are 0; inf when only the full gradient is 0).
+    """
+
+    k: int
+    contributions: np.ndarray
+    dropped: np.ndarray
+    total: float
+    full_total: float
+    rel_error: float
+
+
+@dataclass(frozen=True)
+class TruncationCurve:
+    """ks: (K,) window lengths from 1 to T; rel_errors: (K,) relative error of each truncated gradient."""
+
+    ks: np.ndarray
+    rel_errors: np.ndarray
+
+
+def make_input(cfg: BPTTConfig) -> np.ndarray:
+    """(T,) the input sequence, generated exactly as on the /unrolled lesson."""
+    x = input_sequence(cfg.sequence, cfg.length, cfg.seed, cfg.values)
+    if x.shape[0] > MAX_LENGTH:
+        name = "numbers" if cfg.sequence == "typed" else "length"
+        raise ValueError(f"{name}: at most {MAX_LENGTH} steps on this lesson, got {x.shape[0]}")
+    return x
+
+
+def build_cell(cfg: BPTTConfig) -> RNN:
+    """The one-unit RNN of the /unrolled lesson: h_t = act(w_in x_t + w_rec h_{t-1} + b)."""
+    if cfg.loss not in LOSS_MODES:
+        raise ValueError(f"loss: expected one of {', '.join(LOSS_MODES)}, got {cfg.loss!r}")
+    if not np.isfinite(cfg.target):
+        raise ValueError(f"target: expected a finite number, got {cfg.target!r}")
+    return build_rnn(UnrolledConfig(sequence=cfg.sequence, length=cfg.length, w_in=cfg.w_in, w_rec=cfg.w_rec,
+                                    bias=cfg.bias, activation=cfg.activation, hidden=1, seed=cfg.seed))
+
+
+def loss_gradient(h: np.ndarray, cfg: BPTTConfig) -> tuple[float, np.ndarray]:
+    """L and (T,) ∂ℓ_t/∂h_t = h_t - y on the steps that carry a loss, 0 elsewhere."""
+    mask = np.ones_like(h) if cfg.loss == "every" else np.eye(1, h.shape[0], h.shape[0] - 1)[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        diff = (h - cfg.target) * mask
+        loss = float(0.5 * np.sum(diff * diff))
+    return loss, diff
+
+
+def _setup(cfg: BPTTConfig):
+    cell = build_cell(cfg)
+    x = make_input(cfg)
+    trace = cell.forward(x[:, None])
+    loss, local = loss_gradient(trace.h[:, 0], cfg)
+    # An overflowed forward pass gives inf/NaN errors; the engine only accepts a finite dL/dh.
+    local = np.nan_to_num(local, nan=0.0, posinf=0.0, neginf=0.0)
+    return cell, x, trace, loss, local
+
+
+def _dh(local: np.ndarray) -> np.ndarray:
+    """(T, 1) a fresh dL/dh array for each engine call: the engine may accumulate into the array it is
+    given (it does for one hidden unit), and ``local`` must stay the loss's own push."""
+    return local[:, None].copy()
+
+
+def run_bptt(cfg: BPTTConfig) -> BPTTResult:
+    """Forward, loss and full backward pass of the scalar RNN the config describes."""
+    cell, x, trace, loss, local = _setup(cfg)
+    grads = cell.backward(trace, _dh(local), per_step=True)
+    factors = step_jacobians(cell, trace)[:, 0, 0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        # running[t] = factors[t+1] * ... * factors[T-1]: a product accumulated from the end backwards.
+        tail = np.cumprod(factors[:0:-1])[::-1]
+        running = np.concatenate([tail, [1.0]])
+        deriv = cell.activation.deriv(trace.pre["h"][:, 0], trace.h[:, 0])
+    return BPTTResult(
+        w_rec=float(cfg.w_rec), x=x, a=trace.pre["h"][:, 0].copy(), h=trace.h[:, 0].copy(),
+        h_prev=cell.h_prev(trace)[:, 0, 0],
+        deriv=deriv, local=local, dh=grads.dh[:, 0].copy(), da=grads.per_step["bias_hh"][:, 0].copy(),
+        factors=factors, running=running,
+        contributions=grads.per_step["weight_hh"][:, 0, 0].copy(), total=float(grads.params["weight_hh"][0, 0]),
+        contributions_sum=float(np.sum(grads.per_step["weight_hh"][:, 0, 0])),
+        loss=loss, overflow_step=trace.overflow_step,
+    )
+
+
+def relative_error(approx: float, exact: float) -> float:
+    """|approx - exact| / |exact|, with 0/0 = 0 (both zero) and x/0 = inf."""
+    diff = abs(approx - exact)
+    if diff == 0:
+        return 0.0
+    return diff / abs(exact) if exact != 0 else float("inf")
+
+
+def truncate(cfg: BPTTConfig, k: int) -> Truncation:
+    """Truncated BPTT (each loss flows back at most k steps, itself included) next to the full gradient."""
+    k = check_size("k", k)
+    cell, _, trace, _, local = _setup(cfg)
+    full = cell.backward(trace, _dh(local), per_step=True)
+    cut = truncated_backward(cell, trace, _dh(local), k)
+    kept = cut.per_step["weight_hh"][:, 0, 0].copy()
+    full_steps = full.per_step["weight_hh"][:, 0, 0]
+    total, full_total = float(cut.params["weight_hh"][0, 0]), float(full.params["weight_hh"][0, 0])
+    return Truncation(
+        k=k, contributions=kept, dropped=full_steps - kept, total=total, full_total=full_total,
+        rel_error=relative_error(total, full_total),
+    )
+
+
+def curve_ks(T: int, points: int) -> np.ndarray:
+    """Window lengths to evaluate: every k when T is small, else a geometric spread from 1 to T."""
+    if points >= T:
+        return np.arange(1, T + 1)
+    return np.unique(np.round(np.geomspace(1, T, points)).astype(int))
+
+
+def truncation_curve(cfg: BPTTConfig) -> TruncationCurve:
+    """Relative error of truncated BPTT against the full gradient for a spread of k from 1 to T."""
+    cell, _, trace, _, local = _setup(cfg)
+    full_total = float(cell.backward(trace, _dh(local)).params["weight_hh"][0, 0])
+    ks = curve_ks(trace.steps, CURVE_POINTS[cfg.loss])
+    errs = [relative_error(float(truncated_backward(cell, trace, _dh(local), int(k)).params["weight_hh"][0, 0]),
+                           full_total) for k in ks]
+    return TruncationCurve(ks=ks, rel_errors=np.asarray(errs))

@@ -1,0 +1,394 @@
+"""Recipes for the training lab: build a task, train a model on it, and measure it against memoryless baselines.
+
+NumPy only. The page turns its widgets into a frozen ``LabConfig`` (the cache and session key), calls
+``make_task`` for the data, steps a ``rnn_core.training.Trainer`` itself (so it can draw progress and be
+stopped), and hands the finished ``TrainResult`` to ``report`` for everything the results section draws.
+
+Three kinds of task:
+- series ("stock", "sine", "noisy_sine", "sunspots", "upload"): the last k values predict the next one,
+  many-to-one with MSE on values standardised with training statistics only;
+- "adding": Hochreiter & Schmidhuber's adding problem, many-to-one with MSE;
+- "copy": remember 5 symbols for T steps, many-to-many with cross-entropy.
+Shapes: N samples, T (or k) time steps, H hidden units, S optimizer steps.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .. import tasks
+from ..baseline import LinearAR, copy_task_baseline_loss, last_value, recursive_forecast
+from ..model import SequenceModel
+from ..training import TrainConfig, TrainData, TrainResult
+
+SERIES_TASKS = ("stock", "sine", "noisy_sine", "sunspots", "upload")
+TASKS = (*SERIES_TASKS, "adding", "copy")
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+# A good starting window per task: about a month of trading days, one sine period, one solar cycle,
+# a sequence long enough that memory matters for the two benchmarks.
+DEFAULT_WINDOW = {"stock": 20, "sine": 20, "noisy_sine": 20, "sunspots": 12, "upload": 20, "adding": 30, "copy": 10}
+WINDOW_RANGE = (2, 100)
+DATA_SEED = 2024  # fixed: changing the model seed must not change the data, or runs would not be comparable
+VAL_FRACTION = 0.2
+SERIES_LENGTH = {"stock": 750, "sine": 600, "noisy_sine": 600}
+ADDING_SIZES = (3000, 300)  # training and validation sequences
+COPY_SIZES = (2000, 200)
+COPY_SYMBOLS, COPY_LENGTH = 8, 5
+FORECAST_STEPS = 40
+MAX_SHOWN = 200  # points in the adding-problem scatter
+
+
+@dataclass(frozen=True)
+class LabConfig:
+    """Every setting of one training run; frozen and hashable, so it keys caches and stored results.
+
+    window: k (series tasks: how many past values the model sees) or T (adding: sequence length,
+    copy: how long the symbols must be remembered). bptt: truncated-BPTT length, 0 = full BPTT.
+    data_id: identifies the series behind "sunspots"/"upload" (e.g. a hash of the file and column).
+    """
+
+    task: str = "stock"
+    window: int = 20
+    cell: str = "lstm"
+    hidden_size: int = 32
+    bptt: int = 0
+    optimizer: str = "adam"
+    lr: float = 0.01
+    momentum: float = 0.9
+    epochs: int = 20
+    clip: str = "norm"
+    clip_threshold: float = 1.0
+    seed: int = 0
+    batch_size: int = 32
+    data_id: str = ""
+
+    def __post_init__(self):
+        if self.task not in TASKS:
+            raise ValueError(f"task: expected one of {', '.join(TASKS)}, got {self.task!r}")
+        lo, hi = WINDOW_RANGE
+        w = self.window
+        if isinstance(w, bool) or not isinstance(w, int | np.integer) or not lo <= w <= hi:
+            raise ValueError(f"window: expected an integer from {lo} to {hi}, got {self.window!r}")
+        if isinstance(self.bptt, bool) or not isinstance(self.bptt, int | np.integer) or self.bptt < 0:
+            raise ValueError(f"bptt: expected 0 (full BPTT) or a positive number of steps, got {self.bptt!r}")
+        self.train_config()  # every other setting is checked by TrainConfig
+
+    @property
+    def data_key(self) -> tuple:
+        """Runs with the same data key share data and split, so their metrics are comparable."""
+        return (self.task, self.window, self.data_id)
+
+    @property
+    def kind(self) -> str:
+        return "series" if self.task in SERIES_TASKS else self.task
+
+    def train_config(self) -> TrainConfig:
+        copy = self.task == "copy"
+        return TrainConfig(
+            cell=self.cell, hidden_size=self.hidden_size, optimizer=self.optimizer, lr=self.lr,
+            momentum=self.momentum, epochs=self.epochs, batch_size=self.batch_size, clip=self.clip,
+            clip_threshold=self.clip_threshold, bptt=self.bptt or None, seed=self.seed,
+            mode="many_to_many" if copy else "many_to_one", loss="xent" if copy else "mse",
+        )
+
+    @property
+    def label(self) -> str:
+        """Short model name for tables and legends, e.g. "LSTM H=32"."""
+        return f"{CELL_NAMES[self.cell]} H={self.hidden_size}"
+
+    @property
+    def settings(self) -> str:
+        """How it was trained, e.g. "Adam lr 0.01 · 20 epochs · clip norm 1 · seed 0"."""
+        opt = "Adam" if self.optimizer == "adam" else f"SGD (momentum {self.momentum:g})"
+        parts = [f"{opt} lr {self.lr:g}", f"{self.epochs} epochs"]
+        if self.bptt:
+            parts.append(f"BPTT {self.bptt}")
+        parts.append("no clipping" if self.clip == "none" else f"clip {self.clip} {self.clip_threshold:g}")
+        parts.append(f"seed {self.seed}")
+        return " · ".join(parts)
+
+
+# -- tasks --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Task:
+    """The data one run trains on.
+
+    data: TrainData (samples first, standardised for series). kind: "series" | "adding" | "copy".
+    Series only: series (N,) in original units, split (WindowSplit), k.
+    copy only: codes_val (N_val, L) the input symbol codes (0 blank, 1..8 symbols, 9 "repeat now").
+    """
+
+    task: str
+    window: int
+    kind: str
+    data: TrainData
+    series: np.ndarray | None = None
+    split: tasks.WindowSplit | None = None
+    codes_val: np.ndarray | None = None
+
+    @property
+    def steps(self) -> int:
+        return int(self.data.x_train.shape[1])
+
+
+def generated_series(task: str) -> np.ndarray:
+    """The synthetic series behind "stock", "sine" and "noisy_sine" (fixed seed), (N,)."""
+    n = SERIES_LENGTH[task]
+    if task == "stock":
+        return tasks.stock_prices(n, drift=0.0004, volatility=0.015, start=100.0, seed=DATA_SEED)
+    return tasks.sine(n, period=25.0, noise=0.25 if task == "noisy_sine" else 0.0, seed=DATA_SEED)
+
+
+def make_task(task: str, window: int, series=None) -> Task:
+    """Build the data for ``task``. ``series`` (N,) is required for "sunspots" and "upload", ignored otherwise."""
+    if task not in TASKS:
+        raise ValueError(f"task: expected one of {', '.join(TASKS)}, got {task!r}")
+    if task in ("adding", "copy"):
+        fn = tasks.adding_problem if task == "adding" else _copy
+        (n_tr, n_val) = ADDING_SIZES if task == "adding" else COPY_SIZES
+        xt, yt = fn(n_tr, window, seed=DATA_SEED)
+        xv, yv = fn(n_val, window, seed=DATA_SEED + 1)
+        if task == "adding":
+            return Task(task, window, "adding", TrainData(xt, yt, xv, yv))
+        codes_val = xv.argmax(axis=-1)
+        return Task(task, window, "copy", TrainData(xt, yt, xv, yv, num_classes=COPY_SYMBOLS + 1),
+                    codes_val=codes_val)
+    if task in SERIES_LENGTH:
+        series = generated_series(task)
+    elif series is None:
+        raise ValueError(f"series: the {task!r} task needs its series of values")
+    s = np.asarray(series, dtype=np.float64)
+    split = tasks.window_split(s, window, 1, VAL_FRACTION)
+    if len(split.x_val) < 2:
+        raise ValueError(f"series: with {len(s)} values and a window of k={window} only {len(split.x_val)} "
+                         f"validation window(s) remain; use a smaller window or a longer series")
+    return Task(task, window, "series", split.train_data(), series=s, split=split)
+
+
+def _copy(n: int, T: int, seed: int):
+    return tasks.copy_task(n, T, seed, n_symbols=COPY_SYMBOLS, length=COPY_LENGTH)
+
+
+# -- baselines -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Baselines:
+    """Memoryless models on the task's validation part, for the comparison table and the charts.
+
+    rows: one dict per baseline (same columns as the model rows of ``metrics_row``).
+    pred_val: name -> (N_val,) one-step predictions in original units (series) or of the sum (adding).
+    forecast: name -> (F,) recursive forecast from the start of the validation part (series only).
+    """
+
+    rows: tuple[dict, ...]
+    pred_val: dict[str, np.ndarray] = field(default_factory=dict)
+    forecast: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+AR_NAME = "Linear AR (last k values)"
+PERSIST_NAME = "Tomorrow = today"
+
+
+def baselines(task: Task) -> Baselines:
+    """Fit the memoryless baselines on the training part and score them on the validation part."""
+    d = task.data
+    if task.kind == "series":
+        sp = task.split
+        ar = LinearAR().fit(d.x_train, d.y_train)
+        inv = sp.scaler.inverse
+        truth = inv(d.y_val[:, 0])
+        preds = {AR_NAME: inv(ar.predict(d.x_val)[:, 0]), PERSIST_NAME: inv(last_value(d.x_val)[:, 0])}
+        steps = forecast_steps(task)
+        start = sp.scaled[sp.split - sp.k : sp.split]
+        fc = {AR_NAME: inv(recursive_forecast(ar, start, steps)),
+              PERSIST_NAME: np.full(steps, task.series[sp.split - 1])}
+        truth_fc = task.series[sp.split : sp.split + steps]
+        rows = tuple(
+            _with_settings(_series_row(name, params, preds[name], truth, fc[name], truth_fc, sp.scaler.std), how)
+            for name, params, how in ((AR_NAME, task.window + 1, "least squares on the training windows"),
+                                      (PERSIST_NAME, 0, "repeats the last value; nothing to fit"))
+        )
+        return Baselines(rows, preds, fc)
+    if task.kind == "adding":
+        flat_tr = d.x_train.reshape(len(d.x_train), -1)
+        lin = LinearAR().fit(flat_tr, d.y_train)
+        pred_lin = lin.predict(d.x_val.reshape(len(d.x_val), -1))[:, 0]
+        truth = d.y_val[:, 0]
+        mean = np.full_like(truth, float(d.y_train.mean()))
+        name_lin, name_mean = "Linear regression on all inputs", "Always the average sum"
+        rows = (_with_settings(_adding_row(name_lin, flat_tr.shape[1] + 1, pred_lin, truth),
+                               "least squares on all 2T inputs at once"),
+                _with_settings(_adding_row(name_mean, 1, mean, truth), "the mean target of the training set"))
+        return Baselines(rows, {name_lin: pred_lin, name_mean: mean})
+    loss = copy_task_baseline_loss(task.window, COPY_SYMBOLS, COPY_LENGTH)
+    return Baselines(({"model": "No memory (best guess)", "settings": "blanks right, symbols guessed at random",
+                       "params": 0, "Val loss": loss, "Recall accuracy": 1.0 / COPY_SYMBOLS},),)
+
+
+def _with_settings(row: dict, settings: str) -> dict:
+    """Put a "settings" column right after "model"."""
+    return {"model": row["model"], "settings": settings, **{k: v for k, v in row.items() if k != "model"}}
+
+
+def forecast_steps(task: Task) -> int:
+    return int(min(FORECAST_STEPS, len(task.series) - task.split.split))
+
+
+def _series_row(name, params, pred, truth, fc, truth_fc, std) -> dict:
+    err = pred - truth
+    return {"model": name, "params": int(params),
+            "Val MSE (scaled)": float(np.mean(err**2) / std**2),
+            "RMSE": float(np.sqrt(np.mean(err**2))), "MAE": float(np.mean(np.abs(err))),
+            f"Forecast RMSE ({len(fc)} steps)": float(np.sqrt(np.mean((fc - truth_fc) ** 2)))}
+
+
+def _adding_row(name, params, pred, truth) -> dict:
+    err = pred - truth
+    return {"model": name, "params": int(params), "Val MSE": float(np.mean(err**2)),
+            "MAE": float(np.mean(np.abs(err)))}
+
+
+# -- after training ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Report:
+    """What the results section draws for one finished (or stopped) run.
+
+    Curves (S = optimizer steps): step_loss, grad_before, grad_after (S,), clipped (S,) bool;
+    val_steps, val_loss (V,); smooth_loss (S,) an exponential moving average of step_loss.
+    row: this model's metrics (same columns as the baselines' rows).
+    Series: t_val (N_val,) series index of each held-out target; truth_val, pred_val (N_val,) original units;
+    forecast_t (F,), forecast (F,), truth_forecast (F,).  Adding: truth_val, pred_val (N_val,) sums.
+    Copy: codes (n, L) inputs of a few held-out sequences, target (n, L), predicted (n, L), correct (n, L) bool.
+    Gates on one held-out sequence: gate_x (T, D) its input, gates: name -> (T, H) (plus "c" for an LSTM,
+    "h" for every cell). weights: PyTorch state_dict names -> arrays.
+    """
+
+    label: str
+    row: dict
+    step_loss: np.ndarray
+    smooth_loss: np.ndarray
+    val_steps: np.ndarray
+    val_loss: np.ndarray
+    grad_before: np.ndarray
+    grad_after: np.ndarray
+    clipped: np.ndarray
+    gates: dict[str, np.ndarray]
+    gate_x: np.ndarray
+    weights: dict[str, np.ndarray]
+    stopped: bool
+    diverged_step: int | None
+    steps: int
+    total_steps: int
+    elapsed: float
+    t_val: np.ndarray | None = None
+    truth_val: np.ndarray | None = None
+    pred_val: np.ndarray | None = None
+    forecast_t: np.ndarray | None = None
+    forecast: np.ndarray | None = None
+    truth_forecast: np.ndarray | None = None
+    codes: np.ndarray | None = None
+    target: np.ndarray | None = None
+    predicted: np.ndarray | None = None
+
+    @property
+    def steps_per_second(self) -> float:
+        return self.steps / self.elapsed if self.elapsed > 0 else float("nan")
+
+
+def ema(values, alpha: float = 0.1) -> np.ndarray:
+    """Exponential moving average (S,) -> (S,), NaN-safe: a readable trend through noisy mini-batch losses."""
+    v = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(v)
+    acc = np.nan
+    for i, x in enumerate(v):
+        if np.isfinite(x):
+            acc = x if not np.isfinite(acc) else (1 - alpha) * acc + alpha * x
+        out[i] = acc
+    return out
+
+
+def _time_first(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(x, dtype=np.float64).transpose(1, 0, 2))
+
+
+def _healthy(model: SequenceModel) -> bool:
+    return all(np.isfinite(p).all() for p in model.params.values())
+
+
+def report(cfg: LabConfig, task: Task, result: TrainResult) -> Report:
+    """Evaluate a trained (or stopped) model on the held-out data of ``task``."""
+    model, d = result.model, task.data
+    ok = _healthy(model)
+    common = dict(
+        label=cfg.label, step_loss=result.step_loss, smooth_loss=ema(result.step_loss),
+        val_steps=result.val_steps, val_loss=result.val_loss, grad_before=result.grad_norm_before,
+        grad_after=result.grad_norm_after, clipped=result.clipped, weights=model.state_dict_torch(),
+        stopped=result.stopped, diverged_step=result.diverged_step, steps=result.steps,
+        total_steps=result.total_steps, elapsed=result.elapsed,
+    )
+    seq = _gate_sequence(task)
+    gates, gate_x = _gates(model, seq) if ok else ({}, seq)
+    params = model.num_params()
+    if task.kind == "series":
+        sp, inv = task.split, task.split.scaler.inverse
+        truth = inv(d.y_val[:, 0])
+        pred = inv(model.predict(_time_first(d.x_val))[:, 0]) if ok else np.full_like(truth, np.nan)
+        steps = forecast_steps(task)
+        start = sp.scaled[sp.split - sp.k : sp.split]
+        fc = inv(recursive_forecast(model, start, steps)) if ok else np.full(steps, np.nan)
+        truth_fc = task.series[sp.split : sp.split + steps]
+        row = _with_settings(_series_row(cfg.label, params, pred, truth, fc, truth_fc, sp.scaler.std), cfg.settings)
+        return Report(row=row, gates=gates, gate_x=gate_x, t_val=sp.t_val, truth_val=truth, pred_val=pred,
+                      forecast_t=np.arange(sp.split, sp.split + steps), forecast=fc, truth_forecast=truth_fc,
+                      **common)
+    if task.kind == "adding":
+        truth = d.y_val[:, 0]
+        pred = model.predict(_time_first(d.x_val))[:, 0] if ok else np.full_like(truth, np.nan)
+        row = _with_settings(_adding_row(cfg.label, params, pred, truth), cfg.settings)
+        return Report(row=row, gates=gates, gate_x=gate_x, truth_val=truth[:MAX_SHOWN], pred_val=pred[:MAX_SHOWN],
+                      **common)
+    logits = model.predict(_time_first(d.x_val), mode="many_to_many") if ok else None  # (L, N, C)
+    recall = slice(COPY_LENGTH + task.window, None)
+    if logits is None:
+        loss, acc, predicted = float("nan"), float("nan"), np.zeros_like(d.y_val)
+    else:
+        predicted = logits.argmax(axis=-1).T  # (N, L)
+        z = logits - logits.max(axis=-1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+        loss = float(-np.take_along_axis(logp, d.y_val.T[..., None], axis=-1).mean())
+        acc = float((predicted[:, recall] == d.y_val[:, recall]).mean())
+    row = {"model": cfg.label, "settings": cfg.settings, "params": params, "Val loss": loss, "Recall accuracy": acc}
+    n = 6
+    return Report(row=row, gates=gates, gate_x=gate_x, codes=task.codes_val[:n], target=d.y_val[:n],
+                  predicted=predicted[:n], **common)
+
+
+def _gate_sequence(task: Task) -> np.ndarray:
+    """One held-out input sequence (T, D) to look inside the trained cell with."""
+    if task.kind == "series":
+        x = task.data.x_val
+        return np.asarray(x[len(x) // 2], dtype=np.float64)
+    return np.asarray(task.data.x_val[0], dtype=np.float64)
+
+
+def _gates(model: SequenceModel, x: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    trace = model.cell.forward(x)
+    out = {} if model.cell.kind == "rnn" else {k: np.asarray(v) for k, v in trace.gates.items()}
+    if trace.c is not None:
+        out["c"] = np.asarray(trace.c)
+    out["h"] = np.asarray(trace.h)
+    return out, x
+
+
+def weights_npz(weights: dict[str, np.ndarray]) -> bytes:
+    """The trained parameters as an .npz file (PyTorch names: load with ``np.load`` then ``torch.tensor``)."""
+    buf = io.BytesIO()
+    np.savez(buf, **{k: np.asarray(v) for k, v in weights.items()})
+    return buf.getvalue()
+
+
+def with_stopped(result: TrainResult) -> TrainResult:
+    """The snapshot of a run that was interrupted from outside (a Stop click) marked as stopped."""
+    return replace(result, stopped=True)

@@ -1,0 +1,307 @@
+"""The /vanishing-gradients lesson: how a gradient shrinks or grows as it travels back through time.
+
+Scalar chain: one hidden unit with recurrent weight w, a random input sequence and the loss
+L = h_{T-1} (so ∂L/∂h_{T-1} = 1). Going back k steps multiplies the gradient by k factors
+w·act'(a_t); with the identity activation that is exactly |w|^k.
+
+Matrix case: H hidden units with W_hh = ρ Q (Q a random orthogonal matrix), so every eigenvalue
+sits on the circle of radius ρ and a linear network scales gradients by exactly ρ per step.
+
+Clipping: the engine's ``clip_by_value`` / ``clip_by_norm`` on a 2-D vector and on the run's gradient.
+NumPy only; the engine computes every gradient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..activations import get_activation
+from ..analysis import jacobian_norms
+from ..clipping import NORM_EPS, clip_by_norm, clip_by_value
+from ..rnn import RNN
+from ..validation import check_size
+
+MAX_LENGTH = 200
+MAX_HIDDEN = 64
+PRECISIONS = {"float64": np.float64, "float32": np.float32}
+# The largest act'(a) over all a: the best case for how much one step can pass through.
+MAX_DERIV = {"identity": 1.0, "tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "leaky_relu": 1.0, "elu": 1.0}
+
+
+@dataclass(frozen=True)
+class ChainConfig:
+    """The scalar chain. input_scale: standard deviation of the random inputs (drives saturation)."""
+
+    w: float = 1.0
+    length: int = 50
+    activation: str = "tanh"
+    input_scale: float = 1.0
+    precision: str = "float64"
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    """Indexed by distance k = 0..T from the loss, in the lesson's 1-based labels: k = 0 is the last
+    state h_T, k = T the initial state h_0 (so w = 2 over T = 50 steps reaches exactly 2^50).
+
+    grad: (T+1,) |∂L/∂h_{T-k}| in float64 (inf where it overflowed, NaN where inf met 0, exact 0s kept).
+    analytic: (T+1,) |w|^k.  bound: (T+1,) (|w|·max act')^k, the best any input could do (equals analytic
+    unless max act' < 1, as for the sigmoid).
+    pre, h, deriv: (T,) a_t, act(a_t) and act'(a_t) in time order (where on the activation curve the run lives).
+    contributions: (T,) |step T-1-k's share of ∂L/∂w| (by distance).
+    param_grads: the run's full gradient (weight_ih, weight_hh, bias_ih, bias_hh), for clipping.
+    forward_overflow: first time step whose h is inf/NaN, else None.
+    overflow_distance: smallest k where the gradient is inf/NaN, else None.
+    zero_distance: smallest k where the gradient is exactly 0, else None.
+    """
+
+    w: float
+    grad: np.ndarray
+    analytic: np.ndarray
+    bound: np.ndarray
+    pre: np.ndarray
+    h: np.ndarray
+    deriv: np.ndarray
+    contributions: np.ndarray
+    param_grads: dict
+    forward_overflow: int | None
+    overflow_distance: int | None
+    zero_distance: int | None
+
+    @property
+    def distance(self) -> np.ndarray:
+        return np.arange(self.grad.shape[0])
+
+
+@dataclass(frozen=True)
+class MatrixConfig:
+    hidden: int = 16
+    radius: float = 1.0
+    length: int = 50
+    activation: str = "identity"
+    input_scale: float = 1.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """eigenvalues: (H,) complex eigenvalues of W_hh.  norms: (T,) ‖∂h_{T-1}/∂h_{T-1-k}‖₂ by distance k.
+    analytic: (T,) ρ^k.  rate: the measured average factor per step (geometric mean), NaN if undefined.
+    """
+
+    radius: float
+    eigenvalues: np.ndarray
+    norms: np.ndarray
+    analytic: np.ndarray
+    rate: float
+
+    @property
+    def distance(self) -> np.ndarray:
+        return np.arange(self.norms.shape[0])
+
+    @property
+    def decade_steps(self) -> float:
+        """Steps for a 10× change at the measured rate (inf when the rate is 1 or undefined)."""
+        if not np.isfinite(self.rate) or self.rate <= 0:
+            return float("inf")
+        decades = abs(np.log10(self.rate))
+        return float("inf") if decades < 1e-9 else float(1.0 / decades)  # 1 up to rounding: no change
+
+
+@dataclass(frozen=True)
+class Clip2D:
+    """A 2-D gradient and what each clipping rule makes of it. Angles in degrees from the original."""
+
+    original: np.ndarray
+    by_value: np.ndarray
+    by_norm: np.ndarray
+    threshold: float
+    angle_value: float
+    angle_norm: float
+    norm_original: float
+    norm_value: float
+    norm_norm: float
+
+
+@dataclass(frozen=True)
+class RunClip:
+    """Clipping the chain's real gradient (all four parameters at once), PyTorch style, after BPTT.
+
+    scale: the factor clip-by-norm multiplied every parameter gradient by (1 when the norm was within
+    the threshold; NaN when the gradient had overflowed). Clipping by norm is the same as scaling the
+    loss by ``scale``, so every |∂L/∂h_t| scales by it too: ``grad`` (T+1,) before and ``clipped`` (T+1,)
+    after, by distance k from the loss.
+    names, before, by_value, by_norm: (P,) the run's parameter gradients, flattened in ``names`` order.
+    angle_value / angle_norm: how far each rule turns that P-dimensional gradient, in degrees (NaN if undefined).
+    """
+
+    threshold: float
+    scale: float
+    norm_before: float
+    grad: np.ndarray
+    clipped: np.ndarray
+    names: tuple[str, ...]
+    before: np.ndarray
+    by_value: np.ndarray
+    by_norm: np.ndarray
+    angle_value: float
+    angle_norm: float
+
+
+# -- validation -----------------------------------------------------------------------------------
+def _check_length(T: int) -> int:
+    T = check_size("length", T)
+    if T > MAX_LENGTH:
+        raise ValueError(f"length: at most {MAX_LENGTH} steps, got {T}")
+    return T
+
+
+def _check_finite(name: str, value: float) -> float:
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    return value
+
+
+def _dtype(precision: str):
+    try:
+        return PRECISIONS[precision]
+    except KeyError:
+        raise ValueError(f"precision: expected one of {', '.join(PRECISIONS)}, got {precision!r}") from None
+
+
+def _first(mask: np.ndarray) -> int | None:
+    return int(np.argmax(mask)) if mask.any() else None
+
+
+def _powers(base: float, T: int) -> np.ndarray:
+    """(T,) base^k for k = 0..T-1 in float64 (may reach inf or 0 quietly)."""
+    with np.errstate(over="ignore", under="ignore"):
+        return np.power(float(base), np.arange(T, dtype=np.float64))
+
+
+# -- the scalar chain -----------------------------------------------------------------------------
+def chain_inputs(T: int, scale: float, seed: int) -> np.ndarray:
+    """(T,) random inputs N(0, scale²): the same sequence for the same seed."""
+    return scale * np.random.default_rng(seed).standard_normal(T)
+
+
+def run_chain(cfg: ChainConfig) -> ChainResult:
+    """Run the scalar RNN h_t = act(w h_{t-1} + x_t) and backpropagate L = h_{T-1}."""
+    T = _check_length(cfg.length)
+    w = _check_finite("w", cfg.w)
+    dtype = _dtype(cfg.precision)
+    act = get_activation(cfg.activation)
+    cell = RNN(1, 1, nonlinearity=act.name, dtype=dtype)
+    cell.params.update(
+        weight_ih=np.ones((1, 1), dtype), weight_hh=np.full((1, 1), w, dtype),
+        bias_ih=np.zeros(1, dtype), bias_hh=np.zeros(1, dtype),
+    )
+    x = chain_inputs(T, _check_finite("input_scale", cfg.input_scale), cfg.seed)
+    trace = cell.forward(x[:, None])
+    dh = np.zeros((T, 1), dtype)
+    dh[-1] = 1.0
+    grads = cell.backward(trace, dh, per_step=True)  # dh is not reused: the engine may write into it
+    with np.errstate(invalid="ignore", over="ignore"):
+        # dL/dh for the T states, last first, then dL/dh_0: the gradient that crossed all T steps.
+        grad = np.abs(np.concatenate([grads.dh[::-1, 0], grads.h0]).astype(np.float64))
+        contrib = np.abs(grads.per_step["weight_hh"][::-1, 0, 0].astype(np.float64))
+        pre, h = trace.pre["h"][:, 0].astype(np.float64), trace.h[:, 0].astype(np.float64)
+        deriv = act.deriv(pre, h)
+    bad = ~np.isfinite(grad)
+    return ChainResult(
+        w=w, grad=grad, analytic=_powers(abs(w), T + 1), bound=_powers(abs(w) * MAX_DERIV[act.name], T + 1),
+        pre=pre, h=h, deriv=deriv, contributions=contrib,
+        param_grads={k: v.astype(np.float64) for k, v in grads.params.items()},
+        forward_overflow=trace.overflow_step, overflow_distance=_first(bad), zero_distance=_first(grad == 0),
+    )
+
+
+def activation_curve(name: str, lo: float = -6.0, hi: float = 6.0, n: int = 241) -> tuple[np.ndarray, ...]:
+    """(a, act(a), act'(a)) on a grid, for drawing the function and its derivative."""
+    act = get_activation(name)
+    a = np.linspace(lo, hi, n)
+    y = act.fn(a)
+    return a, y, act.deriv(a, y)
+
+
+# -- the matrix case ------------------------------------------------------------------------------
+def random_orthogonal(n: int, seed: int) -> np.ndarray:
+    """(n, n) a Haar-random orthogonal matrix: QR of a Gaussian matrix with the signs of R's diagonal fixed."""
+    q, r = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def run_matrix(cfg: MatrixConfig) -> MatrixResult:
+    """W_hh = ρQ, random inputs, exact ‖∂h_{T-1}/∂h_t‖₂ for every t (from ``analysis.jacobian_norms``)."""
+    H = check_size("hidden", cfg.hidden)
+    if H > MAX_HIDDEN:
+        raise ValueError(f"hidden: at most {MAX_HIDDEN} units, got {H}")
+    T = _check_length(cfg.length)
+    rho = _check_finite("radius", cfg.radius)
+    if rho < 0:
+        raise ValueError(f"radius: the spectral radius is a size, so it cannot be negative; got {rho}")
+    W = rho * random_orthogonal(H, cfg.seed)
+    cell = RNN(H, H, nonlinearity=cfg.activation)
+    cell.params.update(weight_ih=np.eye(H), weight_hh=W, bias_ih=np.zeros(H), bias_hh=np.zeros(H))
+    x = _check_finite("input_scale", cfg.input_scale) * np.random.default_rng(cfg.seed + 1).standard_normal((T, H))
+    norms = jacobian_norms(cell, x).h[::-1].copy()  # by distance from the last step
+    return MatrixResult(radius=rho, eigenvalues=np.linalg.eigvals(W), norms=norms,
+                        analytic=_powers(rho, T), rate=geometric_rate(norms))
+
+
+def geometric_rate(norms: np.ndarray) -> float:
+    """Average factor per step, (n_k / n_0)^(1/k) at the farthest finite, nonzero k; NaN when undefined."""
+    ok = np.flatnonzero(np.isfinite(norms) & (norms > 0))
+    if ok.size < 2 or norms[0] <= 0:
+        return float("nan")
+    k = int(ok[-1])
+    return float(np.exp((np.log(norms[k]) - np.log(norms[0])) / k))
+
+
+# -- clipping -------------------------------------------------------------------------------------
+def angle_between(u: np.ndarray, v: np.ndarray) -> float:
+    """Angle in degrees between two vectors; NaN if either is zero or not finite."""
+    u, v = np.ravel(u).astype(np.float64), np.ravel(v).astype(np.float64)
+    if not (np.isfinite(u).all() and np.isfinite(v).all()):
+        return float("nan")
+    nu, nv = np.linalg.norm(u), np.linalg.norm(v)
+    if nu == 0 or nv == 0:
+        return float("nan")
+    # Normalise first so huge (exploded) vectors do not overflow the dot product.
+    return float(np.degrees(np.arccos(np.clip(np.dot(u / nu, v / nv), -1.0, 1.0))))
+
+
+def clip_2d(g1: float, g2: float, threshold: float) -> Clip2D:
+    """Clip the vector (g1, g2) by value (each entry to [-c, c]) and by norm (length to at most c)."""
+    g = {"g": np.array([_check_finite("g1", g1), _check_finite("g2", g2)])}
+    val, nrm = clip_by_value(g, threshold), clip_by_norm(g, threshold)
+    return Clip2D(
+        original=g["g"], by_value=val.grads["g"], by_norm=nrm.grads["g"], threshold=float(threshold),
+        angle_value=angle_between(g["g"], val.grads["g"]), angle_norm=angle_between(g["g"], nrm.grads["g"]),
+        norm_original=val.norm_before, norm_value=val.norm_after, norm_norm=nrm.norm_after,
+    )
+
+
+def _flat(grads: dict) -> np.ndarray:
+    return np.concatenate([np.ravel(grads[k]) for k in sorted(grads)])
+
+
+def clip_run(chain: ChainResult, threshold: float) -> RunClip:
+    """Clip the chain's whole gradient by value and by norm; norm clipping rescales every step alike."""
+    val, nrm = clip_by_value(chain.param_grads, threshold), clip_by_norm(chain.param_grads, threshold)
+    before = _flat(chain.param_grads)
+    if not np.isfinite(nrm.norm_before):
+        scale = float("nan")  # an overflowed gradient cannot be rescaled meaningfully (PyTorch gives NaN too)
+    else:
+        scale = float(threshold) / (nrm.norm_before + NORM_EPS) if nrm.clipped else 1.0
+    with np.errstate(invalid="ignore", over="ignore"):
+        clipped = chain.grad * scale
+    return RunClip(
+        threshold=float(threshold), scale=scale, norm_before=nrm.norm_before, grad=chain.grad, clipped=clipped,
+        names=tuple(sorted(chain.param_grads)), before=before, by_value=_flat(val.grads), by_norm=_flat(nrm.grads),
+        angle_value=angle_between(before, _flat(val.grads)), angle_norm=angle_between(before, _flat(nrm.grads)),
+    )

@@ -1,0 +1,81 @@
+"""Home and /unrolled in a real Chromium: they settle, show no exception, draw their charts and react."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ROOT, free_port, settle, start_streamlit, stop_streamlit
+
+pytestmark = pytest.mark.browser
+
+MAIN_CHART = 2  # on /unrolled: 0 the diagram, 1 the activation curve, 2 h over time
+
+
+def test_home_settles_with_charts_and_lesson_links(app_page):
+    app_page.goto("/")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 2
+    assert app_page.page.get_by_role("heading", name="Data that comes in order").is_visible()
+    assert app_page.page.get_by_test_id("stPageLink").filter(has_text="Unrolled RNN").count() >= 1
+
+
+def test_unrolled_settles_with_its_three_charts(app_page):
+    app_page.goto("/unrolled")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 3
+    assert app_page.page.get_by_role("heading", name="The unrolled RNN").is_visible()
+    h = app_page.chart_traces(MAIN_CHART)[-1]["y"]
+    assert len(h) == 12
+
+
+def test_query_params_set_the_widgets_and_the_chart(app_page):
+    app_page.goto("/unrolled?unrolled_w=0.5&unrolled_H=3&unrolled_T=20&unrolled_act=ReLU")
+    assert not app_page.exceptions()
+    assert float(app_page.slider("Recurrent weight w").input_value()) == 0.5
+    assert app_page.slider("Hidden size H").input_value() == "3"
+    assert app_page.page.get_by_test_id("stSelectbox").filter(has_text="Activation").inner_text().endswith("ReLU")
+    heat = app_page.chart_traces(MAIN_CHART)[-1]
+    assert heat["type"] == "heatmap" and len(heat["z"]) == 3 and len(heat["z"][0]) == 20
+
+
+def test_nudging_a_slider_repaints_the_chart_and_the_url(app_page):
+    app_page.goto("/unrolled")
+    before = app_page.chart_traces(MAIN_CHART)[-1]["y"]
+    app_page.nudge("Recurrent weight w", "ArrowRight", times=3)
+    assert not app_page.exceptions()
+    after = app_page.chart_traces(MAIN_CHART)[-1]["y"]
+    assert len(after) == len(before) and after != before
+    assert "unrolled_w=0.95" in app_page.page.url  # 0.80 + 3 steps of 0.05, bound to the URL
+
+
+def test_step_slider_updates_the_step_view(app_page):
+    app_page.goto("/unrolled")
+    app_page.nudge("Step t", "ArrowRight")
+    assert not app_page.exceptions()
+    assert app_page.page.get_by_role("heading", name="What the cell computes at step t = 5").is_visible()
+
+
+def test_bad_typed_numbers_show_a_message(app_page):
+    app_page.goto("/unrolled?unrolled_seq=Typed+numbers&unrolled_values=1,2,oops")
+    assert not app_page.exceptions()
+    assert "'oops'" in app_page.page.get_by_test_id("stAlert").first.inner_text()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Streamlit 1.67 runs the first session after start in 'pages/ directory' (MPA v1) mode because a folder "
+    "named pages/ sits next to app.py; a deep link as that first visit shows a 'Page not found' dialog. "
+    "Renaming pages/ (e.g. to ui/) fixes it; then remove this xfail."))
+def test_first_visit_by_deep_link_shows_no_page_not_found_dialog(browser, tmp_path):
+    proc = start_streamlit(free_port_for := free_port(), tmp_path / "streamlit.log")
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{free_port_for}/unrolled", wait_until="domcontentloaded")
+        settle(page)
+        page.wait_for_timeout(500)
+        dialogs = page.get_by_text("Page not found").count()
+        context.close()
+    finally:
+        stop_streamlit(proc)
+    assert dialogs == 0
+    assert (ROOT / "pages").is_dir()

@@ -1,0 +1,64 @@
+"""The app shell: app.py runs, the navigation lists the lessons at their fixed URLs, Home renders."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+FIXED_URLS = {"", "unrolled", "bptt", "vanishing-gradients", "lstm", "gru", "bidirectional", "gradient-flow",
+              "training", "char-rnn"}
+
+
+def lessons() -> list[tuple[str, str, str, str, str]]:
+    """The LESSONS table from app.py, read without running it."""
+    tree = ast.parse((ROOT / "app.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "LESSONS" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError("app.py has no LESSONS table")
+
+
+def test_every_fixed_url_has_exactly_one_lesson_row():
+    urls = [row[3] for row in lessons()]
+    assert sorted(urls) == sorted(FIXED_URLS)
+    files = [row[1] for row in lessons()]
+    assert len(set(files)) == len(files)
+    assert all(f.startswith("pages/lessons/") and f.endswith(".py") for f in files)
+
+
+def test_no_python_file_directly_in_pages():
+    assert not list((ROOT / "pages").glob("*.py")), "lesson code lives in pages/lessons/, figures in pages/figures/"
+
+
+@pytest.fixture(scope="module")
+def home() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def test_app_runs_and_home_renders_without_exception(home):
+    assert not home.exception
+    assert len(home.get("plotly_chart")) == 2  # the example sequences and the memory picture
+    assert any("Data that comes in order" in h.value for h in home.header)
+
+
+def test_home_links_only_to_lessons_that_exist(home):
+    links = home.get("page_link")
+    targets = {link.proto.page for link in links}
+    existing = {row[3] for row in lessons() if (ROOT / row[1]).exists() and row[3]}
+    assert targets <= existing
+    assert "unrolled" in targets
+
+
+@pytest.mark.parametrize("path", ["pages/lessons/home.py", "pages/lessons/unrolled.py"])
+def test_shell_pages_switch_without_exception(path):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception

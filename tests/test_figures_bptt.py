@@ -1,0 +1,158 @@
+"""pages.figures.bptt on its own: the figures carry the demo's numbers, and log axes never lose 0 or inf."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from pages.figures import bptt as figs
+from rnn_core.demos import bptt as demo
+
+CFG = demo.BPTTConfig(sequence="impulse", length=8)
+
+
+@pytest.fixture(scope="module")
+def res() -> demo.BPTTResult:
+    return demo.run_bptt(CFG)
+
+
+def by_name(fig: go.Figure, prefix: str) -> list:
+    return [t for t in fig.data if (t.name or "").startswith(prefix)]
+
+
+# -- log helpers ----------------------------------------------------------------------------------------
+def test_log_limits_pad_whole_decades():
+    assert figs.log_limits(np.array([0.03, 0.0, np.inf, 50.0])) == (1e-3, 1e3)
+    assert figs.log_limits(np.array([0.0, np.nan])) == (0.1, 10.0)
+
+
+def test_add_log_series_marks_zeros_and_overflows():
+    fig = go.Figure()
+    y = np.array([1.0, 0.5, 0.0, np.inf, np.nan, 2.0])
+    counts = figs.add_log_series(fig, np.arange(6), y, name="g", color="#000000", floor=1e-3, ceil=1e3)
+    assert counts == {"zeros": 1, "overflows": 2}
+    main, zeros, over = fig.data
+    shown = np.asarray(main.y, dtype=float)
+    assert np.isnan(shown[2:5]).all() and shown[0] == 1.0 and shown[5] == 2.0
+    assert list(zeros.x) == [2] and list(zeros.y) == [1e-3] and "exactly 0" in zeros.name
+    assert list(over.x) == [3, 4] and list(over.y) == [1e3, 1e3] and "overflow" in over.name
+
+
+def test_add_log_series_without_special_points_adds_one_trace():
+    fig = go.Figure()
+    figs.add_log_series(fig, [0, 1], [0.0, 1.0], name="g", color="#000", floor=0.1, ceil=10, special=False)
+    assert len(fig.data) == 1
+
+
+# -- the diagram ----------------------------------------------------------------------------------------
+def node_trace(fig: go.Figure):
+    return next(t for t in fig.data if t.marker is not None and t.marker.colorscale is not None)
+
+
+def test_gradient_flow_nodes_are_coloured_by_dL_dh(res):
+    fig = figs.gradient_flow_figure(res, highlight=3)
+    nodes = node_trace(fig)
+    np.testing.assert_allclose(np.asarray(nodes.marker.color, dtype=float), res.dh, rtol=1e-6)
+    assert nodes.marker.cmid == 0 and nodes.marker.cmin == -nodes.marker.cmax
+    assert list(nodes.x) == list(range(1, 9))
+    rings = [t for t in fig.data if t.marker is not None and isinstance(t.marker.color, str)
+             and t.marker.color == "rgba(0,0,0,0)"]
+    assert len(rings) == 1 and list(rings[0].x) == [3]
+    assert any("backwards" in a.text for a in fig.layout.annotations)
+
+
+def test_gradient_flow_shows_one_loss_per_loss_step():
+    last = figs.gradient_flow_figure(demo.run_bptt(CFG))
+    every = figs.gradient_flow_figure(demo.run_bptt(demo.BPTTConfig(sequence="impulse", length=8, loss="every")))
+    squares = lambda f: [t for t in f.data if t.marker is not None and t.marker.symbol == "square"]  # noqa: E731
+    assert len(squares(last)[0].x) == 1 and len(squares(every)[0].x) == 8
+
+
+def test_gradient_flow_long_sequences_drop_the_labels():
+    long = demo.run_bptt(demo.BPTTConfig(length=80))
+    fig = figs.gradient_flow_figure(long)
+    assert node_trace(fig).mode == "markers"
+    assert not [t for t in fig.data if t.mode == "text" and t.text is not None and len(t.text) == 80]
+
+
+# -- chain rule, contributions, truncation --------------------------------------------------------------
+def test_chain_rule_figure(res):
+    fig = figs.chain_rule_figure(res)
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    np.testing.assert_allclose(np.asarray(bars[0].y, dtype=float), res.factors, rtol=1e-6)
+    assert fig.layout.yaxis2.type == "log"
+    running = by_name(fig, "|∂h")[0]
+    np.testing.assert_allclose(np.asarray(running.y, dtype=float), np.abs(res.running), rtol=1e-6)
+
+
+def test_chain_rule_figure_marks_exact_zeros():
+    # A negative impulse into a ReLU: act'(a) = 0 from then on, so the running product is exactly 0.
+    zero = demo.run_bptt(demo.BPTTConfig(sequence="impulse", length=8, activation="relu", w_in=-1.0))
+    assert np.count_nonzero(zero.running[:-1]) == 0
+    fig = figs.chain_rule_figure(zero)
+    marks = by_name(fig, "|∂h<sub>T</sub>/∂h<sub>t</sub>|: the running product: exactly 0")
+    assert len(marks) == 1 and list(marks[0].x) == list(range(1, 8))
+
+
+def test_contributions_waterfall_lands_on_the_total(res):
+    fig = figs.contributions_figure(res)
+    steps, total = [t for t in fig.data if isinstance(t, go.Bar)]
+    base, y = np.asarray(steps.base, dtype=float), np.asarray(steps.y, dtype=float)
+    np.testing.assert_allclose(base[1:], np.cumsum(res.contributions)[:-1], rtol=1e-5, atol=1e-9)
+    assert base[-1] + y[-1] == pytest.approx(res.total, rel=1e-5)
+    assert total.y[0] == pytest.approx(res.total)
+    assert any(s.y0 == s.y1 == pytest.approx(res.total) for s in fig.layout.shapes)
+    assert any("Σ" in a.text for a in fig.layout.annotations)
+
+
+def test_truncation_figure_splits_kept_and_dropped(res):
+    tr = demo.truncate(CFG, 3)
+    fig = figs.truncation_figure(res, tr, "last")
+    kept, dropped = fig.data
+    np.testing.assert_allclose(np.asarray(kept.y, float) + np.asarray(dropped.y, float), res.contributions,
+                               rtol=1e-5, atol=1e-9)
+    assert fig.layout.barmode == "relative"
+    assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].x0 == pytest.approx(8 - 3 + 0.5)
+    assert "last 3 steps" in fig.layout.annotations[0].text
+
+
+def test_truncation_figure_has_no_window_for_every_step_losses(res):
+    tr = demo.truncate(demo.BPTTConfig(sequence="impulse", length=8, loss="every"), 3)
+    assert not figs.truncation_figure(res, tr, "every").layout.shapes
+
+
+def test_truncation_error_figure_marks_k_and_exact_zero():
+    c = demo.truncation_curve(CFG)
+    fig = figs.truncation_error_figure(c, 5)
+    assert fig.layout.yaxis.type == "log"
+    assert any(s.x0 == 5 for s in fig.layout.shapes)
+    zeros = by_name(fig, "relative error: exactly 0")
+    assert zeros and 8 in list(zeros[0].x)
+    lo, hi = fig.layout.yaxis.range
+    assert lo < math.log10(zeros[0].y[0]) < hi
+
+
+def test_fmt():
+    assert figs.fmt(0.123456) == "0.123"
+    assert figs.fmt(float("inf")) == "inf" and figs.fmt(float("-inf")) == "-inf" and figs.fmt(float("nan")) == "NaN"
+
+
+def test_send_keeps_float64_when_float32_would_lose_values():
+    assert figs.send([0.5, 2.0]).dtype == np.float32
+    assert figs.send([1e-60, 1.0]).dtype == np.float64
+    assert figs.send([1e60, np.inf, np.nan]).dtype == np.float64
+    fig = go.Figure()
+    figs.add_log_series(fig, [0, 1], [1.0, 1e-200], name="g", color="#000", floor=1e-201, ceil=10)
+    assert np.asarray(fig.data[0].y)[1] == 1e-200  # not rounded to 0 (which a log axis would drop)
+
+
+def test_extreme_gradients_are_sent_without_overflow():
+    huge = demo.run_bptt(demo.BPTTConfig(length=100, w_rec=2.0, w_in=2.0, bias=1.0, activation="identity",
+                                         loss="every"))
+    fig = figs.contributions_figure(huge)
+    assert np.isfinite(np.asarray(fig.data[0].y, dtype=float)).all()
+    nodes = node_trace(figs.gradient_flow_figure(huge))
+    assert np.isfinite(np.asarray(nodes.marker.color, dtype=float)).all()

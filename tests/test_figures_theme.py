@@ -1,0 +1,94 @@
+"""The shared figure theme: colour scales, contrast, and the layout helpers every lesson uses."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from pages.figures import theme
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_diverging_scale_is_centred_on_a_neutral_grey():
+    stops = [s for s, _ in theme.DIVERGING]
+    assert stops[0] == 0 and stops[-1] == 1 and 0.5 in stops
+    assert stops == sorted(stops)
+    r, g, b = theme.diverging_rgb(0.0, 1.0)
+    assert r == g == b  # grey at zero: no hue means "nothing there"
+
+
+def test_diverging_scale_runs_blue_to_orange():
+    neg, pos = theme.diverging_rgb(-1.0, 1.0), theme.diverging_rgb(1.0, 1.0)
+    assert neg[2] > neg[0]  # blue end
+    assert pos[0] > pos[2]  # orange/red end
+
+
+def test_diverging_rgb_handles_inf_and_nan_and_arrays():
+    out = theme.diverging_rgb(np.array([np.inf, -np.inf, np.nan, 0.3]), 1.0)
+    assert out.shape == (4, 3) and np.isfinite(out).all()
+    np.testing.assert_allclose(out[0], theme.diverging_rgb(1.0, 1.0))
+    assert theme.diverging_color(0.0, 1.0).startswith("rgb(")
+
+
+def test_contrast_text_is_white_on_dark_ends_and_dark_on_grey():
+    assert theme.contrast_text(-1.0, 1.0) == "#FFFFFF"
+    assert theme.contrast_text(0.0, 1.0) == "#111111"
+
+
+def test_symmetric_limit_ignores_non_finite_and_has_a_floor():
+    assert theme.symmetric_limit([-3.0, 2.0, np.inf]) == 3.0
+    assert theme.symmetric_limit([0.0, 0.0]) > 0
+
+
+def test_qualitative_palette_is_okabe_ito():
+    assert theme.QUALITATIVE[:4] == ["#0072B2", "#E69F00", "#009E73", "#D55E00"]
+    assert len(set(theme.QUALITATIVE)) == 8
+
+
+def test_layout_is_transparent_and_sets_no_text_colour():
+    lay = theme.layout(title="T", height=300, xaxis=theme.axis("time"))
+    assert lay["paper_bgcolor"] == lay["plot_bgcolor"] == "rgba(0,0,0,0)"
+    assert "color" not in lay["font"]  # Streamlit's light/dark theme supplies it
+    fig = go.Figure(layout=lay)  # Plotly accepts it as is
+    assert fig.layout.height == 300 and fig.layout.xaxis.title.text == "time"
+
+
+def test_style_updates_every_axis_without_erasing_titles():
+    fig = go.Figure(layout={"xaxis": {"title": {"text": "keep"}}, "xaxis2": {}, "yaxis2": {}})
+    theme.style(fig, y_title="value")
+    assert fig.layout.xaxis.title.text == "keep"
+    assert fig.layout.yaxis2.title.text == "value" and fig.layout.xaxis2.gridcolor == theme.GRID
+
+
+def test_f32():
+    assert theme.f32([1, 2]).dtype == np.float32
+
+
+def test_config_toml_has_light_and_dark_themes_and_no_usage_stats():
+    cfg = tomllib.loads((ROOT / ".streamlit/config.toml").read_text())
+    for mode in ("light", "dark"):
+        section = cfg["theme"][mode]
+        for key in ("primaryColor", "backgroundColor", "secondaryBackgroundColor", "textColor"):
+            assert re.fullmatch(r"#[0-9A-Fa-f]{6}", section[key]), (mode, key)
+    assert cfg["browser"]["gatherUsageStats"] is False
+    assert cfg["theme"]["chartCategoricalColors"][:4] == theme.QUALITATIVE[:4]
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_theme_text_contrast_is_comfortable(mode):
+    """WCAG contrast of text on background >= 7 (AAA) in both themes."""
+    section = tomllib.loads((ROOT / ".streamlit/config.toml").read_text())["theme"][mode]
+
+    def lum(hex_color: str) -> float:
+        rgb = np.array([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+        lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(lin @ [0.2126, 0.7152, 0.0722])
+
+    hi, lo = sorted([lum(section["textColor"]), lum(section["backgroundColor"])], reverse=True)
+    assert (hi + 0.05) / (lo + 0.05) >= 7

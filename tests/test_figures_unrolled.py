@@ -1,0 +1,169 @@
+"""Figures of the unrolled-RNN lesson, built from small runs and inspected as Plotly objects."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from pages.figures import unrolled as figs
+from rnn_core.demos import unrolled as demo
+
+
+def run(**kw) -> demo.UnrolledRun:
+    return demo.run_unrolled(demo.UnrolledConfig(**kw))
+
+
+def traces_named(fig: go.Figure, name: str) -> list:
+    return [t for t in fig.data if t.name == name]
+
+
+def arrows(fig: go.Figure) -> list:
+    return [a for a in fig.layout.annotations if a.showarrow]
+
+
+# -- which steps the diagram draws ----------------------------------------------------------------------
+def test_short_sequences_show_every_step():
+    assert figs.visible_steps(5, 2) == [0, 1, 2, 3, 4]
+
+
+def test_long_sequences_elide_the_middle_but_keep_ends_and_the_selected_step():
+    cols = figs.visible_steps(200, 100)
+    assert cols[:3] == [0, 1, 2] and cols[-3:] == [197, 198, 199]
+    assert all(s in cols for s in range(98, 103))
+    assert cols.count(None) == 2
+    assert len(cols) <= figs.MAX_COLUMNS
+
+
+@pytest.mark.parametrize("selected", [0, 3, 4, 5, 194, 199])
+def test_elision_never_hides_a_single_step(selected):
+    cols = figs.visible_steps(200, selected)
+    shown = [c for c in cols if c is not None]
+    assert shown == sorted(shown) and selected in shown
+    for a, b in zip(cols, cols[1:], strict=False):
+        if a is not None and b is not None:
+            assert b == a + 1  # consecutive unless a gap marker sits between them
+
+
+# -- the unrolled diagram -------------------------------------------------------------------------------
+def test_diagram_has_one_column_per_step_and_the_same_weight_on_every_recurrent_arrow():
+    r = run(length=6, w_rec=0.8)
+    fig = figs.unrolled_diagram(r, 2)
+    x_nodes, y_nodes, h_nodes = traces_named(fig, "x")[0], traces_named(fig, "y")[0], traces_named(fig, "h")[0]
+    assert len(x_nodes.x) == len(y_nodes.x) == 6
+    assert len(h_nodes.x) == 7  # h_0 plus one per step
+    np.testing.assert_allclose(np.asarray(h_nodes.marker.color[1:], dtype=float), r.h[:, 0], rtol=1e-6)
+    assert len(arrows(fig)) == 6  # recurrent h_{t-1} -> h_t, one per step
+    heads = [t for t in fig.data if t.mode == "markers" and t.marker.symbol == "triangle-up"]
+    assert sum(len(t.x) for t in heads) == 2 * 6  # x -> h and h -> y in every column
+    rec_labels = [t for t in fig.data if t.mode == "text" and "×0.80" in list(t.text)]
+    assert rec_labels and list(rec_labels[0].text) == ["×0.80"] * 6
+
+
+def test_diagram_colours_are_a_diverging_scale_centred_on_zero():
+    fig = figs.unrolled_diagram(run(sequence="sine", length=10), 4)
+    for name in ("x", "h", "y"):
+        marker = traces_named(fig, name)[0].marker
+        assert marker.cmin == -marker.cmax  # symmetric around 0
+
+
+def test_selected_step_is_highlighted():
+    fig = figs.unrolled_diagram(run(length=8), 5)
+    band = fig.layout.shapes[0]
+    x_nodes = traces_named(fig, "x")[0]
+    widths = list(x_nodes.marker.line.width)
+    assert widths.index(max(widths)) == 5
+    assert band.x0 < x_nodes.x[5] < band.x1
+
+
+def test_long_diagram_marks_the_gaps_and_stays_small():
+    r = run(sequence="random walk", length=200, hidden=4)
+    fig = figs.unrolled_diagram(r, 120)
+    gap_marks = [t for t in fig.data if t.mode == "text" and "⋯" in list(t.text)]
+    assert gap_marks and list(gap_marks[0].text).count("⋯") == 2
+    assert len(traces_named(fig, "x")[0].x) <= figs.MAX_COLUMNS
+    assert len(traces_named(fig, "h")[0].x) == 4 * (len(traces_named(fig, "x")[0].x) + 1)
+    assert any("t = 121" in str(t.text) for t in fig.data if t.mode == "text")
+
+
+def test_overflow_values_are_drawn_at_the_end_of_the_scale():
+    r = run(length=4)
+    r.h[2:] = np.inf  # as after an overflow
+    fig = figs.unrolled_diagram(r, 3)
+    colors = np.asarray(traces_named(fig, "h")[0].marker.color, dtype=float)
+    assert np.isfinite(colors).all()
+    assert "∞" in traces_named(fig, "h")[0].text
+
+
+def test_step_out_of_range_is_a_value_error():
+    with pytest.raises(ValueError, match="step: expected 0 to 3"):
+        figs.unrolled_diagram(run(length=4), 4)
+
+
+def test_rolled_diagram_has_one_cell_and_a_loop():
+    fig = figs.rolled_diagram(run(length=5, w_rec=0.3), 1)
+    assert len(traces_named(fig, "x")[0].x) == 1
+    assert [s.type for s in fig.layout.shapes] == ["path"]
+    assert any("×0.30" in (a.text or "") for a in fig.layout.annotations)
+
+
+# -- h over time ----------------------------------------------------------------------------------------
+def test_hidden_over_time_is_a_line_for_one_unit():
+    r = run(length=9)
+    fig = figs.hidden_over_time(r, 3)
+    kinds = [t.type for t in fig.data]
+    assert kinds == ["scatter", "scatter", "scatter"]
+    np.testing.assert_allclose(np.asarray(fig.data[2].y, dtype=float), r.h[:, 0], rtol=1e-6)
+    assert fig.layout.shapes[0].x0 == 4  # the step cursor, 1-based
+
+
+def test_hidden_over_time_is_a_heatmap_centred_at_zero_for_several_units():
+    r = run(length=9, hidden=3)
+    fig = figs.hidden_over_time(r)
+    heat = [t for t in fig.data if t.type == "heatmap"][0]
+    assert np.asarray(heat.z).shape == (3, 9)
+    assert heat.zmid == 0 and heat.zmin == -heat.zmax
+
+
+def test_hidden_over_time_announces_overflow():
+    r = run(length=5)
+    r.overflow_step = 2
+    fig = figs.hidden_over_time(r, 0)
+    assert any("overflow at t = 3" in a.text for a in fig.layout.annotations)
+
+
+def test_figures_send_float32():
+    fig = figs.hidden_over_time(run(length=5), 0)
+    assert np.asarray(fig.data[0].y).dtype == np.float32
+
+
+# -- the equation ---------------------------------------------------------------------------------------
+def test_equation_shows_the_actual_numbers_for_one_unit():
+    r = run(length=6, w_in=1.0, w_rec=0.8)
+    tex = figs.step_equation(r, 3)  # t = 4, after the impulse at t = 2
+    assert "a_{4}" in tex and "h_{3}" in tex and r"\tanh" in tex
+    assert "0.80" in tex and f"{r.h_prev[3, 0]:.3f}" in tex and f"{r.a[3, 0]:.3f}" in tex
+    assert rf"\mathbf{{{r.h[3, 0]:.3f}}}" in tex
+    assert tex.startswith(r"\begin{aligned}") and tex.endswith(r"\end{aligned}")
+
+
+def test_equation_for_several_units_shows_the_three_contributions():
+    r = run(length=6, hidden=3, activation="relu")
+    tex = figs.step_equation(r, 2)
+    assert tex.count(r"\begin{bmatrix}") == 5  # input, memory, bias, a_t, h_t
+    assert r"\text{memory}" in tex and r"\operatorname{ReLU}" in tex
+
+
+def test_numbers_are_formatted_for_people():
+    assert figs.num(-0.0001) == "0.00"
+    assert figs.num(-1.5) == "−1.50"
+    assert figs.num(float("inf")) == "∞"
+    assert figs.num(1.23e7) == "1.2e+07"
+
+
+def test_activation_marker_and_curve_extent():
+    assert figs.curve_extent(np.array([0.3])) == 4.0
+    assert figs.curve_extent(np.array([9.0, np.inf])) == 11.0
+    fig = figs.activation_marker(demo.activation_curve("tanh", 4.0), np.array([0.5]), np.array([np.tanh(0.5)]),
+                                 "tanh")
+    assert len(fig.data) == 2 and len(fig.data[1].x) == 1

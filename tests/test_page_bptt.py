@@ -1,0 +1,147 @@
+"""AppTest for the /bptt lesson: renders, reacts to its widgets, reproduces state from the URL, handles bad input."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/lessons/bptt.py"
+CHARTS = ("bptt_flow", "bptt_chain", "bptt_contrib", "bptt_trunc", "bptt_trunc_err")
+
+
+def open_page(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if params:
+        at.query_params.update(params)
+    # One run first: st.navigation registers the lesson under its url_path, which switch_page needs.
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+def decode(v):
+    """Plotly 7 ships numpy arrays as {"dtype", "bdata"}; plain lists stay lists."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+    return np.asarray(v)
+
+
+def spec(at: AppTest, key: str) -> dict:
+    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(charts) == 1, f"chart {key!r} not found"
+    return json.loads(charts[0].proto.spec)
+
+
+def trace_ys(at: AppTest, key: str) -> list[np.ndarray]:
+    return [decode(t["y"]).astype(float) for t in spec(at, key)["data"] if "y" in t]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+@pytest.fixture(scope="module")
+def default() -> AppTest:
+    return open_page()
+
+
+def test_default_page_renders_every_chart(default):
+    assert_clean(default)
+    keys = [c.proto.id.rsplit("-", 1)[-1] for c in default.get("plotly_chart")]
+    assert sorted(keys) == sorted(CHARTS)
+    assert len(default.get("download_button")) == 1
+    assert not default.error
+    every_key = {w.key for w in [*default.slider, *default.selectbox, *default.toggle]}
+    assert every_key and all(k.startswith("bptt_") for k in every_key)
+
+
+def test_recurrent_weight_slider_changes_the_charts():
+    at = open_page()
+    before = trace_ys(at, "bptt_contrib")[0]
+    at.slider(key="bptt_w_rec").set_value(1.5).run()
+    assert_clean(at)
+    after = trace_ys(at, "bptt_contrib")[0]
+    assert not np.allclose(before, after)
+
+
+def test_step_through_moves_the_ring_and_the_equation():
+    at = open_page()
+    at.slider(key="bptt_step").set_value(4).run()
+    assert_clean(at)
+    rings = [t for t in spec(at, "bptt_flow")["data"] if t.get("marker", {}).get("color") == "rgba(0,0,0,0)"]
+    assert decode(rings[0]["x"]).tolist() == [4]
+    assert any(r"\partial h_{4}" in el.value for el in at.latex)
+
+
+def test_truncation_window_changes_kept_shares():
+    at = open_page({"bptt_T": "10"})
+    at.slider(key="bptt_k").set_value(2).run()
+    kept_2 = trace_ys(at, "bptt_trunc")[0]
+    at.slider(key="bptt_k").set_value(10).run()
+    assert_clean(at)
+    kept_10, dropped_10 = trace_ys(at, "bptt_trunc")
+    assert not np.allclose(kept_2, kept_10)
+    np.testing.assert_array_equal(dropped_10, 0.0)
+    assert any(m.value == "exact (0)" for m in at.metric)
+
+
+def test_query_params_reproduce_the_widget_state():
+    via_widgets = open_page()
+    via_widgets.selectbox(key="bptt_seq").set_value("sine").run()
+    via_widgets.slider(key="bptt_w_rec").set_value(-1.2).run()
+    via_widgets.selectbox(key="bptt_act").set_value("sigmoid").run()
+    via_widgets.toggle(key="bptt_every").set_value(True).run()
+    via_widgets.slider(key="bptt_T").set_value(20).run()
+    via_url = open_page({"bptt_seq": "sine", "bptt_w_rec": "-1.2", "bptt_act": "sigmoid", "bptt_every": "true",
+                         "bptt_T": "20"})
+    assert_clean(via_url)
+    assert via_url.slider(key="bptt_w_rec").value == -1.2 and via_url.toggle(key="bptt_every").value
+    for key in CHARTS:
+        assert spec(via_url, key)["data"] == spec(via_widgets, key)["data"], key
+
+
+def test_loss_at_every_step_puts_a_loss_on_every_step():
+    at = open_page({"bptt_every": "true", "bptt_T": "9"})
+    assert_clean(at)
+    squares = [t for t in spec(at, "bptt_flow")["data"] if t.get("marker", {}).get("symbol") == "square"]
+    assert len(decode(squares[0]["x"])) == 9
+
+
+def test_typed_numbers_set_the_sequence():
+    at = open_page({"bptt_seq": "typed numbers", "bptt_numbers": "0, 1, 0.5"})
+    assert_clean(at)
+    assert at.selectbox(key="bptt_seq").value == "typed"
+    assert at.slider(key="bptt_step").max == 3
+
+
+@pytest.mark.parametrize("text", ["1, two, 3", "", "1e999"])
+def test_bad_typed_numbers_show_a_message_not_a_traceback(text):
+    at = open_page({"bptt_seq": "typed numbers"})
+    at.text_input(key="bptt_numbers").set_value(text).run()
+    assert_clean(at)
+    assert at.error and "number" in at.error[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_extreme_settings_reachable_from_the_url():
+    for params in ({"bptt_T": "100", "bptt_w_rec": "2.0", "bptt_act": "identity", "bptt_every": "true",
+                    "bptt_w_in": "2.0", "bptt_b": "1.0"},
+                   {"bptt_T": "1"},
+                   {"bptt_T": "100000", "bptt_w_rec": "abc", "bptt_act": "nonsense", "bptt_step": "-3"}):
+        at = open_page(params)
+        assert_clean(at)
+        assert len(at.get("plotly_chart")) == len(CHARTS)
+
+
+def test_shorter_sequences_keep_the_step_sliders_in_range():
+    at = open_page({"bptt_T": "40"})
+    at.slider(key="bptt_step").set_value(30).run()
+    at.slider(key="bptt_k").set_value(35).run()
+    at.slider(key="bptt_T").set_value(5).run()
+    assert_clean(at)
+    assert at.slider(key="bptt_step").value <= 5 and at.slider(key="bptt_k").value <= 5

@@ -1,0 +1,101 @@
+"""AppTest for the LSTM lesson: renders, charts react to widgets, the URL reproduces the view, bad input is a message."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/lessons/lstm.py"
+
+
+def decode(value) -> np.ndarray:
+    """Plotly 7 ships arrays as {"dtype", "bdata", "shape"}; plain lists stay lists."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            arr = arr.reshape([int(s) for s in str(value["shape"]).split(",")])
+        return arr
+    return np.asarray(value)
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def trace(spec: dict, name: str) -> dict:
+    return next(d for d in spec["data"] if d.get("name") == name)
+
+
+def open_page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return open_page()
+
+
+def test_renders_three_charts(page):
+    specs = charts(page)
+    assert len(specs) == 3  # cell diagram, gate heatmaps, remember demo
+    diagram, stack, remember = specs
+    assert len(diagram["layout"]["shapes"]) > 10 and "LSTM cell" in diagram["layout"]["title"]["text"]
+    assert [d["name"] for d in stack["data"]] == ["x", "i", "f", "g", "o", "c", "h"]
+    assert any(d["name"] == "belt c" for d in remember["data"])
+    assert not page.error
+    assert page.get("download_button")
+
+
+def test_forget_bias_changes_the_forget_gate():
+    at = open_page()
+    before = decode(trace(charts(at)[1], "f")["z"])
+    at.slider(key="lstm_bf").set_value(4.0).run()
+    after = decode(trace(charts(at)[1], "f")["z"])
+    assert after.mean() > before.mean() + 0.1  # σ(4) ≫ σ(1): the keep row brightens
+
+
+def test_step_slider_moves_the_cursor():
+    at = open_page()
+    at.slider(key="lstm_t").set_value(7).run()
+    assert not at.exception
+    diagram, stack = charts(at)[:2]
+    assert "t = 7" in diagram["layout"]["title"]["text"]
+    cursor = stack["layout"]["shapes"][0]
+    assert cursor["x0"] == pytest.approx(6.5) and cursor["x1"] == pytest.approx(7.5)
+
+
+def test_query_params_reproduce_the_view():
+    at = open_page(lstm_T="60", lstm_H="3", lstm_pattern="sine wave", lstm_peep="true", lstm_keep_bf="6.0")
+    assert at.slider(key="lstm_T").value == 60
+    assert at.slider(key="lstm_H").value == 3
+    assert at.selectbox(key="lstm_pattern").value == "sine wave"
+    assert at.toggle(key="lstm_peep").value is True
+    stack = charts(at)[1]
+    assert decode(trace(stack, "i")["z"]).shape == (3, 60)
+    assert "peephole" in json.dumps(charts(at)[0]["layout"]["annotations"])
+
+
+def test_bad_typed_numbers_show_an_error_not_a_traceback():
+    at = open_page(lstm_pattern="my own numbers")
+    at.text_input(key="lstm_numbers").set_value("0, 1, banana").run()
+    assert not at.exception
+    assert at.error and "banana" in at.error[0].value
+
+
+def test_custom_numbers_set_the_sequence():
+    at = open_page(lstm_pattern="my own numbers")
+    at.text_input(key="lstm_numbers").set_value("0 1 0 0 -1").run()
+    x = decode(trace(charts(at)[1], "x")["y"])
+    np.testing.assert_allclose(x, [0, 1, 0, 0, -1])

@@ -1,0 +1,127 @@
+"""The /unrolled page in Streamlit's AppTest: renders, reacts to sliders, restores from the URL, survives bad input."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/lessons/unrolled.py"
+
+
+def open_page(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def decode(value) -> np.ndarray:
+    """A Plotly JSON array: a plain list, or Plotly 7's base64 {"dtype", "bdata", "shape"}."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return arr.reshape([int(n) for n in str(value.get("shape", arr.size)).split(",")])
+    return np.asarray(value, dtype=float)
+
+
+def main_chart(at: AppTest) -> dict:
+    """The h-over-time chart (as its JSON spec): the only one with a 'time step t' axis."""
+    for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart")):
+        if spec["layout"].get("xaxis", {}).get("title", {}).get("text") == "time step t":
+            return spec
+    raise AssertionError("no h-over-time chart")
+
+
+def hidden_series(at: AppTest) -> np.ndarray:
+    spec = main_chart(at)
+    trace = spec["data"][-1]
+    return decode(trace["z"] if trace["type"] == "heatmap" else trace["y"])
+
+
+@pytest.fixture(scope="module")
+def default_page() -> AppTest:
+    return open_page()
+
+
+def test_default_view_has_diagram_activation_and_main_chart(default_page):
+    at = default_page
+    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("latex")) >= 2  # the update equation and the H > 1 weight mapping
+    assert len(at.get("download_button")) == 1
+    assert not at.error
+    assert hidden_series(at).shape == (12,)
+
+
+def test_every_widget_is_bound_to_the_url_with_a_page_prefix(default_page):
+    at = default_page
+    for kind in ("slider", "selectbox", "number_input", "button_group"):
+        for widget in at.get(kind):
+            assert widget.key and widget.key.startswith("unrolled_"), (kind, widget.key)
+            assert widget.proto.query_param_key == widget.key, (kind, widget.key)
+
+
+def test_moving_the_recurrent_weight_changes_the_chart():
+    at = open_page()
+    before = hidden_series(at).copy()
+    at.slider(key="unrolled_w").set_value(0.3).run()
+    assert not at.exception
+    after = hidden_series(at)
+    assert before.shape == after.shape and not np.allclose(before, after)
+
+
+def test_step_slider_moves_the_cursor_and_the_equation():
+    at = open_page()
+    at.slider(key="unrolled_t").set_value(7).run()
+    assert not at.exception
+    assert main_chart(at)["layout"]["shapes"][0]["x0"] == 7
+    assert any("a_{7}" in el.value for el in at.get("latex"))
+
+
+def test_query_params_reproduce_the_view():
+    at = open_page(unrolled_w="0.5", unrolled_H="3", unrolled_T="20", unrolled_seq="Sine wave",
+                   unrolled_act="ReLU", unrolled_t="9", unrolled_view="Rolled")
+    assert at.slider(key="unrolled_w").value == 0.5
+    assert at.slider(key="unrolled_H").value == 3
+    assert at.slider(key="unrolled_t").value == 9
+    assert at.selectbox(key="unrolled_seq").value == "sine"
+    assert at.selectbox(key="unrolled_act").value == "relu"
+    assert hidden_series(at).shape == (3, 20)  # a heatmap: units x time
+
+
+def test_shrinking_the_sequence_keeps_the_step_inside_it():
+    at = open_page()
+    at.slider(key="unrolled_T").set_value(40).run()
+    at.slider(key="unrolled_t").set_value(35).run()
+    at.slider(key="unrolled_T").set_value(10).run()
+    assert not at.exception
+    assert at.slider(key="unrolled_t").value == 10
+
+
+def test_single_step_sequence_works():
+    at = open_page(unrolled_T="1")
+    assert not at.exception
+    assert hidden_series(at).shape == (1,)
+
+
+def test_bad_typed_numbers_show_an_error_not_an_exception():
+    at = open_page(unrolled_seq="Typed numbers")
+    assert hidden_series(at).shape == (10,)  # the example sequence
+    at.text_input(key="unrolled_values").input("1, 2, banana").run()
+    assert not at.exception
+    assert any("'banana'" in e.value and "not a number" in e.value for e in at.error)
+    assert not at.get("plotly_chart")  # nothing is drawn from a sequence that could not be read
+
+
+def test_typed_numbers_drive_the_network():
+    at = open_page(unrolled_seq="Typed numbers", unrolled_values="0 0 2 0")
+    assert not at.exception
+    spec = main_chart(at)
+    np.testing.assert_allclose(decode(spec["data"][0]["y"]), [0, 0, 2, 0])
+    assert at.slider(key="unrolled_T").disabled

@@ -1,0 +1,140 @@
+"""AppTest for the /vanishing-gradients lesson: renders, presets, URL state, overflow and zeros as messages."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/lessons/vanishing_gradients.py"
+CHARTS = ("vg_norm", "vg_act_fig", "vg_eig", "vg_matrix_norm", "vg_clip", "vg_clip_effect")
+
+
+def open_page(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if params:
+        at.query_params.update(params)
+    # One run first: st.navigation registers the lesson under its url_path, which switch_page needs.
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+def decode(v):
+    """Plotly 7 ships numpy arrays as {"dtype", "bdata"}; plain lists stay lists."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+    return np.asarray(v)
+
+
+def spec(at: AppTest, key: str) -> dict:
+    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(charts) == 1, f"chart {key!r} not found"
+    return json.loads(charts[0].proto.spec)
+
+
+def named(at: AppTest, key: str, part: str) -> dict:
+    return next(t for t in spec(at, key)["data"] if part in t.get("name", ""))
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+@pytest.fixture(scope="module")
+def default() -> AppTest:
+    return open_page()
+
+
+def test_default_page_renders_every_chart(default):
+    assert_clean(default)
+    keys = [c.proto.id.rsplit("-", 1)[-1] for c in default.get("plotly_chart")]
+    assert sorted(keys) == sorted(CHARTS)
+    assert len(default.get("download_button")) == 1
+    every_key = {w.key for w in [*default.slider, *default.selectbox, *default.toggle, *default.button]}
+    assert every_key and all(k.startswith("vg_") for k in every_key)
+    assert spec(default, "vg_norm")["layout"]["yaxis"]["type"] == "log"
+
+
+def test_weight_slider_changes_the_gradient_curve():
+    at = open_page()
+    before = decode(named(at, "vg_norm", "|∂L/∂h| with")["y"]).astype(float)
+    at.slider(key="vg_w").set_value(1.8).run()
+    assert_clean(at)
+    after = decode(named(at, "vg_norm", "|∂L/∂h| with")["y"]).astype(float)
+    assert not np.allclose(before, after, equal_nan=True)
+
+
+@pytest.mark.parametrize(("preset", "w", "T", "act"), [
+    ("explode", 2.0, 50, "identity"), ("vanish", 0.5, 50, "identity"),
+    ("overflow", 2.0, 200, "identity"), ("dead", 0.9, 50, "relu"),
+])
+def test_presets_set_the_widgets_and_the_url(preset, w, T, act):
+    at = open_page()
+    at.button(key=f"vg_preset_{preset}").click().run()
+    assert_clean(at)
+    assert at.slider(key="vg_w").value == w and at.slider(key="vg_T").value == T
+    assert at.selectbox(key="vg_act").value == act
+    assert float(at.query_params["vg_w"]) == w  # the URL follows, so the preset can be shared as a link
+
+
+def test_two_to_the_fifty_is_drawn():
+    at = open_page()
+    at.button(key="vg_preset_explode").click().run()
+    measured = decode(named(at, "vg_norm", "|∂L/∂h| with identity")["y"]).astype(float)
+    assert measured[50] == 2.0**50
+    vanish = open_page({"vg_w": "0.5", "vg_act": "identity"})
+    assert decode(named(vanish, "vg_norm", "|∂L/∂h| with identity")["y"]).astype(float)[50] == pytest.approx(
+        8.881784197001252e-16, rel=1e-6)
+
+
+def test_overflow_from_the_url_is_a_message_not_a_traceback():
+    at = open_page({"vg_w": "3.0", "vg_T": "200", "vg_act": "identity", "vg_f32": "true"})
+    assert_clean(at)
+    texts = " ".join(w.value for w in at.warning)
+    assert "overflowed at k = 81" in texts and "forward pass overflowed" in texts
+    assert len(at.get("plotly_chart")) == len(CHARTS)
+    over = named(at, "vg_norm", "overflow")
+    assert decode(over["x"]).tolist()[0] == 81
+
+
+def test_exact_zeros_are_explained():
+    at = open_page({"vg_w": "0.9", "vg_act": "ReLU", "vg_x": "0.5"})
+    assert_clean(at)
+    assert at.info and "exactly 0" in at.info[0].value and "dead" in at.info[0].value
+    assert named(at, "vg_norm", "exactly 0")
+
+
+def test_query_params_reproduce_the_widget_state():
+    via_widgets = open_page()
+    via_widgets.slider(key="vg_w").set_value(1.7).run()
+    via_widgets.selectbox(key="vg_act").set_value("sigmoid").run()
+    via_widgets.slider(key="vg_rho").set_value(0.8).run()
+    via_widgets.slider(key="vg_c").set_value(2.5).run()
+    via_url = open_page({"vg_w": "1.7", "vg_act": "sigmoid", "vg_rho": "0.8", "vg_c": "2.5"})
+    assert_clean(via_url)
+    for key in CHARTS:
+        assert spec(via_url, key)["data"] == spec(via_widgets, key)["data"], key
+
+
+def test_matrix_and_clipping_sliders_change_their_charts():
+    at = open_page()
+    eig = decode(named(at, "vg_eig", "eigenvalues")["x"]).astype(float)
+    clip = named(at, "vg_clip", "clip by value")
+    at.slider(key="vg_rho").set_value(1.5).run()
+    at.slider(key="vg_c").set_value(1.0).run()
+    assert_clean(at)
+    eig2 = decode(named(at, "vg_eig", "eigenvalues")["x"]).astype(float)
+    np.testing.assert_allclose(eig2, eig * 1.5, rtol=1e-5, atol=1e-6)
+    assert named(at, "vg_clip", "clip by value") != clip
+
+
+def test_out_of_range_url_values_are_ignored():
+    at = open_page({"vg_w": "1e308", "vg_T": "0", "vg_act": "swish", "vg_H": "9999", "vg_c": "-1"})
+    assert_clean(at)
+    assert at.slider(key="vg_w").value == 1.0 and at.slider(key="vg_T").value == 50
+    assert len(at.get("plotly_chart")) == len(CHARTS)
