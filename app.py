@@ -46,7 +46,7 @@ def build_pages() -> dict[str, list[st.Page]]:
 
 st.set_page_config(
     page_title="Unrolled · inside recurrent neural networks",
-    page_icon=":material/all_inclusive:",
+    page_icon=str(ROOT / "assets/logo_icon.svg"),  # a local file: a material icon would be fetched from Google
     layout="wide",
     initial_sidebar_state="expanded",
     menu_items={"About": "**Unrolled** — see inside recurrent neural networks, one time step at a time."},

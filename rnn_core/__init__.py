@@ -6,14 +6,108 @@ Imports NumPy only. Shapes are time-first like PyTorch: x is (T, D) or (T, B, D)
 from .activations import ACTIVATIONS, Activation, get_activation, sigmoid
 from .analysis import JacobianNorms, jacobian_norms, singular_values, step_jacobians, truncated_backward
 from .base import Grads, RecurrentCell, Trace
+from .baseline import (
+    LinearAR,
+    copy_task_baseline_loss,
+    last_value,
+    mean_absolute_error,
+    mean_squared_error,
+    recursive_forecast,
+    regression_metrics,
+    root_mean_squared_error,
+    unigram_loss,
+)
 from .bidirectional import Bidirectional, BidirectionalTrace
 from .clipping import ClipResult, clip_by_norm, clip_by_value, global_norm
 from .gru import GRU
+from .heads import Linear
+from .losses import mse, softmax, softmax_cross_entropy
 from .lstm import LSTM
+from .model import LossGrads, SequenceModel
+from .optim import SGD, Adam
 from .rnn import RNN
+from .tasks import (
+    CharDataset,
+    Standardizer,
+    WindowSplit,
+    adding_problem,
+    chronological_split,
+    copy_task,
+    make_windows,
+    sine,
+    stock_prices,
+    window_split,
+)
+from .training import (
+    Progress,
+    TrainConfig,
+    TrainData,
+    Trainer,
+    TrainResult,
+    build_model,
+    evaluate,
+    iter_train,
+    predict_samples,
+    train,
+)
 
 __all__ = [
-    "ACTIVATIONS", "GRU", "LSTM", "RNN", "Activation", "Bidirectional", "BidirectionalTrace", "ClipResult",
-    "Grads", "JacobianNorms", "RecurrentCell", "Trace", "clip_by_norm", "clip_by_value", "get_activation",
-    "global_norm", "jacobian_norms", "sigmoid", "singular_values", "step_jacobians", "truncated_backward",
+    "ACTIVATIONS",
+    "GRU",
+    "LSTM",
+    "RNN",
+    "Activation",
+    "Bidirectional",
+    "BidirectionalTrace",
+    "ClipResult",
+    "Grads",
+    "JacobianNorms",
+    "RecurrentCell",
+    "Trace",
+    "clip_by_norm",
+    "clip_by_value",
+    "get_activation",
+    "global_norm",
+    "Linear",
+    "mse",
+    "softmax",
+    "softmax_cross_entropy",
+    "SGD",
+    "Adam",
+    "LossGrads",
+    "SequenceModel",
+    "Progress",
+    "TrainConfig",
+    "TrainData",
+    "Trainer",
+    "TrainResult",
+    "build_model",
+    "evaluate",
+    "iter_train",
+    "predict_samples",
+    "train",
+    "CharDataset",
+    "Standardizer",
+    "WindowSplit",
+    "adding_problem",
+    "chronological_split",
+    "copy_task",
+    "make_windows",
+    "sine",
+    "stock_prices",
+    "window_split",
+    "LinearAR",
+    "copy_task_baseline_loss",
+    "last_value",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "recursive_forecast",
+    "regression_metrics",
+    "root_mean_squared_error",
+    "unigram_loss",
+    "jacobian_norms",
+    "sigmoid",
+    "singular_values",
+    "step_jacobians",
+    "truncated_backward",
 ]

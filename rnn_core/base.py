@@ -5,10 +5,11 @@ features, H hidden units, G gates stacked by rows (G = 1 RNN, 4 LSTM, 3 GRU).
 Internally every array carries a batch axis; unbatched inputs get a batch of one and
 the trace hands them back without it.
 
-Inside the cells, per-gate arrays are stored gate-major, (G, T, B, H): each gate at each
-step is one contiguous (B, H) plane. The per-step elementwise work then runs over contiguous
-memory, each ``trace.gates[name]`` is a contiguous (T, B, H) array, and the weight gradients
-come out of one batched matmul over all steps without copying anything first.
+Inside the cells the gates of one step are stored together as a contiguous (G, B, H) block:
+pre-activations and activations are (T, G, B, H) arrays, ``trace.gates[name]`` a (T, B, H) view
+of one gate. NumPy's ufuncs take a fast path only when every operand is contiguous, so each
+per-step operation below works on whole planes or blocks. The backward pass stores dL/da
+gate-major, (G, T, B, H), so that every weight gradient is one batched matmul over all steps.
 """
 
 from __future__ import annotations
@@ -96,7 +97,27 @@ class Grads:
     overflow_step: int | None = None
 
 
-# -- the linear parts every cell shares ------------------------------------------------------------
+# -- memory and the linear parts every cell shares -------------------------------------------------
+def arena(dtype, *shapes: tuple[int, ...]) -> list[np.ndarray]:
+    """Uninitialised arrays of the given shapes, carved out of one allocation.
+
+    Fresh memory is paid for page by page when first written; NumPy asks Linux for 2 MiB pages
+    for allocations of 4 MiB or more, so one large block is far cheaper to fill than several
+    medium-sized arrays (each of which would fault in 4 KiB at a time).
+    """
+    itemsize = np.dtype(dtype).itemsize
+    align = max(1, 64 // itemsize)  # start every array on a 64-byte boundary
+    sizes = [int(np.prod(s)) for s in shapes]
+    padded = [-(-n // align) * align for n in sizes]
+    block = np.empty(sum(padded) + align, dtype=dtype)
+    start = (-block.ctypes.data // itemsize) % align  # first aligned element
+    out = []
+    for shape, n, step in zip(shapes, sizes, padded, strict=True):
+        out.append(block[start : start + n].reshape(shape))
+        start += step
+    return out
+
+
 def with_ones(X: np.ndarray) -> np.ndarray:
     """(T, B, D) -> (T, B, D + 1): x with a column of ones appended.
 
@@ -110,15 +131,17 @@ def with_ones(X: np.ndarray) -> np.ndarray:
     return X1
 
 
-def project_inputs(X1: np.ndarray, W: np.ndarray, b: np.ndarray, G: int) -> np.ndarray:
-    """W x_t + b for every step and gate at once: (G, T, B, H) from X1 (T, B, D + 1), W (G·H, D), b (G·H,).
+def project_inputs(X1: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """W x_t + b for every step and gate in one matmul call, written into ``out`` (T, G, B, H) and returned.
 
-    Returns a new array the cells then complete in place, step by step.
+    X1: (T, B, D + 1) from ``with_ones``; W: (G·H, D); b: (G·H,). The cells then complete
+    ``out`` in place, step by step, into the pre-activations.
     """
-    T, B, D1 = X1.shape
-    H = W.shape[0] // G
+    T, G, B, H = out.shape
+    D1 = X1.shape[-1]
     WbT = np.concatenate([W, b[:, None]], axis=1).reshape(G, H, D1).transpose(0, 2, 1).copy()  # (G, D+1, H)
-    return np.matmul(X1.reshape(T * B, D1), WbT).reshape(G, T, B, H)
+    np.matmul(X1[:, None], WbT, out=out)  # (T, 1, B, D+1) @ (G, D+1, H)
+    return out
 
 
 def gate_outer(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:
@@ -164,11 +187,6 @@ def input_grads(dA: np.ndarray, X1: np.ndarray, W: np.ndarray, per_step: bool) -
 def per_gate_T(W: np.ndarray, G: int) -> np.ndarray:
     """(G·H, H) stacked weights -> contiguous (G, H, H) of W_gᵀ, so that h (B, H) @ it gives every gate's W_g h."""
     return np.ascontiguousarray(W.reshape(G, -1, W.shape[1]).swapaxes(1, 2))
-
-
-def by_gate(arr: np.ndarray) -> np.ndarray:
-    """Time-first view (T, G, B, H) of a gate-major array, for ``trace.extra`` (slicing axis 0 slices time)."""
-    return arr.swapaxes(0, 1)
 
 
 class RecurrentCell:
@@ -264,21 +282,19 @@ class RecurrentCell:
                 f"this cell expects {self.param_shapes()} in {self.dtype}"
             )
         dH = _rebatch(check_dh(dh, trace.h.shape, self.dtype), trace.batched)
-        # The loop adds what flows back from step t+1 into this copy of dL/dh, step by step.
-        dH_total = dH.copy()  # (T, B, H); a copy, so the caller's dh stays untouched
         with np.errstate(all="ignore"):
-            g = self._backward(trace, dH_total, per_step)
+            g = self._backward(trace, dH, per_step)
         show = lambda a: _unbatch(a, trace.batched)  # noqa: E731
         state = lambda a: a if trace.batched or a is None else a[0]  # noqa: E731
         return Grads(
             params=g["params"],
             x=show(g["x"]),
             h0=state(g["h0"]),
-            dh=show(dH_total),
+            dh=show(g["dh"]),
             c0=state(g.get("c0")),
             dc=show(g.get("dc")),
             per_step=g.get("per_step"),
-            overflow_step=last_nonfinite_step(dH_total, g.get("dc")),
+            overflow_step=last_nonfinite_step(g["dh"], g.get("dc")),
         )
 
     # -- helpers for subclasses -------------------------------------------------------------
@@ -306,9 +322,9 @@ class RecurrentCell:
         return np.concatenate([first[None], RecurrentCell.batched_view(trace, name)[:-1]], axis=0)
 
     @staticmethod
-    def gates_of(trace: Trace, names: tuple[str, ...], group: str = "gates") -> np.ndarray:
-        """(G, T, B, H) gate-major stack of ``trace.<group>[name]`` for ``names`` (a copy)."""
-        return np.stack([_rebatch(getattr(trace, group)[n], trace.batched) for n in names])
+    def gates_of(trace: Trace, names: tuple[str, ...]) -> np.ndarray:
+        """(T, G, B, H) stack of ``trace.gates[name]`` for ``names`` (a copy)."""
+        return np.stack([_rebatch(trace.gates[n], trace.batched) for n in names], axis=1)
 
     @staticmethod
     def inputs_with_ones(trace: Trace) -> np.ndarray:
@@ -317,20 +333,15 @@ class RecurrentCell:
             return trace.extra["x1"]
         return with_ones(RecurrentCell.batched_view(trace, "x"))
 
-    @staticmethod
-    def state_buffer(T: int, first: np.ndarray) -> np.ndarray:
-        """(T + 1, B, H) buffer with ``first`` in row 0: step t reads row t and writes row t + 1,
-        so rows 1: are the states and rows :T the states each step started from — both views, no copies."""
-        buf = np.empty((T + 1, *first.shape), dtype=first.dtype)
-        buf[0] = first
-        return buf
 
     def _forward(self, X, H0, C0, P) -> dict:  # pragma: no cover - abstract
         """X (T, B, D), H0/C0 (B, H). Returns h, [c], gates, pre as (T, B, H); ``state``: the arrays
-        to check for overflow; ``extra``: what backward needs, each time-first."""
+        to check for overflow; ``extra``: what backward needs, each time-first. The states are kept
+        in (T + 1, B, H) buffers: step t reads row t and writes row t + 1, so rows 1: are the states
+        and rows :T the states each step started from (``extra["h_prev"]``), both views."""
         raise NotImplementedError
 
-    def _backward(self, trace: Trace, dH_total: np.ndarray, per_step: bool) -> dict:  # pragma: no cover
-        """dH_total (T, B, H) holds dL/dh_t from outside; the loop adds what flows back from later steps.
-        Returns params, x (T, B, D), h0 (B, H) and for an LSTM c0 (B, H), dc (T, B, H); [per_step]."""
+    def _backward(self, trace: Trace, dH: np.ndarray, per_step: bool) -> dict:  # pragma: no cover
+        """dH (T, B, H): dL/dh_t from outside (read only). Returns params, x (T, B, D), h0 (B, H),
+        dh (T, B, H) the total gradient reaching each h_t; for an LSTM c0 (B, H), dc (T, B, H); [per_step]."""
         raise NotImplementedError

@@ -17,7 +17,7 @@ from .activations import sigmoid_into
 from .base import (
     RecurrentCell,
     Trace,
-    by_gate,
+    arena,
     gate_outer,
     input_grads,
     per_gate_T,
@@ -42,28 +42,29 @@ class GRU(RecurrentCell):
         return f"GRU(input_size={self.input_size}, hidden_size={self.hidden_size}, reset_after={self.reset_after})"
 
     def _forward(self, X, H0, C0, P) -> dict:
-        T = X.shape[0]
+        T, B, _ = X.shape
         H = self.hidden_size
         X1 = with_ones(X)
+        # pre-activations and activations r, z, n (T, 3, B, H); hidden states (T + 1, B, H); and kept:
+        # W_hn h + b_hn (PyTorch's form) or r ⊙ h (Cho's) at every step, for backward.
+        A, Y, Hs, kept = arena(X.dtype, (T, 3, B, H), (T, 3, B, H), (T + 1, B, H), (T, B, H))
         W, b_hh = P["weight_hh"], P["bias_hh"]
         # r and z add both biases straight to the pre-activation, so both join the input projection.
         # n's hidden bias does too in Cho's form; in PyTorch's form it sits inside r ⊙ (W_hn h + b_hn).
         b_x = P["bias_ih"] + b_hh
         if self.reset_after:
             b_x[2 * H :] = P["bias_ih"][2 * H :]
-        A = project_inputs(X1, P["weight_ih"], b_x, 3)  # (3, T, B, H): pre-activations r, z, n, completed in place
-        Y = np.empty_like(A)  # activations r, z, n
-        Hs = self.state_buffer(T, H0)  # row t: h before step t
-        kept = np.empty_like(Hs[1:])  # W_hn h + b_hn (PyTorch's form) or r ⊙ h (Cho's), for backward
+        project_inputs(X1, P["weight_ih"], b_x, A)  # completed in place, step by step
+        Hs[0] = H0  # row t: h before step t
         tmp = np.empty_like(H0)
         if self.reset_after:
             W_T, b_hn = per_gate_T(W, 3), b_hh[2 * H :]  # (3, H, H): all three gates in one matmul
-            rec = np.empty_like(A[:, 0])
+            rec = np.empty_like(A[0])
         else:
             W_rzT, W_nT = per_gate_T(W[: 2 * H], 2), np.ascontiguousarray(W[2 * H :].T)
-            rec = np.empty_like(A[:2, 0])
+            rec = np.empty_like(A[0, :2])
         for t in range(T):
-            h, a, y = Hs[t], A[:, t], Y[:, t]  # a, y: (3, B, H), gates r, z, n
+            h, a, y = Hs[t], A[t], Y[t]  # a, y: (3, B, H), gates r, z, n
             if self.reset_after:
                 np.matmul(h, W_T, out=rec)
                 a[:2] += rec[:2]
@@ -83,27 +84,27 @@ class GRU(RecurrentCell):
             h_new += n
         h = Hs[1:]
         return {"h": h, "state": (h,),
-                "gates": {name: Y[k] for k, name in enumerate(self.gate_names)},
-                "pre": {name: A[k] for k, name in enumerate(self.gate_names)},
-                "extra": {"x1": X1, "act": by_gate(Y), "h_prev": Hs[:-1], "hn" if self.reset_after else "rh": kept}}
+                "gates": {name: Y[:, k] for k, name in enumerate(self.gate_names)},
+                "pre": {name: A[:, k] for k, name in enumerate(self.gate_names)},
+                "extra": {"x1": X1, "act": Y, "h_prev": Hs[:-1], "hn" if self.reset_after else "rh": kept}}
 
-    def _backward(self, trace: Trace, dH_total, per_step: bool) -> dict:
-        Y, kept = self._internals(trace)  # (3, T, B, H) r, z, n; (T, B, H) W_hn h + b_hn or r ⊙ h
-        T, H = kept.shape[0], self.hidden_size
+    def _backward(self, trace: Trace, dH, per_step: bool) -> dict:
+        Y, kept = self._internals(trace)  # (T, 3, B, H) r, z, n; (T, B, H) W_hn h + b_hn or r ⊙ h
+        T, _, B, H = Y.shape
         h_prev = self.h_prev(trace)
         W = trace.params["weight_hh"].reshape(3, H, H)  # W_r, W_z, W_n
-        dX = np.empty_like(Y)  # dL/d(pre-activation) r, z, n: what the input projection receives
-        # PyTorch's form: dL/d(W_hn h + b_hn) = dL/da_n ⊙ r differs from dX's n plane, so it is kept too.
-        dHn = np.empty_like(kept) if self.reset_after else None
-        deriv = np.empty_like(Y[:2, 0])  # σ' of r and z, this step
-        back = np.empty_like(Y[:, 0])  # W_gᵀ-products, summed into dL/dh_{t-1}
+        # dX: dL/d(pre-activation) r, z, n, what the input projection receives; total dL/dh_t; and in
+        # PyTorch's form dHn = dL/d(W_hn h + b_hn) = dL/da_n ⊙ r, which differs from dX's n plane.
+        dX, dH_total, dHn = arena(Y.dtype, (3, T, B, H), (T, B, H), (T if self.reset_after else 0, B, H))
+        deriv = np.empty_like(Y[0, :2])  # σ' of r and z, this step
+        d = np.empty_like(Y[0])  # this step's dL/d(gate output), then dL/d(pre-activation)
+        back = np.empty_like(Y[0])  # W_gᵀ-products, summed into dL/dh_{t-1}
         dhz, tmp = np.empty_like(kept[0]), np.empty_like(kept[0])
         dh_next = np.zeros_like(tmp)
         for t in range(T - 1, -1, -1):
-            y, d = Y[:, t], dX[:, t]  # (3, B, H)
+            y = Y[t]  # (3, B, H)
             r, z, n = y
-            dh = dH_total[t]
-            dh += dh_next  # loss at t + what flows back from t+1
+            dh = np.add(dH[t], dh_next, out=dH_total[t])  # loss at t + what flows back from t+1
             # h_t = n + z ⊙ (h_{t-1} - n)
             np.multiply(dh, z, out=dhz)  # straight through to h_{t-1}
             np.subtract(dh, dhz, out=tmp)  # dL/dn = dh ⊙ (1 - z)
@@ -121,6 +122,7 @@ class GRU(RecurrentCell):
             np.subtract(1.0, y[:2], out=deriv)  # σ' = y (1 - y)
             deriv *= y[:2]
             d[:2] *= deriv
+            dX[:, t] = d
             if self.reset_after:
                 np.multiply(d[2], r, out=dHn[t])
                 np.matmul(d[:2], W[:2], out=back[:2])
@@ -144,19 +146,19 @@ class GRU(RecurrentCell):
         if per_step:
             steps["weight_hh"] = np.concatenate([step_outer(dX[:2], h_prev), step_outer(dn[None], n_in)], axis=1)
             steps["bias_hh"] = np.concatenate([inp["step_bias"][:, : 2 * H], dn.sum(axis=1)], axis=1)
-        res = {"params": grads, "x": inp["x"], "h0": dh_next}
+        res = {"params": grads, "x": inp["x"], "h0": dh_next, "dh": dH_total}
         if per_step:
             res["per_step"] = steps
         return res
 
     def _internals(self, trace: Trace) -> tuple[np.ndarray, np.ndarray]:
-        """(3, T, B, H) activations r, z, n and (T, B, H) W_hn h_{t-1} + b_hn (PyTorch's form) or
+        """(T, 3, B, H) activations r, z, n and (T, B, H) W_hn h_{t-1} + b_hn (PyTorch's form) or
         r ⊙ h_{t-1} (Cho's), as the forward pass kept them; rebuilt for a trace that lacks them."""
         key = "hn" if self.reset_after else "rh"
         if "act" in trace.extra and key in trace.extra:
-            return by_gate(trace.extra["act"]), trace.extra[key]
+            return trace.extra["act"], trace.extra[key]
         act, h_prev, H = self.gates_of(trace, self.gate_names), self.h_prev(trace), self.hidden_size
         if self.reset_after:
             P = trace.params
             return act, h_prev @ P["weight_hh"][2 * H :].T + P["bias_hh"][2 * H :]
-        return act, act[0] * h_prev
+        return act, act[:, 0] * h_prev

@@ -19,7 +19,7 @@ from .activations import sigmoid_into
 from .base import (
     RecurrentCell,
     Trace,
-    by_gate,
+    arena,
     gate_outer,
     input_grads,
     per_gate_T,
@@ -53,23 +53,25 @@ class LSTM(RecurrentCell):
         return shapes
 
     def _forward(self, X, H0, C0, P) -> dict:
-        T = X.shape[0]
+        T, B, _ = X.shape
+        H = self.hidden_size
         X1 = with_ones(X)
+        # pre-activations and activations of the gates (T, 4, B, H); cell and hidden states (T + 1, B, H);
+        # tanh(c_t) (T, B, H), which backward needs as well
+        A, Y, Cs, Hs, tanh_c = arena(X.dtype, (T, 4, B, H), (T, 4, B, H), (T + 1, B, H), (T + 1, B, H), (T, B, H))
         # Internally the gates run in the order i, f, o, g (PyTorch's blocks with the last two swapped),
         # so the three sigmoid gates sit side by side and each step squashes them in one call.
-        perm = internal_order(self.hidden_size)
-        A = project_inputs(X1, P["weight_ih"][perm], (P["bias_ih"] + P["bias_hh"])[perm], 4)  # (4, T, B, H)
-        Y = np.empty_like(A)  # gate activations, same layout
-        Cs, Hs = self.state_buffer(T, C0), self.state_buffer(T, H0)  # row t: the state before step t
-        tanh_c = np.empty_like(Cs[1:])  # (T, B, H)
+        perm = internal_order(H)
+        project_inputs(X1, P["weight_ih"][perm], (P["bias_ih"] + P["bias_hh"])[perm], A)
+        Cs[0], Hs[0] = C0, H0  # row t: the state before step t
         W_hhT = per_gate_T(P["weight_hh"][perm], 4)  # (4, H, H): W_gᵀ for each gate
-        rec = np.empty_like(A[:, 0])  # (4, B, H): W_hh h_{t-1}, reused every step
+        rec = np.empty_like(A[0])  # (4, B, H): W_hh h_{t-1}, reused every step
         tmp = np.empty_like(H0)
         peep = self.peephole
         if peep:
             w_ci, w_cf, w_co = (P[k] for k in PEEPHOLES)
         for t in range(T):
-            a, y = A[:, t], Y[:, t]  # (4, B, H): gates i, f, o, g, filled in place
+            a, y = A[t], Y[t]  # (4, B, H): gates i, f, o, g, filled in place
             a += np.matmul(Hs[t], W_hhT, out=rec)
             c_prev, c = Cs[t], Cs[t + 1]
             if peep:  # i and f peek at the old cell state; o will see the new one
@@ -90,35 +92,36 @@ class LSTM(RecurrentCell):
         k = {name: INTERNAL.index(name) for name in self.gate_names}
         h, c = Hs[1:], Cs[1:]
         return {"h": h, "c": c, "state": (c, h),
-                "gates": {name: Y[k[name]] for name in self.gate_names},
-                "pre": {name: A[k[name]] for name in self.gate_names},
-                "extra": {"x1": X1, "act": by_gate(Y), "tanh_c": tanh_c, "h_prev": Hs[:-1], "c_prev": Cs[:-1]}}
+                "gates": {name: Y[:, k[name]] for name in self.gate_names},
+                "pre": {name: A[:, k[name]] for name in self.gate_names},
+                "extra": {"x1": X1, "act": Y, "tanh_c": tanh_c, "h_prev": Hs[:-1], "c_prev": Cs[:-1]}}
 
-    def _backward(self, trace: Trace, dH_total, per_step: bool) -> dict:
-        Y, tanh_c = self._internals(trace)  # (4, T, B, H) gates i, f, o, g; (T, B, H) tanh(c_t)
-        T = tanh_c.shape[0]
+    def _backward(self, trace: Trace, dH, per_step: bool) -> dict:
+        Y, tanh_c = self._internals(trace)  # (T, 4, B, H) gates i, f, o, g; (T, B, H) tanh(c_t)
+        T, _, B, H = Y.shape
         c_prev = self.state_prev(trace, "c")
         P = trace.params
-        perm = internal_order(self.hidden_size)
-        W_hh = P["weight_hh"][perm].reshape(4, self.hidden_size, -1)  # (4, H, H): W_g per gate
-        dA = np.empty_like(Y)  # dL/d(pre-activation) of every gate at every step
-        dC_total = np.empty_like(tanh_c)
-        deriv = np.empty_like(Y[:, 0])  # this step's local derivative of each gate, (4, B, H)
-        back = np.empty_like(deriv)  # W_gᵀ-products, summed into dL/dh_{t-1}
-        tmp = np.empty_like(tanh_c[0])
+        perm = internal_order(H)
+        W_hh = P["weight_hh"][perm].reshape(4, H, H)  # W_g per gate
+        # dL/d(pre-activation) of every gate at every step, gate-major for the weight gradients;
+        # the total dL/dh_t and dL/dc_t
+        dA, dH_total, dC_total = arena(Y.dtype, (4, T, B, H), (T, B, H), (T, B, H))
+        deriv = np.empty_like(Y[0])  # this step's local derivative of each gate, (4, B, H)
+        d = np.empty_like(deriv)  # this step's dL/d(gate output)
+        back = np.empty_like(deriv)  # W_gᵀ dL/da_g for each gate, summed into dL/dh_{t-1}
+        tmp = np.empty_like(dH[0])
         dh_next, dc_next = np.zeros_like(tmp), np.zeros_like(tmp)
         peep = self.peephole
         if peep:
             w_ci, w_cf, w_co = (P[k] for k in PEEPHOLES)
         for t in range(T - 1, -1, -1):
-            y, d, tc = Y[:, t], dA[:, t], tanh_c[t]  # d: dL/d(gate), then dL/d(pre-activation)
+            y, tc, da = Y[t], tanh_c[t], dA[:, t]
             i, f, o, g = y
-            np.subtract(1.0, y[:3], out=deriv[:3])  # σ' = y (1 - y) for i, f, o
-            deriv[:3] *= y[:3]
-            np.multiply(g, g, out=deriv[3])  # tanh' = 1 - g² for g
+            # local derivatives: σ' = y - y² for i, f, o and tanh' = 1 - g² for g
+            np.multiply(y, y, out=deriv)
+            np.subtract(y[:3], deriv[:3], out=deriv[:3])
             np.subtract(1.0, deriv[3], out=deriv[3])
-            dh = dH_total[t]
-            dh += dh_next  # loss at t + what flows back from t+1
+            dh = np.add(dH[t], dh_next, out=dH_total[t])  # loss at t + what flows back from t+1
             np.multiply(dh, tc, out=d[2])  # h = o ⊙ tanh(c): dL/do
             dc = dC_total[t]  # dL/dc_t = dh ⊙ o ⊙ (1 - tanh²c_t) + what flows back from c_{t+1}
             np.multiply(tc, tc, out=tmp)
@@ -129,22 +132,17 @@ class LSTM(RecurrentCell):
             if peep:  # o saw c_t through w_co
                 d[2] *= deriv[2]
                 dc += np.multiply(d[2], w_co, out=tmp)
+                deriv[2] = 1.0  # already applied
             np.multiply(dc, g, out=d[0])  # c = f ⊙ c_prev + i ⊙ g
             np.multiply(dc, c_prev[t], out=d[1])
             np.multiply(dc, i, out=d[3])
-            if peep:
-                d[:2] *= deriv[:2]
-                d[3] *= deriv[3]
-            else:
-                d *= deriv  # dL/dy -> dL/da for all four gates at once
-            np.matmul(d, W_hh, out=back)  # dL/dh_{t-1} = Σ_g W_gᵀ dL/da_g
-            np.add(back[0], back[1], out=dh_next)
-            dh_next += back[2]
-            dh_next += back[3]
+            np.multiply(d, deriv, out=da)  # dL/dy -> dL/da for all four gates at once
+            np.matmul(da, W_hh, out=back)
+            np.add.reduce(back, axis=0, out=dh_next)  # dL/dh_{t-1} = Σ_g W_gᵀ dL/da_g
             np.multiply(dc, f, out=dc_next)
             if peep:
-                dc_next += np.multiply(d[0], w_ci, out=tmp)
-                dc_next += np.multiply(d[1], w_cf, out=tmp)
+                dc_next += np.multiply(da[0], w_ci, out=tmp)
+                dc_next += np.multiply(da[1], w_cf, out=tmp)
         inp = input_grads(dA, self.inputs_with_ones(trace), P["weight_ih"][perm], per_step)
         h_prev = self.h_prev(trace)
         # perm swaps the g and o blocks, so indexing with it again restores PyTorch's row order.
@@ -161,16 +159,16 @@ class LSTM(RecurrentCell):
                 grads[name] = contrib.sum(axis=0)
                 if per_step:
                     steps[name] = contrib
-        res = {"params": grads, "x": inp["x"], "h0": dh_next, "c0": dc_next, "dc": dC_total}
+        res = {"params": grads, "x": inp["x"], "h0": dh_next, "c0": dc_next, "dh": dH_total, "dc": dC_total}
         if per_step:
             res["per_step"] = steps
         return res
 
     def _internals(self, trace: Trace) -> tuple[np.ndarray, np.ndarray]:
-        """(4, T, B, H) gate activations in the internal order and (T, B, H) tanh(c_t), as the forward pass
-        kept them; rebuilt from the public arrays for a trace that lacks them."""
-        if "act" in trace.extra:
-            return by_gate(trace.extra["act"]), trace.extra["tanh_c"]
+        """(T, 4, B, H) gate activations in the internal order i, f, o, g and (T, B, H) tanh(c_t): the
+        forward pass's own arrays, or rebuilt from the public ones for a trace that lacks them."""
+        if "act" in trace.extra and "tanh_c" in trace.extra:
+            return trace.extra["act"], trace.extra["tanh_c"]
         return self.gates_of(trace, INTERNAL), np.tanh(self.batched_view(trace, "c"))
 
 

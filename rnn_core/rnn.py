@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .base import RecurrentCell, Trace, gate_outer, input_grads, project_inputs, step_outer, with_ones
+from .base import RecurrentCell, Trace, arena, gate_outer, input_grads, project_inputs, step_outer, with_ones
 
 
 class RNN(RecurrentCell):
@@ -28,11 +28,12 @@ class RNN(RecurrentCell):
         return f"RNN(input_size={self.input_size}, hidden_size={self.hidden_size}, nonlinearity={self.nonlinearity!r})"
 
     def _forward(self, X, H0, C0, P) -> dict:
-        T = X.shape[0]
+        T, B, _ = X.shape
         X1 = with_ones(X)
+        A, Hs = arena(X.dtype, (T, 1, B, self.hidden_size), (T + 1, B, self.hidden_size))
         # All input projections at once; both biases folded in, as PyTorch adds both.
-        A = project_inputs(X1, P["weight_ih"], P["bias_ih"] + P["bias_hh"], 1)[0]  # (T, B, H), completed in place
-        Hs = self.state_buffer(T, H0)  # Hs[t] = h_{t-1}, Hs[t+1] = h_t
+        A = project_inputs(X1, P["weight_ih"], P["bias_ih"] + P["bias_hh"], A)[:, 0]  # (T, B, H), completed in place
+        Hs[0] = H0  # Hs[t] = h_{t-1}, Hs[t+1] = h_t
         W_hhT = np.ascontiguousarray(P["weight_hh"].T)  # a contiguous operand makes the matmul faster
         rec = np.empty_like(H0)  # W_hh h_{t-1}, reused every step
         apply = self.activation.apply
@@ -44,26 +45,23 @@ class RNN(RecurrentCell):
         return {"h": h, "gates": {"h": h}, "pre": {"h": A}, "state": (h,),
                 "extra": {"x1": X1, "h_prev": Hs[:-1]}}
 
-    def _backward(self, trace: Trace, dH_total, per_step: bool) -> dict:
+    def _backward(self, trace: Trace, dH, per_step: bool) -> dict:
         A, Hs = self.batched_pre(trace), self.batched_view(trace, "h")  # (T, B, H)
-        # act'(a_t) for every step in one vectorised call; the loop scales it in place into dL/da_t.
-        dA = self.activation.deriv(A, Hs)
-        if np.may_share_memory(dA, A) or np.may_share_memory(dA, Hs):
-            dA = dA.copy()  # never write into the trace
+        T, B, H = Hs.shape
+        dA, dH_total = arena(Hs.dtype, (1, T, B, H), (T, B, H))  # dL/da_t (one gate), total dL/dh_t
         W_hh = trace.params["weight_hh"]
-        dnext = np.zeros_like(dH_total[0])  # dL/dh_{t-1} through W_hh, (B, H)
-        for t in range(dA.shape[0] - 1, -1, -1):
-            dh = dH_total[t]
-            dh += dnext  # loss at t + what flows back from t+1
-            dA[t] *= dh
-            np.matmul(dA[t], W_hh, out=dnext)
-        dA = dA[None]  # one gate
+        deriv = self.activation.deriv
+        dnext = np.zeros_like(dH[0])  # dL/dh_{t-1} through W_hh, (B, H)
+        for t in range(T - 1, -1, -1):
+            dh = np.add(dH[t], dnext, out=dH_total[t])  # loss at t + what flows back from t+1
+            np.multiply(deriv(A[t], Hs[t]), dh, out=dA[0, t])  # act'(a_t) ⊙ dL/dh_t
+            np.matmul(dA[0, t], W_hh, out=dnext)
         inp = input_grads(dA, self.inputs_with_ones(trace), trace.params["weight_ih"], per_step)
         h_prev = self.h_prev(trace)
         # Both biases enter a_t the same way, so they get the same gradient (as separate arrays).
         grads = {"weight_ih": inp["weight"], "weight_hh": gate_outer(dA, h_prev),
                  "bias_ih": inp["bias"], "bias_hh": inp["bias"].copy()}
-        res = {"params": grads, "x": inp["x"], "h0": dnext}
+        res = {"params": grads, "x": inp["x"], "h0": dnext, "dh": dH_total}
         if per_step:
             res["per_step"] = {"weight_ih": inp["step_weight"], "weight_hh": step_outer(dA, h_prev),
                                "bias_ih": inp["step_bias"], "bias_hh": inp["step_bias"].copy()}

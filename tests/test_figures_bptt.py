@@ -19,6 +19,22 @@ def res() -> demo.BPTTResult:
     return demo.run_bptt(CFG)
 
 
+def validated(fig: go.Figure) -> go.Figure:
+    """Rebuild with Plotly's validation on: the figures skip it for speed, so the tests must not."""
+    return go.Figure(fig.to_dict())
+
+
+@pytest.mark.parametrize("cfg", [CFG, demo.BPTTConfig(length=60, loss="every", activation="relu", w_in=-1.0),
+                                 demo.BPTTConfig(length=1)])
+def test_every_figure_passes_plotly_validation(cfg):
+    r = demo.run_bptt(cfg)
+    k = min(3, r.steps)
+    for fig in (figs.gradient_flow_figure(r, highlight=1), figs.chain_rule_figure(r), figs.contributions_figure(r),
+                figs.truncation_figure(r, demo.truncate(cfg, k), cfg.loss),
+                figs.truncation_error_figure(demo.truncation_curve(cfg), k)):
+        validated(fig)
+
+
 def by_name(fig: go.Figure, prefix: str) -> list:
     return [t for t in fig.data if (t.name or "").startswith(prefix)]
 
@@ -29,22 +45,17 @@ def test_log_limits_pad_whole_decades():
     assert figs.log_limits(np.array([0.0, np.nan])) == (0.1, 10.0)
 
 
-def test_add_log_series_marks_zeros_and_overflows():
-    fig = go.Figure()
+def test_log_traces_mark_zeros_and_overflows():
     y = np.array([1.0, 0.5, 0.0, np.inf, np.nan, 2.0])
-    counts = figs.add_log_series(fig, np.arange(6), y, name="g", color="#000000", floor=1e-3, ceil=1e3)
-    assert counts == {"zeros": 1, "overflows": 2}
-    main, zeros, over = fig.data
-    shown = np.asarray(main.y, dtype=float)
+    main, zeros, over = figs.log_traces(np.arange(6), y, name="g", color="#000000", floor=1e-3, ceil=1e3)
+    shown = np.asarray(main["y"], dtype=float)
     assert np.isnan(shown[2:5]).all() and shown[0] == 1.0 and shown[5] == 2.0
-    assert list(zeros.x) == [2] and list(zeros.y) == [1e-3] and "exactly 0" in zeros.name
-    assert list(over.x) == [3, 4] and list(over.y) == [1e3, 1e3] and "overflow" in over.name
+    assert list(zeros["x"]) == [2] and list(zeros["y"]) == [1e-3] and "exactly 0" in zeros["name"]
+    assert list(over["x"]) == [3, 4] and list(over["y"]) == [1e3, 1e3] and "overflow" in over["name"]
 
 
-def test_add_log_series_without_special_points_adds_one_trace():
-    fig = go.Figure()
-    figs.add_log_series(fig, [0, 1], [0.0, 1.0], name="g", color="#000", floor=0.1, ceil=10, special=False)
-    assert len(fig.data) == 1
+def test_log_traces_without_special_points_is_one_trace():
+    assert len(figs.log_traces([0, 1], [0.0, 1.0], name="g", color="#000", floor=0.1, ceil=10, special=False)) == 1
 
 
 # -- the diagram ----------------------------------------------------------------------------------------
@@ -144,9 +155,8 @@ def test_send_keeps_float64_when_float32_would_lose_values():
     assert figs.send([0.5, 2.0]).dtype == np.float32
     assert figs.send([1e-60, 1.0]).dtype == np.float64
     assert figs.send([1e60, np.inf, np.nan]).dtype == np.float64
-    fig = go.Figure()
-    figs.add_log_series(fig, [0, 1], [1.0, 1e-200], name="g", color="#000", floor=1e-201, ceil=10)
-    assert np.asarray(fig.data[0].y)[1] == 1e-200  # not rounded to 0 (which a log axis would drop)
+    main = figs.log_traces([0, 1], [1.0, 1e-200], name="g", color="#000", floor=1e-201, ceil=10)[0]
+    assert np.asarray(main["y"])[1] == 1e-200  # not rounded to 0 (which a log axis would drop)
 
 
 def test_extreme_gradients_are_sent_without_overflow():

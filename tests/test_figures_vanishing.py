@@ -10,6 +10,22 @@ from pages.figures import vanishing as figs
 from rnn_core.demos import vanishing as demo
 
 
+@pytest.mark.parametrize("cfg", [demo.ChainConfig(), demo.ChainConfig(w=3.0, length=200, activation="identity",
+                                                                       precision="float32"),
+                                 demo.ChainConfig(w=0.9, activation="relu", input_scale=0.5),
+                                 demo.ChainConfig(activation="sigmoid", length=1)])
+def test_every_figure_passes_plotly_validation(cfg):
+    """The figures skip Plotly's validation for speed; rebuilding them with it on catches any typo."""
+    res = demo.run_chain(cfg)
+    a, y, d = demo.activation_curve(cfg.activation)
+    m = demo.run_matrix(demo.MatrixConfig(hidden=4, length=cfg.length, activation=cfg.activation))
+    for fig in (figs.gradient_norm_figure(res, activation=cfg.activation),
+                figs.activation_figure(cfg.activation, a, y, d, res), figs.eigenvalue_figure(m),
+                figs.matrix_norm_figure(m, activation=cfg.activation), figs.clip_vector_figure(demo.clip_2d(3, 4, 1)),
+                figs.clip_effect_figure(demo.clip_run(res, 1.0))):
+        go.Figure(fig.to_dict())
+
+
 def by_name(fig: go.Figure, part: str) -> list:
     return [t for t in fig.data if part in (t.name or "")]
 

@@ -1,4 +1,5 @@
-"""AppTest for the LSTM lesson: renders, charts react to widgets, the URL reproduces the view, bad input is a message."""
+"""AppTest for the LSTM lesson: it renders, charts react to widgets, the URL reproduces the view, bad input
+is a message."""
 
 from __future__ import annotations
 

@@ -71,9 +71,9 @@ def flow_figure(panels: Mapping[str, Mapping[str, dict]], threshold: float) -> g
                             "showarrow": False, "xanchor": "center", "yanchor": "bottom", "font": {"size": 14}})
         shapes.append({"type": "line", "xref": f"{xa} domain", "yref": ya, "x0": 0, "x1": 1, "y0": threshold,
                        "y1": threshold, "line": {"color": NEUTRAL, "width": 1.5, "dash": "dot"}})
-        annotations.append({"x": 1, "y": np.log10(threshold), "xref": f"{xa} domain", "yref": ya,
-                            "text": f"1/{round(1 / threshold):,} of the signal", "showarrow": False, "xanchor": "right",
-                            "yanchor": "bottom", "font": {"size": 11, "color": NEUTRAL}})
+        annotations.append({"x": 0, "y": np.log10(threshold), "xref": f"{xa} domain", "yref": ya,
+                            "text": f"1/{round(1 / threshold):,} of the signal", "showarrow": False, "xanchor": "left",
+                            "yanchor": "top", "font": {"size": 11, "color": NEUTRAL}})
     floor = max(lo, 1e-40) if np.isfinite(lo) else threshold / 10
     top = np.log10(max(hi, 1.0)) + 0.3
     layout["yaxis"]["range"] = [min(np.log10(floor), np.log10(threshold)) - 0.5, top]

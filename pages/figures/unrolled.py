@@ -222,17 +222,20 @@ def unrolled_diagram(run: UnrolledRun, step: int, *, max_columns: int = MAX_COLU
     shapes = [{"type": "rect", "x0": sel_x - 0.46, "x1": sel_x + 0.46, "y0": -0.7, "y1": y_y + 0.4,
                "layer": "below", "fillcolor": HIGHLIGHT, "opacity": 0.10, "line": {"width": 0}}]
 
-    half_h_px = NODE_PX / 2 if H == 1 else (CELL_UNITS * PX_PER_UNIT - 3) / 2  # horizontal half-width
     r = NODE_PX / 2 + 2
     edge = stack / 2  # distance from the hidden row's centre to the stack's top/bottom edge
     lift = (r / PX_PER_UNIT if H == 1 else edge) + 0.14  # recurrent weight labels sit above the nodes
-    # Recurrent arrows: h_0 -> first column, then column to column (through the gaps).
+    # The recurrent connection h_0 -> h_1 -> ... : one line under the nodes with an arrowhead halfway
+    # between neighbours. (The horizontal scale depends on the page width, so heads at the midpoints
+    # stay clear of the nodes at any width; and two traces render far faster than an annotation each.)
     positions = [0.0] + [float(k + 1) for k in range(len(columns))]
-    rec_x = []
-    for left, right in zip(positions[:-1], positions[1:], strict=True):
-        _arrow(anns, (left, y_h), (right, y_h), start_px=10 if left in gaps else half_h_px + 2,
-               end_px=10 if right in gaps else half_h_px + 3, width=2.2)
-        rec_x.append((left + right) / 2)
+    rec_x = [(left + right) / 2 for left, right in zip(positions[:-1], positions[1:], strict=True)]
+    recurrent = [
+        {"type": "scatter", "x": [positions[0], positions[-1]], "y": [y_h, y_h], "mode": "lines",
+         "line": {"color": NEUTRAL, "width": 2.2}, "hoverinfo": "skip", "showlegend": False},
+        {"type": "scatter", "x": rec_x, "y": [y_h] * len(rec_x), "mode": "markers", "hoverinfo": "skip",
+         "marker": {"symbol": "triangle-right", "size": 10, "color": NEUTRAL}, "showlegend": False},
+    ]
     vert_x = [sx for sx, _ in slots]
     arrows_up = (_vertical_arrows(vert_x, y_x, y_h - edge, start_px=r, end_px=(r if H == 1 else 3))
                  + _vertical_arrows(vert_x, y_h + edge, y_y, start_px=(r if H == 1 else 3), end_px=r))
@@ -246,7 +249,7 @@ def unrolled_diagram(run: UnrolledRun, step: int, *, max_columns: int = MAX_COLU
         before = max(row for sx, row in slots if sx < gx)
         after = min(row for sx, row in slots if sx > gx)
         gap_counts.append(f"+{after - before - 1}")
-    traces = arrows_up + [
+    traces = recurrent + arrows_up + [
         # the same weight on every recurrent arrow, and the input/readout weights beside the vertical ones
         _text_trace(rec_x, [y_h + lift] * len(rec_x), [w_rec_txt] * len(rec_x), size=11),
         # the input and readout weights, written once: beside the selected step's vertical arrows

@@ -42,6 +42,29 @@ def parse(text: str) -> tuple[float, ...]:
     return demo.parse_numbers(text)
 
 
+# Figures are cached as shared objects (cache_resource: no copy per rerun). st.plotly_chart only reads a
+# figure (it serialises a deep copy), so one object can safely serve every session.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def flow_figure(cfg: demo.BPTTConfig, t: int):
+    return figs.gradient_flow_figure(run(cfg), highlight=t)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def chain_figure(cfg: demo.BPTTConfig):
+    return figs.chain_rule_figure(run(cfg))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def contributions_figure(cfg: demo.BPTTConfig):
+    return figs.contributions_figure(run(cfg))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def truncation_figures(cfg: demo.BPTTConfig, k: int):
+    return (figs.truncation_figure(run(cfg), truncate(cfg, k), cfg.loss),
+            figs.truncation_error_figure(curve(cfg), k))
+
+
 def clamp_state(key: str, lo: int, hi: int) -> None:
     """Keep a slider whose range follows T inside that range (a shorter sequence must not raise)."""
     value = st.session_state.get(key)
@@ -114,7 +137,7 @@ def flow_section(res: demo.BPTTResult, cfg: demo.BPTTConfig) -> None:
     clamp_state("bptt_step", 1, T)
     t = st.slider("Step through the backward pass: step t", 1, T, T, key="bptt_step",
                   bind="query-params") if T > 1 else 1
-    plot(figs.gradient_flow_figure(res, highlight=t), key="bptt_flow",
+    plot(flow_figure(cfg, t), key="bptt_flow",
          alt="Unrolled chain of hidden states coloured by the gradient of the loss with respect to each one")
     i = t - 1
     text, numbers = beside((1, 1))
@@ -141,10 +164,10 @@ def flow_section(res: demo.BPTTResult, cfg: demo.BPTTConfig) -> None:
             st.caption("The last step (ringed): only its own loss pushes on it. Move the slider left to walk back.")
 
 
-def chain_section(res: demo.BPTTResult) -> None:
+def chain_section(res: demo.BPTTResult, cfg: demo.BPTTConfig) -> None:
     visual, text = beside((3, 2))
     with visual:
-        plot(figs.chain_rule_figure(res), key="bptt_chain",
+        plot(chain_figure(cfg), key="bptt_chain",
              alt="Per-step factors of the chain rule and their running product on a log axis")
     with text:
         st.markdown(
@@ -163,10 +186,10 @@ def chain_section(res: demo.BPTTResult) -> None:
                       help="|∂h_T/∂h_1|: the fraction of the last step's error that reaches the first step.")
 
 
-def contributions_section(res: demo.BPTTResult) -> None:
+def contributions_section(res: demo.BPTTResult, cfg: demo.BPTTConfig) -> None:
     visual, text = beside((3, 2))
     with visual:
-        plot(figs.contributions_figure(res), key="bptt_contrib",
+        plot(contributions_figure(cfg), key="bptt_contrib",
              alt="Each step's contribution to the weight gradient stacked into a waterfall that ends at the total")
     with text:
         st.markdown(
@@ -197,9 +220,10 @@ def truncation_section(res: demo.BPTTResult, cfg: demo.BPTTConfig) -> None:
     trunc = truncate(cfg, k)
     visual, text = beside((3, 2))
     with visual:
-        plot(figs.truncation_figure(res, trunc, cfg.loss), key="bptt_trunc",
+        trunc_fig, err_fig = truncation_figures(cfg, k)
+        plot(trunc_fig, key="bptt_trunc",
              alt="Per-step contributions split into what truncated BPTT keeps and what it drops")
-        plot(figs.truncation_error_figure(curve(cfg), k), key="bptt_trunc_err",
+        plot(err_fig, key="bptt_trunc_err",
              alt="Relative error of the truncated gradient against the window length k")
     with text:
         st.markdown(
@@ -238,8 +262,8 @@ if res.overflow_step is not None:
 st.subheader("1 · The gradient flows backwards", anchor=False)
 flow_section(res, cfg)
 st.subheader("2 · The chain rule, one factor per step", anchor=False)
-chain_section(res)
+chain_section(res, cfg)
 st.subheader("3 · Every step contributes to the weight's gradient", anchor=False)
-contributions_section(res)
+contributions_section(res, cfg)
 st.subheader("4 · Truncated BPTT: cutting the chain short", anchor=False)
 truncation_section(res, cfg)

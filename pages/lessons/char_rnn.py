@@ -27,7 +27,7 @@ from rnn_core.training import Trainer, TrainResult
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "assets" / "coriolanus.txt"
-SOURCES = {"shipped": "Shakespeare's Coriolanus (47 KB, shipped)", "pasted": "My own text"}
+SOURCES = {"shipped": "Shakespeare (shipped)", "pasted": "My own text"}  # labels go into the URL
 LR_CHOICES = (0.001, 0.003, 0.01, 0.02, 0.05)
 TEMPERATURES = (0.5, 1.0, 2.0)
 UPDATE_EVERY = 0.3
@@ -249,8 +249,10 @@ def inside_section(run: CharRun, corpus: demo.Corpus, text: str) -> None:
     state = c1.segmented_control("Colour by", ["h", "c"], format_func={"h": "hidden h", "c": "cell c"}.get,
                                  default="c", required=True, key="char_state", bind="query-params",
                                  help="h = o ⊙ tanh(c) is what the next layer sees; c is the LSTM's memory belt.")
-    start = c3.slider("Where in the held-out text", 0, max(0, val_len - SEGMENT), 0, 50, key="char_start",
-                      bind="query-params")
+    start = 0
+    if val_len > SEGMENT + 50:  # a short held-out text is shown whole, nothing to scroll
+        start = c3.slider("Where in the held-out text", 0, val_len - SEGMENT, 0, 50, key="char_start",
+                          bind="query-params")
     pos = c4.slider("Character for the next-letter odds", 0, min(SEGMENT, val_len) - 2, 40, key="char_pos",
                     bind="query-params")
     leads = unit_leads(run.run_id, text, int(start), state, run.model)

@@ -212,7 +212,8 @@ def remember_section() -> None:
             "f = σ(b_f). After k steps a value keeps a share f^k of itself."
         )
         k1, k2 = st.columns(2)
-        bias = k1.slider("Forget-gate bias b_f", -2.0, 8.0, 4.0, 0.5, key="lstm_keep_bf", bind="query-params")
+        bias = k1.slider("Forget-gate bias of this unit", -2.0, 8.0, 4.0, 0.5, key="lstm_keep_bf",
+                        bind="query-params")
         gap = k2.slider("Steps to remember", 5, 150, 40, 5, key="lstm_gap", bind="query-params")
     res, fig = remember_view(bias, gap)
     f = float(res.f[res.write_step + 1])

@@ -29,14 +29,15 @@ from rnn_core.training import Trainer
 
 ROOT = Path(__file__).resolve().parents[2]
 SUNSPOTS = ROOT / "assets" / "sunspots.csv"
+# Short labels: a bound selectbox writes the label into the URL (e.g. ?training_task=Adding+problem).
 TASK_LABELS = {
-    "stock": "Stock-like prices: predict tomorrow from the last k days",
+    "stock": "Stock prices (synthetic)",
     "sine": "Sine wave",
     "noisy_sine": "Noisy sine wave",
-    "sunspots": "Real data: yearly sunspot numbers 1700–2008",
-    "upload": "My own CSV file…",
-    "adding": "The adding problem (long memory)",
-    "copy": "The copy task (remember 5 symbols)",
+    "sunspots": "Sunspots 1700–2008 (real data)",
+    "upload": "My own CSV file",
+    "adding": "Adding problem (long memory)",
+    "copy": "Copy task (long memory)",
 }
 DEFAULT_EPOCHS = {"stock": 20, "sine": 20, "noisy_sine": 20, "sunspots": 60, "upload": 20, "adding": 10, "copy": 40}
 LR_CHOICES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -79,9 +80,10 @@ def _task_changed() -> None:
 
 def upload_controls() -> tuple | None:
     """File + column. Returns (series, x, x title, y title, data id) or None after showing a message."""
+    # No type= filter on purpose: the reader explains a wrong file type in words instead of a bare refusal.
     up = st.file_uploader("CSV file with a column of numbers (one row per time step, oldest first)",
-                          type=["csv", "txt", "tsv"], key="training_upload",
-                          help="At most 1 MB. The first line may hold column names.")
+                          key="training_upload", help="A .csv, .txt or .tsv file of at most 1 MB. The first line "
+                                                      "may hold column names.")
     if up is None:
         st.info("Upload a CSV file to train on your own series — for example daily closing prices "
                 "exported from a spreadsheet. Or pick one of the shipped tasks above.", icon=":material/upload:")

@@ -53,6 +53,30 @@ def clip_run(cfg: demo.ChainConfig, c: float) -> demo.RunClip:
     return demo.clip_run(demo.run_chain(cfg), c)
 
 
+# Figures are cached as shared objects (cache_resource: no copy per rerun). st.plotly_chart only reads a
+# figure (it serialises a deep copy), so one object can safely serve every session.
+@st.cache_resource(max_entries=128, show_spinner=False)
+def norm_figure(cfg: demo.ChainConfig):
+    return figs.gradient_norm_figure(chain(cfg), activation=cfg.activation)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def activation_figure(cfg: demo.ChainConfig):
+    a, y, d = activation_curve(cfg.activation)
+    return figs.activation_figure(cfg.activation, a, y, d, chain(cfg))
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def matrix_figures(mcfg: demo.MatrixConfig):
+    m = matrix(mcfg)
+    return figs.eigenvalue_figure(m), figs.matrix_norm_figure(m, activation=mcfg.activation)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def clip_figures(cfg: demo.ChainConfig, g1: float, g2: float, c: float):
+    return figs.clip_vector_figure(clip_2d(g1, g2, c)), figs.clip_effect_figure(clip_run(cfg, c))
+
+
 # -- controls ------------------------------------------------------------------------------------------
 def apply_preset(name: str) -> None:
     """on_click callback: runs before the script, so the widgets are created with the new values."""
@@ -112,7 +136,7 @@ def norm_section(cfg: demo.ChainConfig, res: demo.ChainResult) -> None:
     norm_messages(cfg, res)
     visual, text = beside((3, 2))
     with visual:
-        plot(figs.gradient_norm_figure(res, activation=cfg.activation), key="vg_norm",
+        plot(norm_figure(cfg), key="vg_norm",
              alt="Size of the gradient against the number of steps back from the loss, on a log axis")
         csv_download(gradient_table(res), file_name="gradient_norms.csv", key="vg_csv")
     with text:
@@ -139,8 +163,7 @@ def norm_section(cfg: demo.ChainConfig, res: demo.ChainResult) -> None:
 def activation_section(cfg: demo.ChainConfig, res: demo.ChainResult) -> None:
     visual, text = beside((3, 2))
     with visual:
-        a, y, d = activation_curve(cfg.activation)
-        plot(figs.activation_figure(cfg.activation, a, y, d, res), key="vg_act_fig",
+        plot(activation_figure(cfg), key="vg_act_fig",
              alt="The activation function beside its derivative, with this run's steps marked")
     with text:
         st.markdown(
@@ -166,12 +189,13 @@ def matrix_section(cfg: demo.ChainConfig) -> None:
                              input_scale=cfg.input_scale)
     with user_errors(stop=False):
         m = matrix(mcfg)
+        eig_fig, norm_fig = matrix_figures(mcfg)
         left, right = st.columns(2, gap="large")
         with left:
-            plot(figs.eigenvalue_figure(m), key="vg_eig",
+            plot(eig_fig, key="vg_eig",
                  alt="Eigenvalues of the recurrent matrix against the unit circle")
         with right:
-            plot(figs.matrix_norm_figure(m, activation=cfg.activation), key="vg_matrix_norm",
+            plot(norm_fig, key="vg_matrix_norm",
                  alt="Spectral norm of the Jacobian from the last state back k steps, on a log axis")
         text, numbers = beside((3, 2))
         with text:
@@ -202,9 +226,10 @@ def clipping_section(cfg: demo.ChainConfig) -> None:
     c = c3.slider("Threshold c", 0.1, 10.0, 5.0, 0.1, key="vg_c", bind="query-params")
     with user_errors(stop=False):
         clip = clip_2d(g1, g2, c)
+        vector_fig, effect_fig = clip_figures(cfg, g1, g2, c)
         visual, text = beside((3, 2))
         with visual:
-            plot(figs.clip_vector_figure(clip), key="vg_clip",
+            plot(vector_fig, key="vg_clip",
                  alt="A two-dimensional gradient clipped by value and by norm")
         with text:
             st.markdown("Gradient clipping caps how big a step the optimizer can take. Two rules:")
@@ -222,7 +247,7 @@ def clipping_section(cfg: demo.ChainConfig) -> None:
         rc = clip_run(cfg, c)
         visual, text = beside((3, 2))
         with visual:
-            plot(figs.clip_effect_figure(rc), key="vg_clip_effect",
+            plot(effect_fig, key="vg_clip_effect",
                  alt="Gradient size against steps back, before and after clipping by norm")
         with text:
             st.markdown(

@@ -7,7 +7,7 @@ Adam moments, losses), so a page can cache every chunk and show progress between
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -55,6 +55,12 @@ class FlowConfig:
     @property
     def chunk_steps(self) -> int:
         return self.steps // self.chunks
+
+
+def for_cell(cfg: FlowConfig, cell: str) -> FlowConfig:
+    """The part of ``cfg`` that matters to ``cell``: only the LSTM has a forget gate, so the others get a
+    fixed b_f — a cache keyed on the result retrains only the LSTM when the forget-bias slider moves."""
+    return cfg if cell == "lstm" else replace(cfg, forget_bias=0.0)
 
 
 def _train_config(cfg: FlowConfig, cell: str) -> TrainConfig:

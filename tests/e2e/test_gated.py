@@ -1,0 +1,78 @@
+"""/lstm, /gru, /bidirectional and /gradient-flow in a real Chromium: each settles with no exception, draws
+every chart, and repaints when a slider moves (and the URL follows)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def named(traces: list[dict], name: str) -> dict:
+    return next(t for t in traces if t["name"] == name)
+
+
+def title(app_page, index: int) -> str:
+    return app_page.page.evaluate("(i) => document.querySelectorAll('.js-plotly-plot')[i].layout.title.text", index)
+
+
+def test_lstm_settles_and_steps_through(app_page):
+    app_page.goto("/lstm")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 3
+    assert app_page.page.get_by_test_id("stDownloadButton").count() == 1
+    assert "t = 1" in title(app_page, 0)
+    app_page.nudge("Step t", "ArrowRight", times=2)
+    assert not app_page.exceptions()
+    assert "t = 3" in title(app_page, 0)
+    assert "lstm_t=3" in app_page.page.url
+
+
+def test_lstm_forget_bias_repaints_the_keep_row(app_page):
+    app_page.goto("/lstm")
+    before = named(app_page.chart_traces(1), "f")["z"]
+    app_page.nudge("Forget-gate bias b_f", "ArrowRight")
+    assert not app_page.exceptions()
+    assert named(app_page.chart_traces(1), "f")["z"] != before
+    assert "lstm_bf=1.5" in app_page.page.url
+
+
+def test_lstm_bad_numbers_from_the_url_show_a_message(app_page):
+    app_page.goto("/lstm?lstm_pattern=my+own+numbers&lstm_numbers=1,2,oops")
+    assert not app_page.exceptions()
+    assert "'oops'" in app_page.page.get_by_test_id("stAlert").first.inner_text()
+
+
+def test_gru_settles_and_reacts(app_page):
+    app_page.goto("/gru?gru_form=Cho+et+al.+2014:+reset+before+the+matmul")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 3
+    assert "Cho" in app_page.page.get_by_test_id("stPlotlyChart").first.inner_text()
+    before = named(app_page.chart_traces(1), "z")["z"]
+    app_page.nudge("Update-gate bias b_z", "ArrowRight")
+    assert not app_page.exceptions()
+    assert named(app_page.chart_traces(1), "z")["z"] != before
+
+
+def test_bidirectional_settles_and_reacts(app_page):
+    app_page.goto("/bidirectional?bidir_t=5")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 4
+    assert "t = 5" in title(app_page, 1)
+    app_page.nudge("Step t", "ArrowRight")
+    assert "t = 6" in title(app_page, 1)
+    before = named(app_page.chart_traces(0), "output")["z"]
+    app_page.nudge("Hidden units per direction H", "ArrowLeft")
+    assert not app_page.exceptions()
+    assert len(named(app_page.chart_traces(0), "output")["z"]) == len(before) - 2
+
+
+def test_gradient_flow_trains_and_reacts(app_page):
+    app_page.goto("/gradient-flow?gflow_T=10&gflow_steps=120")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 2
+    before = named(app_page.chart_traces(0), "LSTM  ‖∂L/∂c‖ (cell state)")["y"]
+    app_page.nudge("LSTM forget-gate bias b_f", "ArrowRight")
+    assert not app_page.exceptions()
+    assert named(app_page.chart_traces(0), "LSTM  ‖∂L/∂c‖ (cell state)")["y"] != before
+    assert "gflow_bf=1.5" in app_page.page.url

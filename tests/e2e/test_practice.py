@@ -1,0 +1,78 @@
+"""/training and /char-rnn in a real Chromium: they settle, train with live progress, stop on request, and draw."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+RESULTS = "Results on the held-out data"
+
+
+def click(app_page, name: str) -> None:
+    """A button on the page itself (while a script runs, Streamlit's header shows its own "Stop")."""
+    app_page.page.get_by_test_id("stMainBlockContainer").get_by_role("button", name=name, exact=True).click()
+
+
+def test_training_lab_settles_with_its_task_chart(app_page):
+    app_page.goto("/training")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 1
+    assert app_page.page.get_by_role("heading", name="1 · Pick a task").is_visible()
+
+
+def test_training_lab_trains_a_tiny_model_and_shows_results(app_page):
+    app_page.goto("/training?training_epochs=2&training_hidden=4")
+    click(app_page, "Train")
+    app_page.page.get_by_text(RESULTS).wait_for(timeout=120_000)
+    app_page.settle()
+    app_page.wait_for_charts()
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 6
+    assert app_page.page.get_by_test_id("stDataFrame").count() == 1
+
+
+def test_stop_keeps_the_model_trained_so_far(app_page):
+    # Long enough (200 epochs of the adding problem) that Stop always arrives mid-run.
+    app_page.goto("/training?training_task=Adding+problem+(long+memory)&training_epochs=200&training_hidden=8")
+    click(app_page, "Train")
+    app_page.page.get_by_test_id("stProgress").wait_for(timeout=60_000)
+    app_page.page.wait_for_timeout(1500)  # let the live chart redraw a few times
+    assert app_page.page.get_by_test_id("stPlotlyChart").count() >= 2  # the task chart and the live loss chart
+    click(app_page, "Stop")
+    app_page.page.get_by_text("Stopped early").wait_for(timeout=60_000)
+    app_page.settle()
+    assert not app_page.exceptions()
+    assert app_page.page.get_by_text("this run (stopped)").count() >= 1
+
+
+def test_bad_query_values_do_not_break_the_lab(app_page):
+    app_page.goto("/training?training_task=nonsense&training_window=9999&training_lr=banana")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 1
+
+
+def test_char_rnn_settles_trains_and_writes(app_page):
+    app_page.goto("/char-rnn?char_epochs=1&char_hidden=16&char_T=20")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 1
+    click(app_page, "Train")
+    app_page.page.get_by_text("3 · Let it write").wait_for(timeout=120_000)
+    app_page.settle()
+    app_page.wait_for_charts()
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 4
+    sample = app_page.page.get_by_test_id("stCode").first.inner_text()
+    assert sample.startswith("MENENIUS:")
+    # the Karpathy view: characters wrapped in coloured spans
+    assert app_page.page.locator("span[title^='unit']").count() > 100
+
+
+def test_char_rnn_rejects_a_too_short_pasted_text(app_page):
+    app_page.goto("/char-rnn?char_source=My+own+text")
+    box = app_page.page.get_by_test_id("stTextArea").locator("textarea")
+    box.fill("Much too short.")
+    box.press("Control+Enter")
+    app_page.settle()
+    assert not app_page.exceptions()
+    assert app_page.page.get_by_text("only 15 characters").is_visible()

@@ -1,0 +1,84 @@
+"""AppTest for the bidirectional-LSTM lesson: it renders, charts react to widgets, the URL reproduces the
+view, bad input is a message."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/lessons/bidirectional.py"
+HEAT, BARS, MAPS, READOUT = range(4)
+
+
+def decode(value) -> np.ndarray:
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return arr.reshape([int(s) for s in str(value["shape"]).split(",")]) if "shape" in value else arr
+    return np.asarray(value, dtype=float)
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def open_page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return open_page()
+
+
+def test_renders_the_four_charts(page):
+    specs = charts(page)
+    assert len(specs) == 4
+    assert [d["name"] for d in specs[HEAT]["data"]] == ["x", "h→", "h←", "output"]
+    assert [d["name"] for d in specs[BARS]["data"]] == ["forward half →", "backward half ←"]
+    assert page.get("download_button") and not page.error
+
+
+def test_step_slider_moves_what_each_half_can_see():
+    at = open_page()
+    at.slider(key="bidir_t").set_value(3).run()
+    fwd, bwd = (decode(d["y"]) for d in charts(at)[BARS]["data"])
+    assert np.isnan(fwd[4:]).all() and np.isfinite(fwd[:4]).all()  # the forward half sees s <= 3 only
+    assert np.isnan(bwd[:3]).all() and np.isfinite(bwd[3:]).all()  # the backward half sees s >= 3 only
+    assert charts(at)[HEAT]["layout"]["shapes"][0]["x0"] == 2.5
+
+
+def test_future_task_needs_the_backward_direction():
+    at = open_page()
+    r2 = dict(zip(["forward", "backward", "both"], decode(charts(at)[READOUT]["data"][0]["y"]), strict=True))
+    assert r2["forward"] < 0.05 and r2["backward"] > 0.5  # default task: the next input
+    at.radio(key="bidir_task").set_value("the previous input").run()
+    r2 = dict(zip(["forward", "backward", "both"], decode(charts(at)[READOUT]["data"][0]["y"]), strict=True))
+    assert r2["backward"] < 0.05 and r2["forward"] > 0.5
+
+
+def test_query_params_reproduce_the_view():
+    at = open_page(bidir_T="10", bidir_H="2", bidir_pattern="sine wave", bidir_t="7")
+    assert at.slider(key="bidir_t").value == 7
+    heat = charts(at)[HEAT]
+    out = next(d for d in heat["data"] if d["name"] == "output")
+    assert decode(out["z"]).shape == (4, 10)
+    assert "t = 7" in charts(at)[BARS]["layout"]["title"]["text"]
+
+
+def test_bad_typed_numbers_show_an_error_not_a_traceback():
+    at = open_page(bidir_pattern="my own numbers")
+    at.text_input(key="bidir_numbers").set_value("1 2 three").run()
+    assert not at.exception
+    assert at.error and "'three'" in at.error[0].value

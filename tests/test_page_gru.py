@@ -1,0 +1,99 @@
+"""AppTest for the GRU lesson: it renders, charts react to widgets, the URL reproduces the view, bad input
+is a message."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/lessons/gru.py"
+PYTORCH, CHO = "PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul"
+
+
+def decode(value) -> np.ndarray:
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return arr.reshape([int(s) for s in str(value["shape"]).split(",")]) if "shape" in value else arr
+    return np.asarray(value)
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def trace(spec: dict, name: str) -> dict:
+    return next(d for d in spec["data"] if d.get("name") == name)
+
+
+def open_page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return open_page()
+
+
+def test_renders_diagram_heatmaps_and_parameter_counts(page):
+    diagram, stack, counts = charts(page)
+    assert "GRU cell" in diagram["layout"]["title"]["text"]
+    assert [d["name"] for d in stack["data"]] == ["x", "r", "z", "n", "h"]
+    bars = counts["data"][0]
+    assert bars["y"] == ["RNN", "GRU", "LSTM", "LSTM + peepholes"]
+    assert list(decode(bars["x"])) == [54, 162, 216, 234]  # D = 1, H = 6
+    assert page.get("download_button") and not page.error
+
+
+def test_update_bias_is_how_much_of_the_past_to_keep():
+    at = open_page()
+    before = decode(trace(charts(at)[1], "z")["z"]).mean()
+    at.slider(key="gru_bz").set_value(4.0).run()
+    assert decode(trace(charts(at)[1], "z")["z"]).mean() > before + 0.15
+
+
+def test_reset_form_toggle_changes_the_candidate_and_the_formula():
+    at = open_page(gru_pattern="noise")
+    n_after = decode(trace(charts(at)[1], "n")["z"])
+    assert any("W_{hn}h_{t-1} + b_{hn})" in m.value for m in at.latex)
+    at.radio(key="gru_form").set_value(CHO).run()
+    assert not at.exception
+    n_before = decode(trace(charts(at)[1], "n")["z"])
+    assert not np.allclose(n_after, n_before)
+    assert "Cho" in json.dumps(charts(at)[0]["layout"]["annotations"])
+
+
+def test_input_size_changes_the_counts():
+    at = open_page()
+    at.number_input(key="gru_D").set_value(300).run()
+    bars = charts(at)[2]["data"][0]
+    block = 6 * (300 + 6 + 2)
+    assert list(decode(bars["x"]))[:3] == [block, 3 * block, 4 * block]
+
+
+def test_query_params_reproduce_the_view():
+    at = open_page(gru_H="3", gru_T="50", gru_form=CHO, gru_t="9")
+    assert at.radio(key="gru_form").value == CHO
+    assert at.slider(key="gru_t").value == 9
+    diagram, stack, counts = charts(at)
+    assert decode(trace(stack, "z")["z"]).shape == (3, 50)
+    assert "t = 9" in diagram["layout"]["title"]["text"]
+    assert "H = 3" in counts["layout"]["title"]["text"]
+
+
+def test_bad_typed_numbers_show_an_error_not_a_traceback():
+    at = open_page(gru_pattern="my own numbers")
+    at.text_input(key="gru_numbers").set_value("1; 2; inf").run()
+    assert not at.exception
+    assert at.error and "not a finite number" in at.error[0].value
