@@ -1,6 +1,6 @@
 """How fast is the NumPy engine? RNN, LSTM and GRU, forward and forward+backward, vs PyTorch CPU.
 
-Run:  python benchmarks/engine.py [--repeats N]
+Run:  python benchmarks/engine.py [--repeats N] [--cpu-time]
 
 Prints one table per size (T steps, B sequences, D inputs, H hidden units): median milliseconds
 of ``forward`` and of ``forward + backward`` in float64 and float32 and, when torch imports,
@@ -8,7 +8,17 @@ PyTorch's ``nn.RNN/LSTM/GRU`` on the same shapes and the ratio engine / torch (<
 
 Fairness: torch gets as many threads as NumPy's BLAS uses (threadpoolctl when installed,
 else the core count); torch's forward column runs under ``no_grad`` (its fastest path), its
-forward+backward computes the same gradients the engine does (params, x and h0).
+forward+backward computes the same gradients the engine does (params, x and h0). The four
+measurements of a row take turns, so load from other processes affects them alike.
+
+OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set on a machine, slow a current NumPy; to benchmark
+without them unset both for this command only (``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``);
+the header line shows which OpenBLAS kernel was used.
+
+``--cpu-time``: on a machine shared with other busy processes wall time mostly measures the
+neighbours. This mode runs both libraries on one thread (NumPy's BLAS through threadpoolctl,
+``torch.set_num_threads(1)``) and times the CPU time of that thread instead, which load barely
+moves: a steadier engine / torch ratio, though not the two-thread speed.
 """
 
 from __future__ import annotations
@@ -31,23 +41,32 @@ CELLS = ("RNN", "LSTM", "GRU")
 DTYPES = (np.float64, np.float32)
 
 
-def median_ms(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` in ms; a short warm-up first, and enough inner loops to beat timer noise."""
-    for _ in range(3):
-        fn()
-    start = time.perf_counter()
-    fn()
-    inner = max(1, int(0.002 / max(time.perf_counter() - start, 1e-9)))
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(inner):
+def median_ms(fns: list, repeats: int, clock=time.perf_counter) -> list[float]:
+    """Median time in ms (wall time, or ``clock``) of each function in ``fns``.
+
+    The functions take turns (one repeat of each, then the next round), so a burst of load from
+    other processes hits all of them alike instead of skewing one column. A short warm-up first,
+    and enough inner loops per repeat to beat timer noise.
+    """
+    inner = []
+    for fn in fns:
+        for _ in range(3):
             fn()
-        times.append((time.perf_counter() - start) / inner)
-    return 1e3 * statistics.median(times)
+        start = clock()
+        fn()
+        inner.append(max(1, int(0.002 / max(clock() - start, 1e-9))))
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, n, out in zip(fns, inner, times, strict=True):
+            start = clock()
+            for _ in range(n):
+                fn()
+            out.append((clock() - start) / n)
+    return [1e3 * statistics.median(t) for t in times]
 
 
-def engine_times(kind: str, size, dtype, repeats: int) -> tuple[float, float]:
+def engine_fns(kind: str, size, dtype) -> list:
+    """forward, and forward + backward, of our cell on random data of the given size."""
     T, B, D, H = size
     cell = getattr(rnn_core, kind)(D, H, seed=0, dtype=dtype)
     rng = np.random.default_rng(1)
@@ -58,10 +77,12 @@ def engine_times(kind: str, size, dtype, repeats: int) -> tuple[float, float]:
     def fwd_bwd():
         cell.backward(cell.forward(x, h0), dh)
 
-    return median_ms(lambda: cell.forward(x, h0), repeats), median_ms(fwd_bwd, repeats)
+    return [lambda: cell.forward(x, h0), fwd_bwd]
 
 
-def torch_times(torch, kind: str, size, dtype, repeats: int) -> tuple[float, float]:
+def torch_fns(torch, kind: str, size, dtype) -> list:
+    """The same two measurements for torch.nn.RNN / LSTM / GRU: forward under no_grad; forward + backward
+    computing the gradients our backward returns (parameters, x and h0)."""
     T, B, D, H = size
     tdtype = torch.float64 if dtype == np.float64 else torch.float32
     torch.manual_seed(0)
@@ -79,7 +100,7 @@ def torch_times(torch, kind: str, size, dtype, repeats: int) -> tuple[float, flo
         out, _ = net(x, state)
         torch.autograd.grad(out, [x, h0, *net.parameters()], dh)
 
-    return median_ms(fwd, repeats), median_ms(fwd_bwd, repeats)
+    return [fwd, fwd_bwd]
 
 
 def blas_info() -> tuple[int, str]:
@@ -92,13 +113,21 @@ def blas_info() -> tuple[int, str]:
     if not info:
         return os.cpu_count() or 1, "no BLAS found"
     i = info[0]
-    return i["num_threads"], f"{i['internal_api']} {i['version']}, kernel {i.get('architecture')}, {i['num_threads']} threads"
+    kernel = f"{i['internal_api']} {i['version']}, kernel {i.get('architecture')}"
+    return i["num_threads"], f"{kernel}, {i['num_threads']} threads"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--cpu-time", action="store_true", help="one thread each, CPU time of that thread")
     args = parser.parse_args()
+    clock = time.perf_counter
+    if args.cpu_time:
+        from threadpoolctl import threadpool_limits  # needed for this mode
+
+        threadpool_limits(1)
+        clock = time.thread_time
     threads, blas = blas_info()
     try:
         import torch
@@ -106,7 +135,7 @@ def main() -> None:
         torch.set_num_threads(threads)
     except ImportError:
         torch = None
-    print(f"numpy {np.__version__}; BLAS: {blas}")
+    print(f"numpy {np.__version__}; BLAS: {blas}; timing: {'CPU time of one thread' if args.cpu_time else 'wall'}")
     print("env: " + ", ".join(f"{k}={os.environ.get(k, '(unset)')}" for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")))
     if torch is not None:
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads (matched to NumPy's BLAS)")
@@ -122,10 +151,11 @@ def main() -> None:
         print("-" * len(head))
         for kind in CELLS:
             for dtype in DTYPES:
-                f, fb = engine_times(kind, size, dtype, args.repeats)
+                fns = engine_fns(kind, size, dtype) + ([] if torch is None else torch_fns(torch, kind, size, dtype))
+                f, fb, *ref = median_ms(fns, args.repeats, clock)
                 row = f"{kind:5} {np.dtype(dtype).name:8} {f:8.3f} {fb:8.3f}"
-                if torch is not None:
-                    tf, tfb = torch_times(torch, kind, size, dtype, args.repeats)
+                if ref:
+                    tf, tfb = ref
                     row += f" {tf:10.3f} {tfb:10.3f} {f / tf:10.2f} {fb / tfb:10.2f}"
                 print(row, flush=True)
 

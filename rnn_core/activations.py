@@ -4,9 +4,9 @@ The derivative takes both the pre-activation ``a`` and the output ``y = f(a)``
 because for tanh and sigmoid the cheapest exact form uses ``y`` (tanh' = 1 - y²,
 σ' = y(1 - y)), while ReLU-like functions need the sign of ``a``.
 
-Each activation also has ``into(a, out)``, the same function written into a given
-array: the cells call it once per time step, where allocating a fresh array every
-step would cost more than the arithmetic.
+Each activation also has ``apply(a, out)`` and ``deriv_into(a, y, out)``: the same
+function and derivative written into a given array, so that the cells fill memory they
+have already allocated instead of making a fresh temporary array every time.
 """
 
 from __future__ import annotations
@@ -22,13 +22,17 @@ ELU_ALPHA = 1.0  # PyTorch's default alpha for ELU
 
 @dataclass(frozen=True)
 class Activation:
-    """A pointwise nonlinearity: ``fn(a) -> y``, ``deriv(a, y) -> dy/da`` and ``into(a, out)`` (out[...] = fn(a))."""
+    """A pointwise nonlinearity: ``fn(a) -> y`` and ``deriv(a, y) -> dy/da``.
+
+    ``into(a, out)`` and ``deriv_into(a, y, out)``, when given, compute the same into ``out``.
+    """
 
     name: str
     fn: Callable[[np.ndarray], np.ndarray]
     deriv: Callable[[np.ndarray, np.ndarray], np.ndarray]
     latex: str
     into: Callable[[np.ndarray, np.ndarray], None] | None = None
+    deriv_into_fn: Callable[[np.ndarray, np.ndarray, np.ndarray], None] | None = None
 
     def __call__(self, a: np.ndarray) -> np.ndarray:
         return self.fn(a)
@@ -39,6 +43,14 @@ class Activation:
             out[...] = self.fn(a)
         else:
             self.into(a, out)
+        return out
+
+    def deriv_into(self, a: np.ndarray, y: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Write deriv(a, y) into ``out`` (which must be neither ``a`` nor ``y``) and return it."""
+        if self.deriv_into_fn is None:
+            out[...] = self.deriv(a, y)
+        else:
+            self.deriv_into_fn(a, y, out)
         return out
 
 
@@ -73,14 +85,26 @@ def _leaky_into(a: np.ndarray, out: np.ndarray) -> None:
     np.maximum(a, out, out=out)  # max(a, 0.01 a) picks a when a > 0 and 0.01 a otherwise
 
 
+def _tanh_deriv_into(a: np.ndarray, y: np.ndarray, out: np.ndarray) -> None:
+    np.multiply(y, y, out=out)
+    np.subtract(1.0, out, out=out)  # 1 - y²
+
+
+def _sigmoid_deriv_into(a: np.ndarray, y: np.ndarray, out: np.ndarray) -> None:
+    np.subtract(1.0, y, out=out)
+    out *= y  # y (1 - y)
+
+
 ACTIVATIONS: dict[str, Activation] = {
-    "tanh": Activation("tanh", np.tanh, lambda a, y: 1.0 - y * y, r"\tanh(a)", lambda a, out: np.tanh(a, out=out)),
+    "tanh": Activation(
+        "tanh", np.tanh, lambda a, y: 1.0 - y * y, r"\tanh(a)", lambda a, out: np.tanh(a, out=out), _tanh_deriv_into
+    ),
     "sigmoid": Activation(
-        "sigmoid", sigmoid, lambda a, y: y * (1.0 - y), r"\sigma(a) = 1/(1+e^{-a})", sigmoid_into
+        "sigmoid", sigmoid, lambda a, y: y * (1.0 - y), r"\sigma(a) = 1/(1+e^{-a})", sigmoid_into, _sigmoid_deriv_into
     ),
     "relu": Activation(
         "relu", lambda a: np.maximum(a, 0), lambda a, y: (a > 0).astype(a.dtype), r"\max(0, a)",
-        lambda a, out: np.maximum(a, 0, out=out),
+        lambda a, out: np.maximum(a, 0, out=out), lambda a, y, out: np.greater(a, 0, out=out),
     ),
     "leaky_relu": Activation(
         "leaky_relu",
@@ -94,7 +118,8 @@ ACTIVATIONS: dict[str, Activation] = {
         r"a \text{ if } a>0 \text{ else } e^a-1", _elu_into,
     ),
     "identity": Activation(
-        "identity", lambda a: a.copy(), lambda a, y: np.ones_like(a), r"a", lambda a, out: np.copyto(out, a)
+        "identity", lambda a: a.copy(), lambda a, y: np.ones_like(a), r"a", lambda a, out: np.copyto(out, a),
+        lambda a, y, out: out.fill(1.0),
     ),
 }
 

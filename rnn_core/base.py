@@ -144,42 +144,54 @@ def project_inputs(X1: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray
     return out
 
 
-def gate_outer(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:
-    """Σ over steps and batch of dA[g, t, b] inp[t, b]ᵀ, stacked by gate: (G·H, C).
+def outer_sum(dpre: np.ndarray, inp: np.ndarray) -> np.ndarray:
+    """Σ over steps and batch of dpre[t, b] inp[t, b]ᵀ: (R, C) in one matmul. dpre: (T, B, R), inp: (T, B, C).
 
-    dA: (G, T, B, H), inp: (T, B, C). This is dL/dW for pre-activations W inp_t: one matmul per gate.
+    This is dL/dW for pre-activations W inp_t: the sum of every step's contribution.
     """
+    T, B, R = dpre.shape
+    return dpre.reshape(T * B, R).T @ inp.reshape(T * B, -1)
+
+
+def outer_steps(dpre: np.ndarray, inp: np.ndarray) -> np.ndarray:
+    """Each step's share of ``outer_sum``: (T, R, C)."""
+    return np.matmul(dpre.swapaxes(1, 2), inp)
+
+
+def gate_outer(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:
+    """``outer_sum`` for gate-major dA (G, T, B, H): (G·H, C), one matmul per gate."""
     G, T, B, H = dA.shape
     return np.matmul(dA.reshape(G, T * B, H).swapaxes(1, 2), inp.reshape(T * B, -1)).reshape(G * H, -1)
 
 
-def step_outer(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:
-    """Each step's share of ``gate_outer``: (T, G·H, C)."""
+def gate_steps(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:
+    """``outer_steps`` for gate-major dA (G, T, B, H): (T, G·H, C)."""
     G, T, B, H = dA.shape
     return np.matmul(dA.swapaxes(-1, -2), inp).swapaxes(0, 1).reshape(T, G * H, -1)
 
 
-def step_sum(dA: np.ndarray) -> np.ndarray:
-    """Each step's bias gradient, Σ_b dA[g, t, b]: (T, G·H)."""
-    G, T, B, H = dA.shape
-    return dA.sum(axis=2).swapaxes(0, 1).reshape(T, G * H)
+def input_grads(dpre: np.ndarray, X1: np.ndarray, W: np.ndarray, per_step: bool) -> dict:
+    """Everything on the input side of ``pre = W x + b``, from dpre = dL/dpre and X1 = [x, 1] (T, B, D + 1).
 
-
-def input_grads(dA: np.ndarray, X1: np.ndarray, W: np.ndarray, per_step: bool) -> dict:
-    """Everything on the input side of ``pre = W x + b`` from dA = dL/dpre (G, T, B, H) and X1 = [x, 1].
-
-    Returns weight (G·H, D), bias (G·H,), x (T, B, D) and, when ``per_step``, the per-step
-    contributions step_weight (T, G·H, D) and step_bias (T, G·H).
+    dpre is (T, B, R), one row per step as W's rows, or gate-major (G, T, B, H) with R = G·H.
+    Returns weight (R, D), bias (R,), x (T, B, D) and, when ``per_step``, the per-step
+    contributions step_weight (T, R, D) and step_bias (T, R).
     """
-    G, T, B, H = dA.shape
-    dWb = gate_outer(dA, X1)  # (G·H, D + 1) = [dL/dW | dL/db]
-    Wg = W.reshape(G, H, -1)
-    dx = dA[0].reshape(T * B, H) @ Wg[0]  # dL/dx_t = Σ_g W_gᵀ dL/da_g
-    for g in range(1, G):
-        dx += dA[g].reshape(T * B, H) @ Wg[g]
+    T, B = X1.shape[:2]
+    if dpre.ndim == 3:
+        dWb = outer_sum(dpre, X1)  # (R, D + 1) = [dL/dW | dL/db]
+        dx = dpre.reshape(T * B, -1) @ W  # dL/dx_t = Wᵀ dL/dpre_t
+        steps = outer_steps(dpre, X1) if per_step else None
+    else:
+        G, H = dpre.shape[0], dpre.shape[-1]
+        dWb = gate_outer(dpre, X1)
+        Wg = W.reshape(G, H, -1)
+        dx = dpre[0].reshape(T * B, H) @ Wg[0]  # dL/dx_t = Σ_g W_gᵀ dL/da_g
+        for g in range(1, G):
+            dx += dpre[g].reshape(T * B, H) @ Wg[g]
+        steps = gate_steps(dpre, X1) if per_step else None
     out = {"weight": dWb[:, :-1].copy(), "bias": dWb[:, -1].copy(), "x": dx.reshape(T, B, -1)}
     if per_step:
-        steps = step_outer(dA, X1)
         out["step_weight"], out["step_bias"] = steps[..., :-1].copy(), steps[..., -1].copy()
     return out
 

@@ -19,10 +19,10 @@ from .base import (
     Trace,
     arena,
     gate_outer,
+    gate_steps,
     input_grads,
     per_gate_T,
     project_inputs,
-    step_outer,
     with_ones,
 )
 
@@ -76,7 +76,7 @@ class GRU(RecurrentCell):
                 sigmoid_into(a[:2], y[:2])
                 np.multiply(y[0], h, out=kept[t])  # r ⊙ h
                 a[2] += np.matmul(kept[t], W_nT, out=tmp)
-            r, z, n = y
+            z, n = y[1], y[2]
             np.tanh(a[2], out=n)
             h_new = Hs[t + 1]
             np.subtract(h, n, out=h_new)  # h_t = n + z ⊙ (h_{t-1} - n) = (1 - z) ⊙ n + z ⊙ h_{t-1}
@@ -96,43 +96,42 @@ class GRU(RecurrentCell):
         # dX: dL/d(pre-activation) r, z, n, what the input projection receives; total dL/dh_t; and in
         # PyTorch's form dHn = dL/d(W_hn h + b_hn) = dL/da_n ⊙ r, which differs from dX's n plane.
         dX, dH_total, dHn = arena(Y.dtype, (3, T, B, H), (T, B, H), (T if self.reset_after else 0, B, H))
-        deriv = np.empty_like(Y[0, :2])  # σ' of r and z, this step
-        d = np.empty_like(Y[0])  # this step's dL/d(gate output), then dL/d(pre-activation)
-        back = np.empty_like(Y[0])  # W_gᵀ-products, summed into dL/dh_{t-1}
-        dhz, tmp = np.empty_like(kept[0]), np.empty_like(kept[0])
+        # Local derivatives of every step at once, written into dX; the loop multiplies them in place.
+        # h_t = n + z ⊙ (h_{t-1} - n), n = tanh(a_n), r and z sigmoids:
+        #   dL/da_n = dh ⊙ (1 - z)(1 - n²)        dL/da_z = dh ⊙ (h_{t-1} - n) z (1 - z)
+        #   dL/da_r = dL/da_n ⊙ hn r (1 - r)   (PyTorch's form: hn = W_hn h + b_hn)
+        #   dL/da_r = dL/d(r ⊙ h) ⊙ h_{t-1} r (1 - r)   (Cho's form)
+        r, z, n = Y[:, 0], Y[:, 1], Y[:, 2]
+        k_r, k_z, k_n = dX
+        np.subtract(1.0, z, out=k_z)
+        np.multiply(n, n, out=k_n)
+        np.subtract(1.0, k_n, out=k_n)
+        k_n *= k_z
+        k_z *= z
+        k_z *= np.subtract(h_prev, n, out=k_r)
+        np.subtract(1.0, r, out=k_r)
+        k_r *= r
+        k_r *= kept if self.reset_after else h_prev
+        back = np.empty_like(Y[0])  # W_gᵀ dL/da_g for each gate, summed into dL/dh_{t-1}
+        tmp, d_rh = np.empty_like(dH[0]), np.empty_like(dH[0])
         dh_next = np.zeros_like(tmp)
         for t in range(T - 1, -1, -1):
-            y = Y[t]  # (3, B, H)
-            r, z, n = y
+            da = dX[:, t]  # (3, B, H): dL/da_r, dL/da_z, dL/da_n once scaled
             dh = np.add(dH[t], dh_next, out=dH_total[t])  # loss at t + what flows back from t+1
-            # h_t = n + z ⊙ (h_{t-1} - n)
-            np.multiply(dh, z, out=dhz)  # straight through to h_{t-1}
-            np.subtract(dh, dhz, out=tmp)  # dL/dn = dh ⊙ (1 - z)
-            np.multiply(n, n, out=d[2])
-            np.subtract(1.0, d[2], out=d[2])
-            d[2] *= tmp  # dL/da_n = dL/dn ⊙ (1 - n²)
-            np.subtract(h_prev[t], n, out=tmp)
-            np.multiply(dh, tmp, out=d[1])  # dL/dz = dh ⊙ (h_{t-1} - n)
+            da[1:] *= dh
             if self.reset_after:
-                np.multiply(d[2], kept[t], out=d[0])  # dL/dr = dL/da_n ⊙ (W_hn h + b_hn)
-            else:
-                d_rh = np.matmul(d[2], W[2], out=tmp)  # dL/d(r ⊙ h)
-                np.multiply(d_rh, h_prev[t], out=d[0])
-                dhz += np.multiply(d_rh, r, out=tmp)
-            np.subtract(1.0, y[:2], out=deriv)  # σ' = y (1 - y)
-            deriv *= y[:2]
-            d[:2] *= deriv
-            dX[:, t] = d
-            if self.reset_after:
-                np.multiply(d[2], r, out=dHn[t])
-                np.matmul(d[:2], W[:2], out=back[:2])
+                da[0] *= da[2]
+                np.multiply(da[2], Y[t, 0], out=dHn[t])  # dL/d(W_hn h + b_hn) = dL/da_n ⊙ r
+                np.matmul(da[:2], W[:2], out=back[:2])
                 np.matmul(dHn[t], W[2], out=back[2])
-                np.add(back[0], back[1], out=dh_next)
-                dh_next += back[2]
+                np.add.reduce(back, axis=0, out=dh_next)
             else:
-                np.matmul(d[:2], W[:2], out=back[:2])
-                np.add(back[0], back[1], out=dh_next)
-            dh_next += dhz
+                np.matmul(da[2], W[2], out=d_rh)  # dL/d(r ⊙ h)
+                da[0] *= d_rh
+                np.matmul(da[:2], W[:2], out=back[:2])
+                np.add.reduce(back[:2], axis=0, out=dh_next)
+                dh_next += np.multiply(d_rh, Y[t, 0], out=tmp)
+            dh_next += np.multiply(dh, Y[t, 1], out=tmp)  # h_{t-1}'s direct path, weighted by z
         inp = input_grads(dX, self.inputs_with_ones(trace), trace.params["weight_ih"], per_step)
         grads = {"weight_ih": inp["weight"], "bias_ih": inp["bias"]}
         steps = {"weight_ih": inp["step_weight"], "bias_ih": inp["step_bias"]} if per_step else None
@@ -144,7 +143,7 @@ class GRU(RecurrentCell):
         else:  # every hidden bias adds like its input twin
             grads["bias_hh"] = inp["bias"].copy()
         if per_step:
-            steps["weight_hh"] = np.concatenate([step_outer(dX[:2], h_prev), step_outer(dn[None], n_in)], axis=1)
+            steps["weight_hh"] = np.concatenate([gate_steps(dX[:2], h_prev), gate_steps(dn[None], n_in)], axis=1)
             steps["bias_hh"] = np.concatenate([inp["step_bias"][:, : 2 * H], dn.sum(axis=1)], axis=1)
         res = {"params": grads, "x": inp["x"], "h0": dh_next, "dh": dH_total}
         if per_step:

@@ -20,11 +20,11 @@ from .base import (
     RecurrentCell,
     Trace,
     arena,
-    gate_outer,
     input_grads,
+    outer_steps,
+    outer_sum,
     per_gate_T,
     project_inputs,
-    step_outer,
     with_ones,
 )
 
@@ -81,7 +81,7 @@ class LSTM(RecurrentCell):
             else:
                 sigmoid_into(a[:3], y[:3])  # i, f, o
             np.tanh(a[3], out=y[3])
-            i, f, o, g = y
+            i, f, o, g = y[0], y[1], y[2], y[3]  # (B, H) each
             np.multiply(f, c_prev, out=c)  # c_t = f ⊙ c_{t-1} + i ⊙ g
             c += np.multiply(i, g, out=tmp)
             if peep:
@@ -99,63 +99,67 @@ class LSTM(RecurrentCell):
     def _backward(self, trace: Trace, dH, per_step: bool) -> dict:
         Y, tanh_c = self._internals(trace)  # (T, 4, B, H) gates i, f, o, g; (T, B, H) tanh(c_t)
         T, _, B, H = Y.shape
-        c_prev = self.state_prev(trace, "c")
+        c_prev, h_prev = self.state_prev(trace, "c"), self.h_prev(trace)
         P = trace.params
         perm = internal_order(H)
-        W_hh = P["weight_hh"][perm].reshape(4, H, H)  # W_g per gate
-        # dL/d(pre-activation) of every gate at every step, gate-major for the weight gradients;
-        # the total dL/dh_t and dL/dc_t
-        dA, dH_total, dC_total = arena(Y.dtype, (4, T, B, H), (T, B, H), (T, B, H))
-        deriv = np.empty_like(Y[0])  # this step's local derivative of each gate, (4, B, H)
-        d = np.empty_like(deriv)  # this step's dL/d(gate output)
-        back = np.empty_like(deriv)  # W_gᵀ dL/da_g for each gate, summed into dL/dh_{t-1}
+        W_hh = P["weight_hh"][perm]  # (4H, H)
+        # dL/d(pre-activation) (T, B, 4H): each step's row [i | f | o | g] is what W_hh and W_ih multiply,
+        # so one matmul per step sends it back to h_{t-1}, and one matmul after the loop gives each weight
+        # gradient. Also the total dL/dh_t and dL/dc_t.
+        dA, dH_total, dC_total = arena(Y.dtype, (T, B, 4, H), (T, B, H), (T, B, H))
+        # Local derivatives of every step at once, written where dL/da and dL/dc will go; the loop then
+        # multiplies them in place. Gates: σ' = y - y² for i, f, o and tanh' = 1 - g² for g.
+        deriv = dA.transpose(0, 2, 1, 3)  # (T, 4, B, H) view, laid out like Y
+        np.multiply(Y, Y, out=deriv)
+        np.subtract(Y[:, :3], deriv[:, :3], out=deriv[:, :3])
+        np.subtract(1.0, deriv[:, 3], out=deriv[:, 3])
+        # Cell: h_t = o ⊙ tanh(c_t) sends dh_t ⊙ o ⊙ (1 - tanh² c_t) to c_t.
+        np.multiply(tanh_c, tanh_c, out=dC_total)
+        np.subtract(1.0, dC_total, out=dC_total)
+        dC_total *= Y[:, 2]
+        d = np.empty_like(Y[0])  # this step's dL/d(gate output), (4, B, H)
         tmp = np.empty_like(dH[0])
         dh_next, dc_next = np.zeros_like(tmp), np.zeros_like(tmp)
         peep = self.peephole
         if peep:
             w_ci, w_cf, w_co = (P[k] for k in PEEPHOLES)
         for t in range(T - 1, -1, -1):
-            y, tc, da = Y[t], tanh_c[t], dA[:, t]
-            i, f, o, g = y
-            # local derivatives: σ' = y - y² for i, f, o and tanh' = 1 - g² for g
-            np.multiply(y, y, out=deriv)
-            np.subtract(y[:3], deriv[:3], out=deriv[:3])
-            np.subtract(1.0, deriv[3], out=deriv[3])
+            y, da, dc = Y[t], deriv[t], dC_total[t]  # da: this step's gates in dA, (4, B, H)
+            i, f, g = y[0], y[1], y[3]
             dh = np.add(dH[t], dh_next, out=dH_total[t])  # loss at t + what flows back from t+1
-            np.multiply(dh, tc, out=d[2])  # h = o ⊙ tanh(c): dL/do
-            dc = dC_total[t]  # dL/dc_t = dh ⊙ o ⊙ (1 - tanh²c_t) + what flows back from c_{t+1}
-            np.multiply(tc, tc, out=tmp)
-            np.subtract(1.0, tmp, out=tmp)
-            tmp *= o
-            np.multiply(dh, tmp, out=dc)
-            dc += dc_next
+            np.multiply(dh, tanh_c[t], out=d[2])  # h = o ⊙ tanh(c): dL/do
+            dc *= dh
+            dc += dc_next  # dL/dc_t: through h_t, and straight back from c_{t+1}
             if peep:  # o saw c_t through w_co
-                d[2] *= deriv[2]
-                dc += np.multiply(d[2], w_co, out=tmp)
-                deriv[2] = 1.0  # already applied
+                da[2] *= d[2]
+                dc += np.multiply(da[2], w_co, out=tmp)
             np.multiply(dc, g, out=d[0])  # c = f ⊙ c_prev + i ⊙ g
             np.multiply(dc, c_prev[t], out=d[1])
             np.multiply(dc, i, out=d[3])
-            np.multiply(d, deriv, out=da)  # dL/dy -> dL/da for all four gates at once
-            np.matmul(da, W_hh, out=back)
-            np.add.reduce(back, axis=0, out=dh_next)  # dL/dh_{t-1} = Σ_g W_gᵀ dL/da_g
+            if peep:
+                da[:2] *= d[:2]
+                da[3] *= d[3]
+            else:
+                da *= d  # dL/d(gate) -> dL/d(pre-activation), all four gates at once
+            np.matmul(dA[t].reshape(B, 4 * H), W_hh, out=dh_next)  # dL/dh_{t-1} = W_hhᵀ dL/da
             np.multiply(dc, f, out=dc_next)
             if peep:
                 dc_next += np.multiply(da[0], w_ci, out=tmp)
                 dc_next += np.multiply(da[1], w_cf, out=tmp)
+        dA = dA.reshape(T, B, 4 * H)
         inp = input_grads(dA, self.inputs_with_ones(trace), P["weight_ih"][perm], per_step)
-        h_prev = self.h_prev(trace)
         # perm swaps the g and o blocks, so indexing with it again restores PyTorch's row order.
-        grads = {"weight_ih": inp["weight"][perm], "weight_hh": gate_outer(dA, h_prev)[perm],
+        grads = {"weight_ih": inp["weight"][perm], "weight_hh": outer_sum(dA, h_prev)[perm],
                  "bias_ih": inp["bias"][perm], "bias_hh": inp["bias"][perm]}
         steps = None
         if per_step:
-            steps = {"weight_ih": inp["step_weight"][:, perm], "weight_hh": step_outer(dA, h_prev)[:, perm],
+            steps = {"weight_ih": inp["step_weight"][:, perm], "weight_hh": outer_steps(dA, h_prev)[:, perm],
                      "bias_ih": inp["step_bias"][:, perm], "bias_hh": inp["step_bias"][:, perm]}
         if peep:
+            dA = dA.reshape(T, B, 4, H)
             for name, k, state in (("weight_ci", 0, c_prev), ("weight_cf", 1, c_prev),
                                    ("weight_co", 2, self.batched_view(trace, "c"))):
-                contrib = np.einsum("tbh,tbh->th", dA[k], state)  # (T, H)
+                contrib = np.einsum("tbh,tbh->th", dA[:, :, k], state)  # (T, H)
                 grads[name] = contrib.sum(axis=0)
                 if per_step:
                     steps[name] = contrib

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .base import RecurrentCell, Trace, arena, gate_outer, input_grads, project_inputs, step_outer, with_ones
+from .base import RecurrentCell, Trace, arena, input_grads, outer_steps, outer_sum, project_inputs, with_ones
 
 
 class RNN(RecurrentCell):
@@ -48,22 +48,24 @@ class RNN(RecurrentCell):
     def _backward(self, trace: Trace, dH, per_step: bool) -> dict:
         A, Hs = self.batched_pre(trace), self.batched_view(trace, "h")  # (T, B, H)
         T, B, H = Hs.shape
-        dA, dH_total = arena(Hs.dtype, (1, T, B, H), (T, B, H))  # dL/da_t (one gate), total dL/dh_t
+        dA, dH_total = arena(Hs.dtype, (T, B, H), (T, B, H))  # dL/da_t and the total dL/dh_t
+        # act'(a_t) for every step in one vectorised call; the loop scales it in place into dL/da_t.
+        self.activation.deriv_into(A, Hs, dA)
         W_hh = trace.params["weight_hh"]
-        deriv = self.activation.deriv
         dnext = np.zeros_like(dH[0])  # dL/dh_{t-1} through W_hh, (B, H)
         for t in range(T - 1, -1, -1):
             dh = np.add(dH[t], dnext, out=dH_total[t])  # loss at t + what flows back from t+1
-            np.multiply(deriv(A[t], Hs[t]), dh, out=dA[0, t])  # act'(a_t) ⊙ dL/dh_t
-            np.matmul(dA[0, t], W_hh, out=dnext)
+            da = dA[t]
+            da *= dh  # act'(a_t) ⊙ dL/dh_t
+            np.matmul(da, W_hh, out=dnext)
         inp = input_grads(dA, self.inputs_with_ones(trace), trace.params["weight_ih"], per_step)
         h_prev = self.h_prev(trace)
         # Both biases enter a_t the same way, so they get the same gradient (as separate arrays).
-        grads = {"weight_ih": inp["weight"], "weight_hh": gate_outer(dA, h_prev),
+        grads = {"weight_ih": inp["weight"], "weight_hh": outer_sum(dA, h_prev),
                  "bias_ih": inp["bias"], "bias_hh": inp["bias"].copy()}
         res = {"params": grads, "x": inp["x"], "h0": dnext, "dh": dH_total}
         if per_step:
-            res["per_step"] = {"weight_ih": inp["step_weight"], "weight_hh": step_outer(dA, h_prev),
+            res["per_step"] = {"weight_ih": inp["step_weight"], "weight_hh": outer_steps(dA, h_prev),
                                "bias_ih": inp["step_bias"], "bias_hh": inp["step_bias"].copy()}
         return res
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -207,10 +209,11 @@ def test_assigning_params_changes_the_model(name):
     np.testing.assert_allclose(cell.forward(x, h0, c0).h, before, rtol=1e-15)
 
 
+@pytest.mark.parametrize("B", [3, None], ids=["batched", "unbatched"])
 @pytest.mark.parametrize("name", CONFIGS)
-def test_forward_and_backward_leave_their_inputs_and_the_trace_untouched(name):
+def test_forward_and_backward_leave_their_inputs_and_the_trace_untouched(name, B):
     cell = make(name)
-    x, h0, c0, dh = inputs(cell)
+    x, h0, c0, dh = inputs(cell, B=B)
     snapshot = [a.copy() for a in (x, h0, dh, *cell.params.values())]
     trace = cell.forward(x, h0, c0)
     kept = {"h": trace.h.copy(), **{f"g{k}": v.copy() for k, v in trace.gates.items()},
@@ -244,3 +247,55 @@ def test_init_is_uniform_within_one_over_sqrt_hidden(name):
     assert shapes["weight_ih"] == (G * H, 8) and shapes["weight_hh"] == (G * H, H)
     assert shapes["bias_ih"] == shapes["bias_hh"] == (G * H,)
     assert cell.num_params() == sum(v.size for v in cell.params.values())
+
+
+def grads_equal(a, b, rtol=1e-13):
+    for k in a.params:
+        np.testing.assert_allclose(a.params[k], b.params[k], rtol=rtol, atol=1e-15, err_msg=k)
+    for f in STATES:
+        if getattr(a, f) is not None:
+            np.testing.assert_allclose(getattr(a, f), getattr(b, f), rtol=rtol, atol=1e-15, err_msg=f)
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batched", "unbatched"])
+@pytest.mark.parametrize("name", CONFIGS)
+def test_backward_without_the_internal_arrays_rebuilds_them(name, batched):
+    """trace.extra is an optimisation: a trace holding only the public arrays gives the same gradients."""
+    cell = make(name)
+    x, h0, c0, dh = inputs(cell, B=3 if batched else None)
+    trace = cell.forward(x, h0, c0)
+    bare = dataclasses.replace(trace, extra={})
+    grads_equal(cell.backward(bare, dh, per_step=True), cell.backward(trace, dh, per_step=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_a_trace_sliced_in_time_is_the_trace_of_that_stretch(name):
+    """Every per-step array, trace.extra included, is time-first: slicing steps [2, 5) gives the trace of
+    the sub-sequence started from the state before step 2 (what truncated BPTT relies on)."""
+    cell = make(name)
+    x, h0, c0, dh = inputs(cell, T=6)
+    trace = cell.forward(x, h0, c0)
+    sl = slice(2, 5)
+    part = dataclasses.replace(
+        trace, x=trace.x[sl], h=trace.h[sl], c=None if trace.c is None else trace.c[sl], h0=trace.h[1],
+        c0=None if trace.c is None else trace.c[1], gates={k: v[sl] for k, v in trace.gates.items()},
+        pre={k: v[sl] for k, v in trace.pre.items()}, extra={k: v[sl] for k, v in trace.extra.items()},
+    )
+    fresh = cell.forward(x[sl], trace.h[1], None if c0 is None else trace.c[1])
+    grads_equal(cell.backward(part, dh[sl], per_step=True), cell.backward(fresh, dh[sl], per_step=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", rnn_core.ACTIVATIONS)
+def test_activation_in_place_forms_match(name):
+    act = rnn_core.ACTIVATIONS[name]
+    a = np.concatenate([np.linspace(-6, 6, 25), [0.0, -0.0, 1e-12, -1e-12]])
+    y = act.fn(a)
+    out = np.full_like(a, np.nan)
+    assert act.apply(a, out) is out
+    np.testing.assert_array_equal(out, y)
+    np.testing.assert_array_equal(act.deriv_into(a, y, np.full_like(a, np.nan)), act.deriv(a, y))
+    bare = dataclasses.replace(act, into=None, deriv_into_fn=None)  # the generic fallbacks
+    np.testing.assert_array_equal(bare.apply(a, np.empty_like(a)), y)
+    np.testing.assert_array_equal(bare.deriv_into(a, y, np.empty_like(a)), act.deriv(a, y))
+    f32 = a.astype(np.float32)
+    assert act.apply(f32, np.empty_like(f32)).dtype == np.float32

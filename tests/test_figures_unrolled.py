@@ -22,6 +22,16 @@ def arrows(fig: go.Figure) -> list:
     return [a for a in fig.layout.annotations if a.showarrow]
 
 
+def labels(fig: go.Figure) -> list[str]:
+    """Every text drawn by the diagram's label trace."""
+    return [str(t) for tr in fig.data if tr.mode == "text" for t in tr.text]
+
+
+def heads(fig: go.Figure, symbol: str) -> int:
+    return sum(list(tr.marker.symbol).count(symbol) for tr in fig.data
+               if tr.mode == "markers" and not isinstance(tr.marker.symbol, str) and tr.marker.symbol is not None)
+
+
 # -- which steps the diagram draws ----------------------------------------------------------------------
 def test_short_sequences_show_every_step():
     assert figs.visible_steps(5, 2) == [0, 1, 2, 3, 4]
@@ -53,13 +63,11 @@ def test_diagram_has_one_column_per_step_and_the_same_weight_on_every_recurrent_
     assert len(x_nodes.x) == len(y_nodes.x) == 6
     assert len(h_nodes.x) == 7  # h_0 plus one per step
     np.testing.assert_allclose(np.asarray(h_nodes.marker.color[1:], dtype=float), r.h[:, 0], rtol=1e-6)
-    heads = [t for t in fig.data if t.mode == "markers" and t.marker.symbol == "triangle-up"]
-    assert sum(len(t.x) for t in heads) == 2 * 6  # x -> h and h -> y in every column
-    recurrent = [t for t in fig.data if t.mode == "markers" and t.marker.symbol == "triangle-right"]
-    assert len(recurrent[0].x) == 6  # h_{t-1} -> h_t, one per step (h_0 -> h_1 included)
+    assert heads(fig, "triangle-up") == 2 * 6  # x -> h and h -> y in every column
+    assert heads(fig, "triangle-right") == 6  # h_{t-1} -> h_t, h_0 -> h_1 included
     assert not arrows(fig)  # no per-arrow annotations: they are slow to draw
-    rec_labels = [t for t in fig.data if t.mode == "text" and "×0.80" in list(t.text)]
-    assert rec_labels and list(rec_labels[0].text) == ["×0.80"] * 6
+    assert labels(fig).count("×0.80") == 6  # the same recurrent weight on every arrow
+    assert labels(fig).count("×1.00") == 2  # w_in and v, written once beside the selected step
 
 
 def test_diagram_colours_are_a_diverging_scale_centred_on_zero():
@@ -81,11 +89,11 @@ def test_selected_step_is_highlighted():
 def test_long_diagram_marks_the_gaps_and_stays_small():
     r = run(sequence="random walk", length=200, hidden=4)
     fig = figs.unrolled_diagram(r, 120)
-    gap_marks = [t for t in fig.data if t.mode == "text" and "⋯" in list(t.text)]
-    assert gap_marks and list(gap_marks[0].text).count("⋯") == 2
+    assert labels(fig).count("⋯") == 2
     assert len(traces_named(fig, "x")[0].x) <= figs.MAX_COLUMNS
     assert len(traces_named(fig, "h")[0].x) == 4 * (len(traces_named(fig, "x")[0].x) + 1)
-    assert any("t = 121" in str(t.text) for t in fig.data if t.mode == "text")
+    assert "<b>t = 121</b>" in labels(fig)
+    assert sum(int(t[1:]) for t in labels(fig) if t.startswith("+")) + len(traces_named(fig, "x")[0].x) == 200
 
 
 def test_overflow_values_are_drawn_at_the_end_of_the_scale():

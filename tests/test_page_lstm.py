@@ -100,3 +100,14 @@ def test_custom_numbers_set_the_sequence():
     at.text_input(key="lstm_numbers").set_value("0 1 0 0 -1").run()
     x = decode(trace(charts(at)[1], "x")["y"])
     np.testing.assert_allclose(x, [0, 1, 0, 0, -1])
+
+
+def test_shrinking_the_sequence_clamps_the_step():
+    at = open_page()
+    at.slider(key="lstm_t").set_value(35).run()
+    at.slider(key="lstm_T").set_value(10).run()
+    assert not at.exception
+    assert at.slider(key="lstm_t").value == 9
+    at.selectbox(key="lstm_pattern").set_value("my own numbers").run()
+    at.text_input(key="lstm_numbers").set_value("5").run()  # a single step: no step slider at all
+    assert not at.exception and len(charts(at)) == 3

@@ -77,7 +77,8 @@ def test_train_runs_to_the_end_and_shows_every_result():
     assert len(titles) == 6  # overview, prediction vs truth, forecast, losses, gradient norms, gates
     assert any("steps ahead" in t for t in titles) and any("Gradient norm" in t for t in titles)
     rows = table(at)
-    assert len(rows) == 3 and rows.iloc[-1][""] == "▶ this run" and rows.iloc[-1]["params"] == 117  # LSTM(1, 4) + Linear(4, 1)
+    assert len(rows) == 3 and rows.iloc[-1][""] == "▶ this run"
+    assert rows.iloc[-1]["params"] == 117  # LSTM(1, 4) + Linear(4, 1)
     labels = [b.proto.label for b in at.get("download_button")]
     assert {"Metrics (CSV)", "Weights (.npz)", "Download the data (CSV)"} <= set(labels)
     at.run()  # results persist across reruns

@@ -195,7 +195,7 @@ def gradient_flow_figure(res: BPTTResult, *, highlight: int | None = None) -> go
     labels = T <= LABEL_MAX_STEPS
     # Marker sizes are in pixels: size them for a full-width chart (~880 px of plot area).
     spacing = PLOT_WIDTH_PX / (T + 1.2)
-    node = int(min(40, max(7, 0.55 * spacing)))
+    node = int(min(40, max(7, 0.55 * spacing))) if labels else int(min(16, max(6, 0.85 * spacing)))
     gap = min(0.45, (node / 2 + 4) / spacing) if labels else 0.0
     data: list[dict] = []
 

@@ -138,7 +138,7 @@ def copy_example(codes: np.ndarray, target: np.ndarray, n_symbols: int, predicte
     fig = go.Figure(go.Heatmap(z=z, x=np.arange(L), y=np.arange(len(rows)), text=text, texttemplate="%{text}",
                                textfont={"size": 14, "color": "#18212F"}, colorscale=scale, zmin=0, zmax=3,
                                showscale=False, xgap=2, ygap=2, hoverinfo="skip"))
-    height = 60 + 26 * len(rows)
+    height = 100 + 26 * len(rows)
     style(fig, title=title, height=height, x_title="time step t", legend=False, hovermode=False)
     fig.update_yaxes(tickvals=list(range(len(rows))), ticktext=labels, autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False)
@@ -266,8 +266,8 @@ def adding_scatter(truth: np.ndarray, preds: Mapping[str, np.ndarray], *, model_
     fig = go.Figure(traces)
     style(fig, title=title, height=420, x_title="true sum", y_title="predicted sum", hovermode="closest")
     legend_under_title(fig, rows=2)
-    fig.update_xaxes(range=[0, 2])
-    fig.update_yaxes(range=[-0.1, 2.1], scaleanchor="x", scaleratio=1)
+    fig.update_xaxes(range=[-0.05, 2.05])
+    fig.update_yaxes(range=[-0.15, 2.15])
     return fig
 
 

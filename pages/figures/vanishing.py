@@ -43,10 +43,10 @@ def gradient_norm_figure(chain: ChainResult, *, activation: str) -> go.Figure:
     k = chain.distance
     show_bound = not np.allclose(chain.bound, chain.analytic, equal_nan=True)
     floor, ceil = log_limits(chain.grad, chain.analytic, *([chain.bound] if show_bound else []))
-    # The analytic line underneath, wide and pale, so an exact match (identity) still shows both.
+    # The analytic line underneath as a wide pale band, so an exact match (identity) still shows both.
     data = log_traces(k, chain.analytic, name=f"|w|<sup>k</sup> = {fmt(abs(chain.w), 3)}<sup>k</sup>",
-                      color="rgba(138,148,163,0.55)", dash="dash", floor=floor, ceil=ceil, mode="lines",
-                      special=False, width=5)
+                      color="rgba(138,148,163,0.45)", floor=floor, ceil=ceil, mode="lines",
+                      special=False, width=6)
     if show_bound:
         data += log_traces(k, chain.bound, name="(|w|·max act′)<sup>k</sup>: the best case", color=ORANGE, dash="dot",
                            floor=floor, ceil=ceil, mode="lines", special=False, width=2)
@@ -170,8 +170,8 @@ def matrix_norm_figure(m: MatrixResult, *, activation: str) -> go.Figure:
     floor, ceil = log_limits(m.norms, m.analytic)
     label = ACTIVATION_LABEL.get(activation, activation)
     data = log_traces(k, m.analytic, name=f"ρ<sup>k</sup> = {m.radius:.2f}<sup>k</sup>",
-                      color="rgba(138,148,163,0.55)", dash="dash", floor=floor, ceil=ceil, mode="lines",
-                      special=False, width=5)
+                      color="rgba(138,148,163,0.45)", floor=floor, ceil=ceil, mode="lines",
+                      special=False, width=6)
     data += log_traces(k, m.norms, name=f"‖∂h<sub>T</sub>/∂h<sub>T−k</sub>‖ with {label}",
                        color=radius_color(m.radius), floor=floor, ceil=ceil, width=2.5)
     return figure(data, _log_layout(floor, ceil, height=380, x_title="k = steps back", y_title="spectral norm"))

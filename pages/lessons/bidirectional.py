@@ -72,7 +72,7 @@ def output_table(cfg: demo.BiConfig) -> pd.DataFrame:
 def controls() -> demo.BiConfig:
     with st.container(border=True):
         c1, c2, c3 = st.columns([1.3, 1, 1], gap="medium")
-        label = c1.selectbox("Input sequence x_t", list(PATTERNS), key="bidir_pattern", bind="query-params")
+        label = c1.selectbox("Input sequence $x_t$", list(PATTERNS), key="bidir_pattern", bind="query-params")
         pattern = PATTERNS[label]
         text = ""
         if pattern == "custom":
@@ -88,10 +88,19 @@ def controls() -> demo.BiConfig:
     return demo.BiConfig(pattern=pattern, steps=steps, hidden=hidden, seed=int(seed), gain=gain, values=values)
 
 
+def step_slider(container, label: str, T: int, default: int, key: str) -> int:
+    """A URL-bound step slider 0..T−1 that survives T shrinking below the remembered step (clamped)."""
+    if T < 2:
+        return 0
+    if st.session_state.get(key, 0) > T - 1:
+        st.session_state[key] = T - 1  # no default passed below: Streamlit warns when both are set
+        return container.slider(label, 0, T - 1, key=key, bind="query-params")
+    return container.slider(label, 0, T - 1, min(default, T - 1), key=key, bind="query-params")
+
+
 @st.fragment
 def step_through(cfg: demo.BiConfig, T: int) -> None:
-    t = st.slider("Step t (moves the cursor in the charts of this section)", 0, T - 1, T // 2, key="bidir_t",
-                  bind="query-params") if T > 1 else 0
+    t = step_slider(st, "Step t (moves the cursor in the charts of this section)", T, T // 2, "bidir_t")
     visual, text = beside((2.2, 1))
     with visual:
         plot(heatmaps(cfg, t), key="bidir_heatmaps", alt="Forward, backward and concatenated hidden states")
@@ -164,7 +173,7 @@ def future_section(cfg: demo.BiConfig) -> None:
     r2 = readout(rcfg).r2
     st.caption(f"R²: forward only {r2_text(r2['forward'])} · backward only {r2_text(r2['backward'])} · both "
                f"{r2_text(r2['both'])}. The 'both' readout has twice as many features (2H = {2 * cfg.hidden}), "
-               "which helps a little on its own; the jump from ≈ 0 is the point.")
+               "which helps a little on its own; the gaps between the directions are the point.")
 
 
 lesson_header("Bidirectional LSTM", "Two LSTMs read the same sequence, one forwards and one backwards, so every "

@@ -232,7 +232,7 @@ def truncation_section(res: demo.BPTTResult, cfg: demo.BPTTConfig) -> None:
             "no longer exact. Hatched bars are what it throws away."
         )
         st.latex(r"\frac{\partial L}{\partial w_{rec}} \approx \sum_{s} \; \sum_{t=s-k+1}^{s} c_{s,t}")
-        st.caption("c_{s,t}: the share step t contributes to the gradient of the loss at step s.")
+        st.caption("$c_{s,t}$: the share step $t$ contributes to the gradient of the loss at step $s$.")
         c1, c2 = st.columns(2)
         c1.metric(f"Truncated (k = {k})", fmt(trunc.total, 5))
         c2.metric("Full BPTT", fmt(trunc.full_total, 5))

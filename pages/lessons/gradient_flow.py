@@ -117,13 +117,14 @@ def controls() -> demo.FlowConfig:
 
 
 def reach_table(cfg: demo.FlowConfig) -> pd.DataFrame:
+    """Cells as columns: how far back the gradient reaches before and after training, and the final loss."""
     r = results(cfg)
-    return pd.DataFrame({
-        "cell": [demo.CELL_NAMES[c] for c in demo.CELLS],
-        "reach, init": [r["init"][c].reach for c in demo.CELLS],
-        "reach, trained": [r["trained"][c].reach for c in demo.CELLS],
-        "loss": [r["trained"][c].loss for c in demo.CELLS],
-    }).set_index("cell")
+    rows = {
+        "reach at init": [f"{r['init'][c].reach}" for c in demo.CELLS],
+        "reach trained": [f"{r['trained'][c].reach}" for c in demo.CELLS],
+        "loss trained": [f"{r['trained'][c].loss:.3f}" for c in demo.CELLS],
+    }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[demo.CELL_NAMES[c] for c in demo.CELLS])
 
 
 lesson_header("Gradient flow compared", "The same loss, three cells: how far back in time does the gradient "
@@ -151,8 +152,7 @@ with text:
         "line means the gradient shrinks by the same factor at every step — it **vanishes exponentially**. "
         "The diamonds mark the last step where at least a thousandth of the signal still arrives."
     )
-    st.dataframe(reach_table(config), width="stretch",
-                 column_config={"loss": st.column_config.NumberColumn(format="%.3f")})
+    st.dataframe(reach_table(config), width="stretch")
     st.caption(f"Reach: steps back (T − 1 = {config.T - 1} is the whole sequence). Loss: mean squared error "
                f"after training; always answering 1 scores {demo.BASELINE_MSE:.3f}.")
 

@@ -73,7 +73,7 @@ def gate_table(cfg: demo.GRUConfig) -> pd.DataFrame:
 def controls() -> demo.GRUConfig:
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.3], gap="medium")
-        label = c1.selectbox("Input sequence x_t", list(PATTERNS), key="gru_pattern", bind="query-params")
+        label = c1.selectbox("Input sequence $x_t$", list(PATTERNS), key="gru_pattern", bind="query-params")
         pattern = PATTERNS[label]
         text = ""
         if pattern == "custom":
@@ -121,7 +121,7 @@ def step_numbers(v: dict, unit: int | None) -> None:
                  rf" = {v['h']:+.3f} \end{{aligned}}")
     else:
         st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {v['z']:.3f}\times({v['h_prev']:+.3f})"
-                 rf" + {1 - v['z']:.3f}\times({v['n']:+.3f}) \\ &= {v['h']:+.3f} \end{{aligned}}")
+                 rf" \\ &\quad + {1 - v['z']:.3f}\times({v['n']:+.3f}) \\ &= {v['h']:+.3f} \end{{aligned}}")
     st.markdown(
         f"The update gate keeps **{100 * v['z']:.0f}%** of the old state and takes **{100 * (1 - v['z']):.0f}%** "
         f"from the candidate. The reset gate lets **{100 * v['r']:.0f}%** of the past into that candidate."
@@ -142,12 +142,21 @@ Rows are quantities, columns time steps, lines of pixels hidden units; the orang
 """
 
 
+def step_slider(container, label: str, T: int, default: int, key: str) -> int:
+    """A URL-bound step slider 0..T−1 that survives T shrinking below the remembered step (clamped)."""
+    if T < 2:
+        return 0
+    if st.session_state.get(key, 0) > T - 1:
+        st.session_state[key] = T - 1  # no default passed below: Streamlit warns when both are set
+        return container.slider(label, 0, T - 1, key=key, bind="query-params")
+    return container.slider(label, 0, T - 1, min(default, T - 1), key=key, bind="query-params")
+
+
 @st.fragment
 def step_through(cfg: demo.GRUConfig, run: demo.GatedRun) -> None:
     T, H = run.steps, run.hidden
     a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
-    t = a.slider("Step t (moves the cursor in every chart below)", 0, T - 1, min(1, T - 1), key="gru_t",
-                 bind="query-params") if T > 1 else 0
+    t = step_slider(a, "Step t (moves the cursor in every chart below)", T, 1, "gru_t")
     options = [f"unit {k + 1}" for k in range(H)] + [MEAN]
     choice = b.selectbox("Numbers in the diagram for", options, key="gru_unit", bind="query-params")
     unit = None if choice == MEAN else int(choice.split()[1]) - 1

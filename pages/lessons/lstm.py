@@ -53,7 +53,7 @@ def controls() -> demo.LSTMConfig:
     """The cell and its input; returns the config (raises ValueError on bad typed numbers)."""
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.2], gap="medium")
-        label = c1.selectbox("Input sequence x_t", list(PATTERNS), key="lstm_pattern", bind="query-params",
+        label = c1.selectbox("Input sequence $x_t$", list(PATTERNS), key="lstm_pattern", bind="query-params",
                              help="The early pulse is a single 1 at t = 1 followed by silence: can the cell "
                                   "still remember it many steps later?")
         pattern = PATTERNS[label]
@@ -90,8 +90,9 @@ def step_equations(v: dict, unit: int | None, peephole: bool) -> None:
     else:
         st.markdown(f"**This step, in numbers** (unit {unit + 1}):")
         st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {v['f']:.3f}\times({v['c_prev']:+.3f})"
-                 rf" + {v['i']:.3f}\times({v['g']:+.3f}) \\ &= {v['c']:+.3f} \\"
-                 rf" h_t &= o_t \tanh(c_t) = {v['o']:.3f}\times({v['tanh_c']:+.3f}) = {v['h']:+.3f} \end{{aligned}}")
+                 rf" \\ &\quad + {v['i']:.3f}\times({v['g']:+.3f}) \\ &= {v['c']:+.3f} \\[4pt]"
+                 rf" h_t &= o_t \tanh(c_t) \\ &= {v['o']:.3f}\times({v['tanh_c']:+.3f}) = {v['h']:+.3f}"
+                 rf" \end{{aligned}}")
     life = demo.half_life(v["f"])
     life_txt = "never" if life == float("inf") else f"about **{life:.1f} steps**" if life >= 0.05 else "no time"
     st.markdown(
@@ -122,16 +123,22 @@ o_t &= \sigma(\dots + w_{co} \odot c_t)
 """
 
 
+def step_slider(container, label: str, T: int, default: int, key: str) -> int:
+    """A URL-bound step slider 0..T−1 that survives T shrinking below the remembered step (clamped)."""
+    if T < 2:
+        return 0
+    if st.session_state.get(key, 0) > T - 1:
+        st.session_state[key] = T - 1  # no default passed below: Streamlit warns when both are set
+        return container.slider(label, 0, T - 1, key=key, bind="query-params")
+    return container.slider(label, 0, T - 1, min(default, T - 1), key=key, bind="query-params")
+
+
 @st.fragment
 def step_through(cfg: demo.LSTMConfig, run: demo.GatedRun) -> None:
     """The step slider and everything that follows it; only this part reruns when the step moves."""
     T, H = run.steps, run.hidden
     a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
-    if T > 1:
-        t = a.slider("Step t (moves the cursor in every chart below)", 0, T - 1, min(1, T - 1), key="lstm_t",
-                     bind="query-params")
-    else:
-        t = 0
+    t = step_slider(a, "Step t (moves the cursor in every chart below)", T, 1, "lstm_t")
     options = [f"unit {k + 1}" for k in range(H)] + [MEAN]
     choice = b.selectbox("Numbers in the diagram for", options, key="lstm_unit", bind="query-params")
     unit = None if choice == MEAN else int(choice.split()[1]) - 1

@@ -93,7 +93,7 @@ def upload_controls() -> tuple | None:
         table = read_table(data, up.name)
         cols = table.columns
         column = st.selectbox("Column to predict", cols, index=cols.index(default_column(table)),
-                              key="training_column")
+                              key="training_column", bind="query-params")
         series = series_from_column(table, column)
     except UploadError as err:
         st.error(str(err), icon=":material/error:")
@@ -223,7 +223,9 @@ TASK_TEXT = {
     "stock": "A made-up stock: each day the price moves by a random percentage (a *geometric random walk*). "
              "The model reads the last **k** closing prices and predicts tomorrow's. Since the daily moves are "
              "random by construction, **nothing can beat “tomorrow = today” by much** — a good lesson in itself: "
-             "memory only helps when the past carries information about the future.",
+             "memory only helps when the past carries information about the future. Notice too that the held-out "
+             "prices may climb above anything seen in training: tanh units cannot extrapolate, which is one reason "
+             "forecasters usually model daily *changes* rather than prices.",
     "sine": "A clean sine wave with a period of 25 steps. A sine obeys an exact *linear* recurrence "
             "($x_{t+1} = 2\\cos\\omega\\, x_t - x_{t-1}$), so the linear memoryless baseline is already perfect. "
             "Can the RNN get close?",

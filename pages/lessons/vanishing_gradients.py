@@ -155,8 +155,8 @@ def norm_section(cfg: demo.ChainConfig, res: demo.ChainResult) -> None:
         )
         far = res.grad[-1]
         c1, c2 = st.columns(2)
-        c1.metric(f"|∂L/∂h₀|, all {cfg.length} steps back", "exactly 0" if far == 0 else fmt(far),
-                  help="The gradient that reached the initial state h₀.")
+        c1.metric(f"|∂L/∂h₀| (k = {cfg.length})", "exactly 0" if far == 0 else fmt(far),
+                  help=f"The gradient that reached the initial state h₀, all {cfg.length} steps back.")
         c2.metric(f"|w|^{cfg.length}", fmt(res.analytic[-1]))
 
 

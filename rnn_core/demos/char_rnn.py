@@ -52,7 +52,7 @@ class CharConfig:
     hidden_size: int = 64
     seq_len: int = 50
     lr: float = 0.01
-    epochs: int = 15
+    epochs: int = 10
     seed: int = 0
     clip_threshold: float = 5.0
     batch_size: int = 32

@@ -8,6 +8,17 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warm_app(browser, streamlit_app):
+    """Visit "/" once first: on a fresh server the very first deep link (e.g. /lstm) opens a "Page not found"
+    dialog that steals the keyboard focus from the sliders (reported to the app shell)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(streamlit_app + "/", wait_until="domcontentloaded")
+    page.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)  # navigation exists: the pages are registered
+    context.close()
+
+
 def named(traces: list[dict], name: str) -> dict:
     return next(t for t in traces if t["name"] == name)
 
