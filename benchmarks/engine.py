@@ -8,8 +8,7 @@ PyTorch's ``nn.RNN/LSTM/GRU`` on the same shapes and the ratio engine / torch (<
 
 Fairness: torch gets as many threads as NumPy's BLAS uses (threadpoolctl when installed,
 else the core count); torch's forward column runs under ``no_grad`` (its fastest path), its
-forward+backward computes the same gradients the engine does (params, x and h0). The four
-measurements of a row take turns, so load from other processes affects them alike.
+forward+backward computes the same gradients the engine does (params, x and h0).
 
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set on a machine, slow a current NumPy; to benchmark
 without them unset both for this command only (``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``);
@@ -42,27 +41,28 @@ DTYPES = (np.float64, np.float32)
 
 
 def median_ms(fns: list, repeats: int, clock=time.perf_counter) -> list[float]:
-    """Median time in ms (wall time, or ``clock``) of each function in ``fns``.
+    """Median time in ms (wall time, or ``clock``) of each function in ``fns``, one function at a time.
 
-    The functions take turns (one repeat of each, then the next round), so a burst of load from
-    other processes hits all of them alike instead of skewing one column. A short warm-up first,
-    and enough inner loops per repeat to beat timer noise.
+    Each gets a short warm-up and enough inner loops per repeat to beat timer noise. The libraries'
+    thread pools spin for a while after working, so a pause before each function keeps NumPy's BLAS
+    threads and torch's OpenMP threads from competing for the two cores.
     """
-    inner = []
+    out = []
     for fn in fns:
+        time.sleep(0.05)
         for _ in range(3):
             fn()
         start = clock()
         fn()
-        inner.append(max(1, int(0.002 / max(clock() - start, 1e-9))))
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, n, out in zip(fns, inner, times, strict=True):
+        inner = max(1, int(0.002 / max(clock() - start, 1e-9)))
+        times = []
+        for _ in range(repeats):
             start = clock()
-            for _ in range(n):
+            for _ in range(inner):
                 fn()
-            out.append((clock() - start) / n)
-    return [1e3 * statistics.median(t) for t in times]
+            times.append((clock() - start) / inner)
+        out.append(1e3 * statistics.median(times))
+    return out
 
 
 def engine_fns(kind: str, size, dtype) -> list:

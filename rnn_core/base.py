@@ -150,7 +150,8 @@ def outer_sum(dpre: np.ndarray, inp: np.ndarray) -> np.ndarray:
     This is dL/dW for pre-activations W inp_t: the sum of every step's contribution.
     """
     T, B, R = dpre.shape
-    return dpre.reshape(T * B, R).T @ inp.reshape(T * B, -1)
+    # Computed as (inpᵀ dpre)ᵀ: OpenBLAS is faster with the narrow input (x: D + 1 columns) on the left.
+    return (inp.reshape(T * B, -1).T @ dpre.reshape(T * B, R)).T
 
 
 def outer_steps(dpre: np.ndarray, inp: np.ndarray) -> np.ndarray:
@@ -161,7 +162,8 @@ def outer_steps(dpre: np.ndarray, inp: np.ndarray) -> np.ndarray:
 def gate_outer(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:
     """``outer_sum`` for gate-major dA (G, T, B, H): (G·H, C), one matmul per gate."""
     G, T, B, H = dA.shape
-    return np.matmul(dA.reshape(G, T * B, H).swapaxes(1, 2), inp.reshape(T * B, -1)).reshape(G * H, -1)
+    # (inpᵀ dA_g)ᵀ for each gate: OpenBLAS is faster with the narrow input (x: D + 1 columns) on the left.
+    return np.matmul(inp.reshape(T * B, -1).T, dA.reshape(G, T * B, H)).swapaxes(1, 2).reshape(G * H, -1)
 
 
 def gate_steps(dA: np.ndarray, inp: np.ndarray) -> np.ndarray:

@@ -20,9 +20,9 @@ from .base import (
     RecurrentCell,
     Trace,
     arena,
+    gate_outer,
+    gate_steps,
     input_grads,
-    outer_steps,
-    outer_sum,
     per_gate_T,
     project_inputs,
     with_ones,
@@ -102,64 +102,51 @@ class LSTM(RecurrentCell):
         c_prev, h_prev = self.state_prev(trace, "c"), self.h_prev(trace)
         P = trace.params
         perm = internal_order(H)
-        W_hh = P["weight_hh"][perm]  # (4H, H)
-        # dL/d(pre-activation) (T, B, 4H): each step's row [i | f | o | g] is what W_hh and W_ih multiply,
-        # so one matmul per step sends it back to h_{t-1}, and one matmul after the loop gives each weight
-        # gradient. Also the total dL/dh_t and dL/dc_t.
-        dA, dH_total, dC_total = arena(Y.dtype, (T, B, 4, H), (T, B, H), (T, B, H))
-        # Local derivatives of every step at once, written where dL/da and dL/dc will go; the loop then
-        # multiplies them in place. Gates: σ' = y - y² for i, f, o and tanh' = 1 - g² for g.
-        deriv = dA.transpose(0, 2, 1, 3)  # (T, 4, B, H) view, laid out like Y
-        np.multiply(Y, Y, out=deriv)
-        np.subtract(Y[:, :3], deriv[:, :3], out=deriv[:, :3])
-        np.subtract(1.0, deriv[:, 3], out=deriv[:, 3])
-        # Cell: h_t = o ⊙ tanh(c_t) sends dh_t ⊙ o ⊙ (1 - tanh² c_t) to c_t.
-        np.multiply(tanh_c, tanh_c, out=dC_total)
-        np.subtract(1.0, dC_total, out=dC_total)
-        dC_total *= Y[:, 2]
-        d = np.empty_like(Y[0])  # this step's dL/d(gate output), (4, B, H)
+        W_hh = P["weight_hh"][perm].reshape(4, H, H)  # W_g per gate
+        # dL/d(pre-activation) of every gate at every step, gate-major (4, T, B, H) so that each weight
+        # gradient is one matmul per gate over all steps; and the total dL/dh_t and dL/dc_t.
+        dA, dH_total, dC_total = arena(Y.dtype, (4, T, B, H), (T, B, H), (T, B, H))
+        f_gate = Y[:, 1]
+        back = np.empty_like(Y[0])  # W_gᵀ dL/da_g for each gate, summed into dL/dh_{t-1}
         tmp = np.empty_like(dH[0])
         dh_next, dc_next = np.zeros_like(tmp), np.zeros_like(tmp)
         peep = self.peephole
         if peep:
             w_ci, w_cf, w_co = (P[k] for k in PEEPHOLES)
-        for t in range(T - 1, -1, -1):
-            y, da, dc = Y[t], deriv[t], dC_total[t]  # da: this step's gates in dA, (4, B, H)
-            i, f, g = y[0], y[1], y[3]
-            dh = np.add(dH[t], dh_next, out=dH_total[t])  # loss at t + what flows back from t+1
-            np.multiply(dh, tanh_c[t], out=d[2])  # h = o ⊙ tanh(c): dL/do
-            dc *= dh
-            dc += dc_next  # dL/dc_t: through h_t, and straight back from c_{t+1}
-            if peep:  # o saw c_t through w_co
-                da[2] *= d[2]
-                dc += np.multiply(da[2], w_co, out=tmp)
-            np.multiply(dc, g, out=d[0])  # c = f ⊙ c_prev + i ⊙ g
-            np.multiply(dc, c_prev[t], out=d[1])
-            np.multiply(dc, i, out=d[3])
-            if peep:
-                da[:2] *= d[:2]
-                da[3] *= d[3]
-            else:
-                da *= d  # dL/d(gate) -> dL/d(pre-activation), all four gates at once
-            np.matmul(dA[t].reshape(B, 4 * H), W_hh, out=dh_next)  # dL/dh_{t-1} = W_hhᵀ dL/da
-            np.multiply(dc, f, out=dc_next)
-            if peep:
-                dc_next += np.multiply(da[0], w_ci, out=tmp)
-                dc_next += np.multiply(da[1], w_cf, out=tmp)
-        dA = dA.reshape(T, B, 4 * H)
+        # Walk back through time in blocks of steps small enough to stay in cache: first everything in
+        # the block that does not depend on the recursion (vectorised), then the recursion step by step.
+        size = block_steps(B * H * Y.itemsize)
+        for stop in range(T, 0, -size):
+            block = slice(max(0, stop - size), stop)
+            local_factors(Y[block], c_prev[block], tanh_c[block], dA[:, block], dC_total[block])
+            for t in range(block.stop - 1, block.start - 1, -1):
+                da, dc = dA[:, t], dC_total[t]  # da: this step's four (B, H) planes
+                dh = np.add(dH[t], dh_next, out=dH_total[t])  # loss at t + what flows back from t+1
+                da[2] *= dh  # dL/da_o
+                dc *= dh
+                dc += dc_next  # dL/dc_t: through h_t, and straight back from c_{t+1}
+                if peep:  # o saw c_t through w_co
+                    dc += np.multiply(da[2], w_co, out=tmp)
+                da[:2] *= dc  # dL/da_i, dL/da_f
+                da[3] *= dc  # dL/da_g
+                np.matmul(da, W_hh, out=back)
+                np.add.reduce(back, axis=0, out=dh_next)  # dL/dh_{t-1} = Σ_g W_gᵀ dL/da_g
+                np.multiply(dc, f_gate[t], out=dc_next)
+                if peep:
+                    dc_next += np.multiply(da[0], w_ci, out=tmp)
+                    dc_next += np.multiply(da[1], w_cf, out=tmp)
         inp = input_grads(dA, self.inputs_with_ones(trace), P["weight_ih"][perm], per_step)
         # perm swaps the g and o blocks, so indexing with it again restores PyTorch's row order.
-        grads = {"weight_ih": inp["weight"][perm], "weight_hh": outer_sum(dA, h_prev)[perm],
+        grads = {"weight_ih": inp["weight"][perm], "weight_hh": gate_outer(dA, h_prev)[perm],
                  "bias_ih": inp["bias"][perm], "bias_hh": inp["bias"][perm]}
         steps = None
         if per_step:
-            steps = {"weight_ih": inp["step_weight"][:, perm], "weight_hh": outer_steps(dA, h_prev)[:, perm],
+            steps = {"weight_ih": inp["step_weight"][:, perm], "weight_hh": gate_steps(dA, h_prev)[:, perm],
                      "bias_ih": inp["step_bias"][:, perm], "bias_hh": inp["step_bias"][:, perm]}
         if peep:
-            dA = dA.reshape(T, B, 4, H)
             for name, k, state in (("weight_ci", 0, c_prev), ("weight_cf", 1, c_prev),
                                    ("weight_co", 2, self.batched_view(trace, "c"))):
-                contrib = np.einsum("tbh,tbh->th", dA[:, :, k], state)  # (T, H)
+                contrib = np.einsum("tbh,tbh->th", dA[k], state)  # (T, H)
                 grads[name] = contrib.sum(axis=0)
                 if per_step:
                     steps[name] = contrib
@@ -177,6 +164,32 @@ class LSTM(RecurrentCell):
 
 
 INTERNAL = ("i", "f", "o", "g")
+
+
+def block_steps(plane_bytes: int) -> int:
+    """How many steps of backward work (about a dozen (B, H) planes each) fit in ~1 MiB of cache."""
+    return max(1, (1 << 20) // (12 * plane_bytes))
+
+
+def local_factors(Y, c_prev, tanh_c, dA, dC) -> None:
+    """Everything in dL/da and dL/dc that does not depend on the recursion, for a block of steps.
+
+    Written where dL/da (4, T, B, H) and dL/dc (T, B, H) will go; the loop then only scales it in place
+    by the gradient arriving at c_t or h_t:
+        dL/da_i = dc ⊙ g ⊙ σ'(i)            dL/da_f = dc ⊙ c_{t-1} ⊙ σ'(f)
+        dL/da_o = dh ⊙ tanh(c_t) ⊙ σ'(o)    dL/da_g = dc ⊙ i ⊙ tanh'(g)
+        dL/dc_t = dh ⊙ o ⊙ (1 - tanh² c_t) + dc_{t+1} ⊙ f_{t+1}
+    with σ' = y - y² and tanh' = 1 - g². Y: (T, 4, B, H) gates i, f, o, g.
+    """
+    local = dA.swapaxes(0, 1)  # (T, 4, B, H) view, laid out like Y
+    np.multiply(Y, Y, out=local)
+    np.subtract(Y[:, :3], local[:, :3], out=local[:, :3])
+    np.subtract(1.0, local[:, 3], out=local[:, 3])
+    for k, factor in ((0, Y[:, 3]), (1, c_prev), (2, tanh_c), (3, Y[:, 0])):
+        dA[k] *= factor
+    np.multiply(tanh_c, tanh_c, out=dC)
+    np.subtract(1.0, dC, out=dC)
+    dC *= Y[:, 2]
 
 
 def internal_order(H: int) -> np.ndarray:

@@ -299,3 +299,17 @@ def test_activation_in_place_forms_match(name):
     np.testing.assert_array_equal(bare.deriv_into(a, y, np.empty_like(a)), act.deriv(a, y))
     f32 = a.astype(np.float32)
     assert act.apply(f32, np.empty_like(f32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", ["rnn-tanh", "lstm-peephole", "gru", "gru-cho"])
+def test_a_pickled_trace_still_backpropagates(name):
+    """Streamlit's cache pickles what it stores: a trace must survive the round trip (its arrays are views
+    into one block of memory, which pickling turns into separate copies)."""
+    import pickle
+
+    cell = make(name)
+    x, h0, c0, dh = inputs(cell)
+    trace = cell.forward(x, h0, c0)
+    again = pickle.loads(pickle.dumps(trace))
+    np.testing.assert_array_equal(again.h, trace.h)
+    grads_equal(cell.backward(again, dh), cell.backward(trace, dh), rtol=0)

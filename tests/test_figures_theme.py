@@ -92,3 +92,9 @@ def test_theme_text_contrast_is_comfortable(mode):
 
     hi, lo = sorted([lum(section["textColor"]), lum(section["backgroundColor"])], reverse=True)
     assert (hi + 0.05) / (lo + 0.05) >= 7
+
+
+def test_figure_builds_without_validation_but_stays_a_normal_figure():
+    fig = theme.figure([{"type": "scatter", "x": [1, 2], "y": [3, 4], "name": "a"}], theme.layout(height=200))
+    assert isinstance(fig, go.Figure) and fig.data[0].name == "a" and fig.layout.height == 200
+    go.Figure(fig.to_dict())  # and it is valid

@@ -177,3 +177,13 @@ def test_activation_marker_and_curve_extent():
     fig = figs.activation_marker(demo.activation_curve("tanh", 4.0), np.array([0.5]), np.array([np.tanh(0.5)]),
                                  "tanh")
     assert len(fig.data) == 2 and len(fig.data[1].x) == 1
+
+
+@pytest.mark.parametrize("hidden", [1, 4])
+def test_every_figure_passes_plotly_validation(hidden):
+    """Figures are built without validation for speed (theme.figure); rebuilding validates every property."""
+    r = run(sequence="random walk", length=30, hidden=hidden)
+    built = [figs.unrolled_diagram(r, 20), figs.rolled_diagram(r, 3), figs.hidden_over_time(r, 3),
+             figs.activation_marker(demo.activation_curve("tanh", 4.0), r.a[3], r.h[3], "tanh")]
+    for fig in built:
+        go.Figure(fig.to_dict())  # raises ValueError on any invalid property

@@ -76,12 +76,15 @@ def test_moving_the_recurrent_weight_changes_the_chart():
     assert before.shape == after.shape and not np.allclose(before, after)
 
 
-def test_step_slider_moves_the_cursor_and_the_equation():
+def test_step_slider_moves_the_highlight_and_the_equation():
     at = open_page()
+    before = json.loads(at.get("plotly_chart")[0].proto.spec)
     at.slider(key="unrolled_t").set_value(7).run()
     assert not at.exception
-    assert main_chart(at)["layout"]["shapes"][0]["x0"] == 7
+    after = json.loads(at.get("plotly_chart")[0].proto.spec)  # the diagram: its highlight band moved
+    assert after["layout"]["shapes"][0]["x0"] > before["layout"]["shapes"][0]["x0"]
     assert any("a_{7}" in el.value for el in at.get("latex"))
+    assert at.subheader[0].value == "What the cell computes at step t = 7"
 
 
 def test_query_params_reproduce_the_view():

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from rnn_core.demos.home import Example
 
-from .theme import BLUE, GREEN, HIGHLIGHT, NEUTRAL, ORANGE, axis, f32, layout
+from .theme import BLUE, GREEN, HIGHLIGHT, NEUTRAL, ORANGE, axis, f32, figure, layout
 
 COLORS = [BLUE, ORANGE, GREEN]
 
@@ -29,7 +29,7 @@ def examples_figure(examples: list[Example]) -> go.Figure:
                      "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 14}})
     lay = layout(height=230, legend=False, hovermode="closest", annotations=anns,
                  margin={"l": 10, "r": 10, "t": 34, "b": 10}, **axes)
-    return go.Figure(data=traces, layout=lay)
+    return figure(traces, lay)
 
 
 def memory_figure(example: Example, window: tuple[int, int]) -> go.Figure:
@@ -61,4 +61,4 @@ def memory_figure(example: Example, window: tuple[int, int]) -> go.Figure:
                  margin={"l": 10, "r": 10, "t": 10, "b": 10},
                  xaxis=axis(example.t_label, range=[t[0] - 2, t[last] + 6]),
                  yaxis=axis("price", range=[lo - 3.2 * pad, top + 1.6 * pad]))
-    return go.Figure(data=traces, layout=lay)
+    return figure(traces, lay)

@@ -22,16 +22,17 @@ from .theme import (
     colorbar,
     contrast_text,
     f32,
+    figure,
     layout,
     symmetric_limit,
 )
 
 MAX_COLUMNS = 15  # time steps drawn before the middle of a long sequence is elided
-PX_PER_UNIT = 70  # the diagram's vertical scale: data units -> pixels (fixed, so stacks of squares fit)
+PX_PER_UNIT = 76  # the diagram's vertical scale: data units -> pixels (fixed, so stacks of squares fit)
 HEAD_PX = 9  # arrowhead marker size
 NODE_PX = 36  # circle diameter for x_t, y_t and a one-unit h_t
 CELL_UNITS = 0.33  # height of one hidden unit's square when H > 1 (data units)
-ROW_GAP = 1.25  # vertical distance between the x row, the hidden stack and the y row (data units)
+ROW_GAP = 1.4  # vertical distance between the x row, the hidden stack and the y row (data units)
 MARGIN = {"l": 84, "r": 8, "t": 12, "b": 4}
 
 
@@ -222,7 +223,7 @@ def _diagram_figure(traces: list, anns: list, shapes: list, n_slots: int, y_top:
                  annotations=anns, shapes=shapes,
                  xaxis={"visible": False, "range": [-0.6, max(n_slots, min_slots) - 0.4], "fixedrange": True},
                  yaxis={"visible": False, "range": [-0.75, y_top + 0.45], "fixedrange": True})
-    return go.Figure(data=traces, layout=lay)
+    return figure(traces, lay)
 
 
 # -- the unrolled diagram -------------------------------------------------------------------------------
@@ -266,7 +267,7 @@ def unrolled_diagram(run: UnrolledRun, step: int, *, max_columns: int = MAX_COLU
 
     # the same weight above every recurrent arrow; the input/readout weights once, beside the selected step
     sk.label(rec_x, [y_h + lift] * len(rec_x), [w_rec_txt] * len(rec_x))
-    sk.label([sel_x + 0.06] * 2, [(y_x + y_h - edge) / 2, (y_h + edge + y_y) / 2], [w_in_txt, v_txt],
+    sk.label([sel_x + 0.06] * 2, [(y_x + y_h - edge) / 2, y_y - r / PX_PER_UNIT - 0.2], [w_in_txt, v_txt],
              position="middle right")
     sk.label([sx for sx, _ in slots] + [0.0], [y_x - 0.52] * (len(slots) + 1),
              [f"<b>t = {row + 1}</b>" if row == step else f"t = {row + 1}" for _, row in slots] + ["start"],
@@ -361,7 +362,7 @@ def hidden_over_time(run: UnrolledRun, step: int | None = None) -> go.Figure:
     lay = layout(height=440, hovermode="x unified" if run.hidden == 1 else "closest", shapes=shapes,
                  annotations=anns, xaxis=axis("time step t", anchor="y"), yaxis=y_axis,
                  yaxis2=axis("x<sub>t</sub>, y<sub>t</sub>", domain=[0.74, 1.0], anchor="x"))
-    return go.Figure(data=traces, layout=lay)
+    return figure(traces, lay)
 
 
 # -- the activation with a_t marked ---------------------------------------------------------------------
@@ -387,7 +388,7 @@ def activation_marker(curve: tuple[np.ndarray, np.ndarray], a_t: np.ndarray, h_t
     ]
     lay = layout(height=240, legend=False, hovermode="closest", margin={"l": 10, "r": 10, "t": 10, "b": 10},
                  xaxis=axis("pre-activation a<sub>t</sub>"), yaxis=axis("h<sub>t</sub>"))
-    return go.Figure(data=traces, layout=lay)
+    return figure(traces, lay)
 
 
 # -- the update equation with numbers -------------------------------------------------------------------

@@ -140,13 +140,6 @@ def step_through(run: demo.UnrolledRun) -> None:
         st.caption("Where $a_t$ lands on the activation. On the flat ends of tanh or σ, "
                    "a big change in $a_t$ barely moves $h_t$ — *saturation*, which matters again for gradients.")
 
-    st.subheader("The hidden state over time", anchor=False)
-    visual, text = beside((3, 1.15))
-    with visual:
-        plot(figs.hidden_over_time(run, step), key="unrolled_main", alt="input, output and hidden state over time")
-    with text:
-        st.markdown(hidden_story(run))
-        csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
 
 
 def hidden_story(run: demo.UnrolledRun) -> str:
@@ -218,6 +211,15 @@ with st.expander("How three sliders become weight matrices when H > 1", icon=":m
                 "The seed picks $u$, $Q$ and $v$; the sliders only scale them.")
 
 step_through(run)
+
+# Outside the fragment on purpose: moving the step slider leaves this chart alone, so it repaints faster.
+st.subheader("The hidden state over time", anchor=False)
+visual, text = beside((3, 1.15))
+with visual:
+    plot(figs.hidden_over_time(run), key="unrolled_main", alt="input, output and hidden state over time")
+with text:
+    st.markdown(hidden_story(run))
+    csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
 
 st.divider()
 st.markdown("**Try this:**")

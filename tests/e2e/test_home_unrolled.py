@@ -33,7 +33,7 @@ def test_query_params_set_the_widgets_and_the_chart(app_page):
     assert not app_page.exceptions()
     assert float(app_page.slider("Recurrent weight w").input_value()) == 0.5
     assert app_page.slider("Hidden size H").input_value() == "3"
-    assert app_page.page.get_by_test_id("stSelectbox").filter(has_text="Activation").inner_text().endswith("ReLU")
+    assert app_page.page.get_by_role("combobox", name="Activation").input_value() == "ReLU"
     heat = app_page.chart_traces(MAIN_CHART)[-1]
     assert heat["type"] == "heatmap" and len(heat["z"]) == 3 and len(heat["z"][0]) == 20
 
