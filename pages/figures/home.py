@@ -47,8 +47,8 @@ def memory_figure(example: Example, window: tuple[int, int]) -> go.Figure:
          "line": {"color": BLUE, "width": 2}},
     ]
     anns = [
-        {"x": t[first] - 1, "y": lo - pad, "xanchor": "right", "yanchor": "bottom", "showarrow": False,
-         "align": "right", "text": f"a memoryless model sees<br>only the last {last - first + 1} days →",
+        {"x": t[last] + 0.5, "y": lo - pad, "xanchor": "right", "yanchor": "top", "showarrow": False,
+         "align": "right", "text": f"a memoryless model sees only the last {last - first + 1} days",
          "font": {"color": ORANGE}},
         {"x": (t[0] + t[last]) / 2, "y": top, "yanchor": "bottom", "showarrow": False,
          "text": "a hidden state can carry a summary of every day so far", "font": {"color": BLUE}},

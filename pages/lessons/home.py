@@ -50,11 +50,12 @@ def lesson_cards() -> None:
     for section in dict.fromkeys(row[0] for row in available):
         st.markdown(f"#### {section}")
         rows = [row for row in available if row[0] == section]
-        cols = st.columns(3, gap="medium")
-        for k, (_, path, title, icon, blurb) in enumerate(rows):
-            with cols[k % 3].container(border=True, height="stretch"):
-                st.page_link(path, label=f"**{title}**", icon=icon)
-                st.caption(blurb)
+        for start in range(0, len(rows), 3):  # one st.columns per row, so cards in a row share a height
+            cols = st.columns(3, gap="medium")
+            for col, (_, path, title, icon, blurb) in zip(cols, rows[start:start + 3], strict=False):
+                with col.container(border=True, height="stretch"):
+                    st.page_link(path, label=f"**{title}**", icon=icon)
+                    st.caption(blurb)
 
 
 st.markdown(
