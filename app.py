@@ -1,7 +1,7 @@
 """Unrolled — the entry point: page config, the sidebar brand and the navigation. Nothing else.
 
-Every lesson is a thin script in pages/lessons/; its maths lives in rnn_core/ and its
-figures in pages/figures/.
+Every lesson is a thin script in views/lessons/; its maths lives in rnn_core/ and its
+figures in views/figures/.
 """
 
 from pathlib import Path
@@ -13,18 +13,18 @@ ROOT = Path(__file__).parent
 # One row per lesson: (section, file, title, url_path, icon). The URL paths are fixed
 # (classroom links depend on them). Home has url_path "" because it is the default page at "/".
 LESSONS = [
-    ("Start", "pages/lessons/home.py", "Home", "", ":material/home:"),
-    ("Recurrent basics", "pages/lessons/unrolled.py", "Unrolled RNN", "unrolled", ":material/view_week:"),
-    ("Recurrent basics", "pages/lessons/bptt.py", "Backpropagation through time", "bptt", ":material/history:"),
-    ("Recurrent basics", "pages/lessons/vanishing_gradients.py", "Vanishing & exploding gradients",
+    ("Start", "views/lessons/home.py", "Home", "", ":material/home:"),
+    ("Recurrent basics", "views/lessons/unrolled.py", "Unrolled RNN", "unrolled", ":material/view_week:"),
+    ("Recurrent basics", "views/lessons/bptt.py", "Backpropagation through time", "bptt", ":material/history:"),
+    ("Recurrent basics", "views/lessons/vanishing_gradients.py", "Vanishing & exploding gradients",
      "vanishing-gradients", ":material/trending_down:"),
-    ("Gated cells", "pages/lessons/lstm.py", "LSTM", "lstm", ":material/memory:"),
-    ("Gated cells", "pages/lessons/gru.py", "GRU", "gru", ":material/tune:"),
-    ("Gated cells", "pages/lessons/bidirectional.py", "Bidirectional LSTM", "bidirectional", ":material/swap_horiz:"),
-    ("Gated cells", "pages/lessons/gradient_flow.py", "Gradient flow compared", "gradient-flow",
+    ("Gated cells", "views/lessons/lstm.py", "LSTM", "lstm", ":material/memory:"),
+    ("Gated cells", "views/lessons/gru.py", "GRU", "gru", ":material/tune:"),
+    ("Gated cells", "views/lessons/bidirectional.py", "Bidirectional LSTM", "bidirectional", ":material/swap_horiz:"),
+    ("Gated cells", "views/lessons/gradient_flow.py", "Gradient flow compared", "gradient-flow",
      ":material/compare_arrows:"),
-    ("Practice", "pages/lessons/training.py", "Training lab", "training", ":material/model_training:"),
-    ("Practice", "pages/lessons/char_rnn.py", "Character-level RNN", "char-rnn", ":material/text_fields:"),
+    ("Practice", "views/lessons/training.py", "Training lab", "training", ":material/model_training:"),
+    ("Practice", "views/lessons/char_rnn.py", "Character-level RNN", "char-rnn", ":material/text_fields:"),
 ]
 
 

@@ -49,7 +49,7 @@ def time_runs(make, runs: int) -> tuple[list[float], int]:
 
 def main() -> int:
     # Run as a script, this file's folder is sys.path[0] and this very file would shadow the app's
-    # `pages` package (pages/lessons, pages/figures); put the project root there instead.
+    # `pages` package (views/lessons, views/figures); put the project root there instead.
     here = Path(__file__).resolve().parent
     sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
     from streamlit.testing.v1 import AppTest

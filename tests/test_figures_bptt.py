@@ -1,4 +1,4 @@
-"""pages.figures.bptt on its own: the figures carry the demo's numbers, and log axes never lose 0 or inf."""
+"""views.figures.bptt on its own: the figures carry the demo's numbers, and log axes never lose 0 or inf."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from pages.figures import bptt as figs
+from views.figures import bptt as figs
 from rnn_core.demos import bptt as demo
 
 CFG = demo.BPTTConfig(sequence="impulse", length=8)

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from pages.figures import char_rnn as figs
+from views.figures import char_rnn as figs
 
 
 def test_colored_text_escapes_html_and_keeps_every_character():

@@ -1,11 +1,11 @@
-"""pages.figures.gated on small hand-made data: the parts of each figure a student relies on."""
+"""views.figures.gated on small hand-made data: the parts of each figure a student relies on."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pages.figures import gated as figs
+from views.figures import gated as figs
 
 LSTM_VALUES = {"x": 1.0, "h_prev": 0.1, "c_prev": 0.5, "i": 0.8, "f": 0.9, "g": -0.4, "o": 0.6, "kept": 0.45,
                "written": -0.32, "c": 0.13, "tanh_c": float(np.tanh(0.13)), "h": 0.6 * float(np.tanh(0.13))}

@@ -1,12 +1,12 @@
-"""pages.figures.bidirectional and pages.figures.gradient_flow on small hand-made data."""
+"""views.figures.bidirectional and views.figures.gradient_flow on small hand-made data."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pages.figures import bidirectional as bfigs
-from pages.figures import gradient_flow as gfigs
+from views.figures import bidirectional as bfigs
+from views.figures import gradient_flow as gfigs
 
 
 def texts(fig) -> str:

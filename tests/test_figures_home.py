@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from pages.figures import home as figs
+from views.figures import home as figs
 from rnn_core.demos import home as demo
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from pages.figures import theme
+from views.figures import theme
 
 ROOT = Path(__file__).resolve().parents[1]
 

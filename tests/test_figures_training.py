@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pages.figures import training as figs
+from views.figures import training as figs
 
 
 def names(fig) -> list[str]:

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from pages.figures import unrolled as figs
+from views.figures import unrolled as figs
 from rnn_core.demos import unrolled as demo
 
 

@@ -1,4 +1,4 @@
-"""pages.figures.vanishing on its own: data in the traces, log axes, overflow and zero markers, clipping arrows."""
+"""views.figures.vanishing on its own: data in the traces, log axes, overflow and zero markers, clipping arrows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from pages.figures import vanishing as figs
+from views.figures import vanishing as figs
 from rnn_core.demos import vanishing as demo
 
 

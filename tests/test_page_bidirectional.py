@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons/bidirectional.py"
+PAGE = "views/lessons/bidirectional.py"
 HEAT, BARS, MAPS, READOUT = range(4)
 
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons/bptt.py"
+PAGE = "views/lessons/bptt.py"
 CHARTS = ("bptt_flow", "bptt_chain", "bptt_contrib", "bptt_trunc", "bptt_trunc_err")
 
 

@@ -12,7 +12,7 @@ from rnn_core.demos import char_rnn as demo
 from rnn_core.training import Trainer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons/char_rnn.py"
+PAGE = "views/lessons/char_rnn.py"
 TINY = {"char_epochs": "1", "char_hidden": "16", "char_T": "20"}
 
 

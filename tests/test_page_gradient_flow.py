@@ -11,7 +11,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons/gradient_flow.py"
+PAGE = "views/lessons/gradient_flow.py"
 SMALL = {"gflow_T": "10", "gflow_steps": "120"}
 
 

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons/gru.py"
+PAGE = "views/lessons/gru.py"
 PYTORCH, CHO = "PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul"
 
 

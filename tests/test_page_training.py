@@ -14,7 +14,7 @@ from rnn_core.demos import training_lab as lab
 from rnn_core.training import Trainer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons/training.py"
+PAGE = "views/lessons/training.py"
 TINY = {"training_epochs": "1", "training_hidden": "4"}
 
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons/unrolled.py"
+PAGE = "views/lessons/unrolled.py"
 
 
 def open_page(**query: str) -> AppTest:

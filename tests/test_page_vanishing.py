@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons/vanishing_gradients.py"
+PAGE = "views/lessons/vanishing_gradients.py"
 CHARTS = ("vg_norm", "vg_act_fig", "vg_eig", "vg_matrix_norm", "vg_clip", "vg_clip_effect")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pages.data.upload import (
+from views.data.upload import (
     MAX_BYTES,
     UploadError,
     default_column,
@@ -152,7 +152,7 @@ def test_reader_does_not_import_streamlit():
     import subprocess
     import sys
 
-    code = "import sys, pages.data.upload; print('streamlit' in sys.modules)"
+    code = "import sys, views.data.upload; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True)
     assert out.stdout.strip() == "False"

@@ -179,9 +179,8 @@ def streamlit_app(browser, tmp_path_factory) -> Iterator[str]:
     proc = start_streamlit(port, tmp_path_factory.mktemp("streamlit") / "streamlit.log")
     base = f"http://127.0.0.1:{port}"
     try:
-        # Warm-up visit to "/": imports and caches are filled once, and the server's very first script run
-        # (which Streamlit 1.67 performs in legacy pages/-folder mode, showing a "Page not found" dialog on
-        # a deep link) is not any test's first page. test_home_unrolled.py checks that quirk on its own.
+        # Warm-up visit to "/": imports and caches are filled once, so no test pays for the cold start.
+        # test_home_unrolled.py checks on its own fresh server that a cold deep link works.
         context = browser.new_context()
         warm = context.new_page()
         warm.goto(base + "/", wait_until="domcontentloaded")

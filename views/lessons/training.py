@@ -3,7 +3,7 @@ a memoryless model on the same held-out data.
 
 Widgets -> frozen LabConfig -> cached rnn_core.demos.training_lab task/baselines -> a Trainer stepped here
 (progress bar, live loss chart, Stop) -> Report kept in st.session_state keyed by the config ->
-pages.figures.training.
+views.figures.training.
 
 How Stop works: clicking any widget while the script runs makes Streamlit interrupt this script at its next
 ``st.*`` call and start a new run. The trainer of the interrupted run is parked in session_state before the
@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages.data.upload import UploadError, default_column, load_series, read_table, series_from_column
-from pages.figures import training as figs
-from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.data.upload import UploadError, default_column, load_series, read_table, series_from_column
+from views.figures import training as figs
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core.demos import training_lab as lab
 from rnn_core.training import Trainer
 

@@ -9,8 +9,8 @@ import time
 import pandas as pd
 import streamlit as st
 
-from pages.figures import gradient_flow as figs
-from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.figures import gradient_flow as figs
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core.demos import gradient_flow as demo
 
 DEFAULT = demo.FlowConfig()

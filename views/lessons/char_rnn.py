@@ -3,7 +3,7 @@ with a temperature, and look inside: the text coloured by one hidden unit, and t
 
 Widgets -> CharConfig -> a Trainer stepped here (progress, live loss, Stop; the same pattern as the training
 lab) -> the trained model kept in st.session_state keyed by the config -> rnn_core.demos.char_rnn ->
-pages.figures.char_rnn. The pasted text is not bound to the URL: tens of KB do not fit in a link.
+views.figures.char_rnn. The pasted text is not bound to the URL: tens of KB do not fit in a link.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages.figures import char_rnn as figs
-from pages.figures.training import loss_curves
-from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.figures import char_rnn as figs
+from views.figures.training import loss_curves
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core.demos import char_rnn as demo
 from rnn_core.demos.training_lab import ema
 from rnn_core.model import SequenceModel

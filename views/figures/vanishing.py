@@ -4,7 +4,7 @@ and gradient clipping by value vs by norm.
 
 Pure functions: demo dataclasses in, ``go.Figure`` out. No Streamlit. Zeros and overflows on log axes
 are drawn as labelled markers (``log_traces``), never dropped. Built from plain dicts in one
-``go.Figure`` call each (see pages/figures/bptt.py for why).
+``go.Figure`` call each (see views/figures/bptt.py for why).
 """
 
 from __future__ import annotations

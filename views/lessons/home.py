@@ -6,8 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.figures import home as figs
-from pages.lessons.common import beside, plot
+from views.figures import home as figs
+from views.lessons.common import beside, plot
 from rnn_core.demos import home as demo
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder holding app.py; page_link paths are relative to it
@@ -15,23 +15,23 @@ WINDOW = 10
 
 # The lesson map: (section, file, title, icon, one-line promise). A card appears only when its page exists.
 LESSON_MAP = [
-    ("Recurrent basics", "pages/lessons/unrolled.py", "Unrolled RNN", ":material/view_week:",
+    ("Recurrent basics", "views/lessons/unrolled.py", "Unrolled RNN", ":material/view_week:",
      "One small cell, copied across time with the same weights. Step through it with real numbers."),
-    ("Recurrent basics", "pages/lessons/bptt.py", "Backpropagation through time", ":material/history:",
+    ("Recurrent basics", "views/lessons/bptt.py", "Backpropagation through time", ":material/history:",
      "How the error at the end travels back through every step — and why the gradients add up."),
-    ("Recurrent basics", "pages/lessons/vanishing_gradients.py", "Vanishing & exploding gradients",
+    ("Recurrent basics", "views/lessons/vanishing_gradients.py", "Vanishing & exploding gradients",
      ":material/trending_down:", "Multiply by 2 fifty times, or by ½: why plain RNNs forget — and how clipping helps."),
-    ("Gated cells", "pages/lessons/lstm.py", "LSTM", ":material/memory:",
+    ("Gated cells", "views/lessons/lstm.py", "LSTM", ":material/memory:",
      "A conveyor belt for memory, with gates that decide what to forget, write and read."),
-    ("Gated cells", "pages/lessons/gru.py", "GRU", ":material/tune:",
+    ("Gated cells", "views/lessons/gru.py", "GRU", ":material/tune:",
      "The LSTM's leaner cousin: one update gate that blends the past with the new."),
-    ("Gated cells", "pages/lessons/bidirectional.py", "Bidirectional LSTM", ":material/swap_horiz:",
+    ("Gated cells", "views/lessons/bidirectional.py", "Bidirectional LSTM", ":material/swap_horiz:",
      "Read the sequence forwards and backwards, so every step knows its future too."),
-    ("Gated cells", "pages/lessons/gradient_flow.py", "Gradient flow compared", ":material/compare_arrows:",
+    ("Gated cells", "views/lessons/gradient_flow.py", "Gradient flow compared", ":material/compare_arrows:",
      "RNN, LSTM and GRU side by side: how far back does each one's gradient reach?"),
-    ("Practice", "pages/lessons/training.py", "Training lab", ":material/model_training:",
+    ("Practice", "views/lessons/training.py", "Training lab", ":material/model_training:",
      "Train on stock-like prices, sine waves and real data; beat the memoryless baseline."),
-    ("Practice", "pages/lessons/char_rnn.py", "Character-level RNN", ":material/text_fields:",
+    ("Practice", "views/lessons/char_rnn.py", "Character-level RNN", ":material/text_fields:",
      "Teach an LSTM to write, one character at a time, and find the neurons that count quotes."),
 ]
 
@@ -69,8 +69,8 @@ st.markdown(
     "carrying what it has understood so far. Here you can watch that happen — every number, every step — "
     "and change the knobs yourself."
 )
-if (ROOT / "pages/lessons/unrolled.py").exists():
-    st.page_link("pages/lessons/unrolled.py", label="Start with the unrolled RNN", icon=":material/arrow_forward:")
+if (ROOT / "views/lessons/unrolled.py").exists():
+    st.page_link("views/lessons/unrolled.py", label="Start with the unrolled RNN", icon=":material/arrow_forward:")
 
 st.divider()
 st.header("Data that comes in order", anchor=False)

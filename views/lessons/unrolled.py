@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.figures import unrolled as figs
-from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.figures import unrolled as figs
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core import ACTIVATIONS
 from rnn_core.demos import unrolled as demo
 
@@ -23,7 +23,7 @@ SEQUENCE_HELP = ("**Impulse**: a single 1, then silence — what does the networ
                  "**Random walk**: a stock-like log price; the seed picks the path.  \n"
                  "**Typed numbers**: your own sequence.")
 DEFAULT_TYPED = "0, 0, 1, 0, 0, 0, 0.5, -1, 0, 0"
-PAGE = "pages/lessons/unrolled.py"
+PAGE = "views/lessons/unrolled.py"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

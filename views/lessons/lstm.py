@@ -1,13 +1,13 @@
 """Lesson: the LSTM cell. Its gates at one step with live numbers, every gate at every step, and the belt
-that remembers. Widgets -> frozen config -> cached rnn_core.demos.gated -> pages.figures.gated."""
+that remembers. Widgets -> frozen config -> cached rnn_core.demos.gated -> views.figures.gated."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from pages.figures import gated as figs
-from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.figures import gated as figs
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core.demos import gated as demo
 
 # Shown label (also what the URL holds) -> the demo's pattern name.

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.figures.theme import PLOTLY_CONFIG
+from views.figures.theme import PLOTLY_CONFIG
 
 
 def lesson_header(title: str, tagline: str, *, icon: str | None = None) -> None:

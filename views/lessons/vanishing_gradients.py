@@ -1,6 +1,6 @@
 """Lesson: Vanishing and exploding gradients (/vanishing-gradients).
 
-Widgets -> frozen configs -> cached rnn_core.demos.vanishing calls -> figures from pages.figures.vanishing.
+Widgets -> frozen configs -> cached rnn_core.demos.vanishing calls -> figures from views.figures.vanishing.
 No maths here: the page only chooses, formats and explains.
 """
 
@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages.figures import vanishing as figs
-from pages.figures.bptt import fmt
-from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.figures import vanishing as figs
+from views.figures.bptt import fmt
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core.demos import vanishing as demo
 
 # Labels are also what the URL stores for a bound selectbox, so they stay short.

@@ -1,6 +1,6 @@
 """Lesson: Backpropagation through time (/bptt).
 
-Widgets -> a frozen BPTTConfig -> cached rnn_core.demos.bptt calls -> figures from pages.figures.bptt.
+Widgets -> a frozen BPTTConfig -> cached rnn_core.demos.bptt calls -> figures from views.figures.bptt.
 No maths here: the page only chooses, formats and explains.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.figures import bptt as figs
-from pages.figures.bptt import fmt
-from pages.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.figures import bptt as figs
+from views.figures.bptt import fmt
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core.demos import bptt as demo
 
 # Labels are also what the URL stores for a bound selectbox, so they stay short.
