@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from views.figures import bptt as figs
 from rnn_core.demos import bptt as demo
+from views.figures import bptt as figs
 
 CFG = demo.BPTTConfig(sequence="impulse", length=8)
 

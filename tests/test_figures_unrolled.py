@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from views.figures import unrolled as figs
 from rnn_core.demos import unrolled as demo
+from views.figures import unrolled as figs
 
 
 def run(**kw) -> demo.UnrolledRun:

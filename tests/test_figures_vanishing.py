@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from views.figures import vanishing as figs
 from rnn_core.demos import vanishing as demo
+from views.figures import vanishing as figs
 
 
 @pytest.mark.parametrize("cfg", [demo.ChainConfig(), demo.ChainConfig(w=3.0, length=200, activation="identity",

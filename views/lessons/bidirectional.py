@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from views.figures import bidirectional as figs
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core.demos import bidirectional as demo
 from rnn_core.demos.gated import parse_numbers
+from views.figures import bidirectional as figs
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 
 PATTERNS = {
     "noise": "noise",

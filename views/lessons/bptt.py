@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from rnn_core.demos import bptt as demo
 from views.figures import bptt as figs
 from views.figures.bptt import fmt
 from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
-from rnn_core.demos import bptt as demo
 
 # Labels are also what the URL stores for a bound selectbox, so they stay short.
 SEQUENCE_LABELS = {"step": "step", "impulse": "impulse", "sine": "sine", "random walk": "random walk",

@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from views.figures import char_rnn as figs
-from views.figures.training import loss_curves
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core.demos import char_rnn as demo
 from rnn_core.demos.training_lab import ema
 from rnn_core.model import SequenceModel
 from rnn_core.training import Trainer, TrainResult
+from views.figures import char_rnn as figs
+from views.figures.training import loss_curves
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "assets" / "coriolanus.txt"

@@ -9,9 +9,9 @@ import time
 import pandas as pd
 import streamlit as st
 
+from rnn_core.demos import gradient_flow as demo
 from views.figures import gradient_flow as figs
 from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
-from rnn_core.demos import gradient_flow as demo
 
 DEFAULT = demo.FlowConfig()
 STEP_CHOICES = (120, 240, 480, 960)

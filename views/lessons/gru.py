@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from rnn_core.demos import gated as demo
 from views.figures import gated as figs
 from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
-from rnn_core.demos import gated as demo
 
 PATTERNS = {
     "early pulse": "pulse",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from rnn_core.demos import home as demo
 from views.figures import home as figs
 from views.lessons.common import beside, plot
-from rnn_core.demos import home as demo
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder holding app.py; page_link paths are relative to it
 WINDOW = 10

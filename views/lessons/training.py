@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from rnn_core.demos import training_lab as lab
+from rnn_core.training import Trainer
 from views.data.upload import UploadError, default_column, load_series, read_table, series_from_column
 from views.figures import training as figs
 from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
-from rnn_core.demos import training_lab as lab
-from rnn_core.training import Trainer
 
 ROOT = Path(__file__).resolve().parents[2]
 SUNSPOTS = ROOT / "assets" / "sunspots.csv"

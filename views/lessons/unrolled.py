@@ -8,10 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from views.figures import unrolled as figs
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 from rnn_core import ACTIVATIONS
 from rnn_core.demos import unrolled as demo
+from views.figures import unrolled as figs
+from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
 
 # Shown in the menus and written into the URL (a bound selectbox stores the label), so keep them short.
 SEQUENCE_LABELS = {"impulse": "Impulse", "step": "Step", "sine": "Sine wave", "random walk": "Random walk",

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from rnn_core.demos import vanishing as demo
 from views.figures import vanishing as figs
 from views.figures.bptt import fmt
 from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
-from rnn_core.demos import vanishing as demo
 
 # Labels are also what the URL stores for a bound selectbox, so they stay short.
 ACTIVATION_LABELS = {"identity": "identity", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "ReLU",
