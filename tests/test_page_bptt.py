@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pytest
+from apptest_helpers import assert_clean, chart, chart_keys, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "views/lessons/bptt.py"
 CHARTS = ("bptt_flow", "bptt_chain", "bptt_contrib", "bptt_trunc", "bptt_trunc_err")
 
 
-def open_page(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    # One run first: st.navigation registers the lesson under its url_path, which switch_page needs.
-    at.run()
-    return at.switch_page(PAGE).run()
-
-
-def decode(v):
-    """Plotly 7 ships numpy arrays as {"dtype", "bdata"}; plain lists stay lists."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v)
-
-
-def spec(at: AppTest, key: str) -> dict:
-    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    assert len(charts) == 1, f"chart {key!r} not found"
-    return json.loads(charts[0].proto.spec)
+open_page = partial(open_lesson, PAGE)
 
 
 def trace_ys(at: AppTest, key: str) -> list[np.ndarray]:
-    return [decode(t["y"]).astype(float) for t in spec(at, key)["data"] if "y" in t]
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
+    return [decode(t["y"]).astype(float) for t in chart(at, key)["data"] if "y" in t]
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +27,7 @@ def default() -> AppTest:
 
 def test_default_page_renders_every_chart(default):
     assert_clean(default)
-    keys = [c.proto.id.rsplit("-", 1)[-1] for c in default.get("plotly_chart")]
-    assert sorted(keys) == sorted(CHARTS)
+    assert sorted(chart_keys(default)) == sorted(CHARTS)
     assert len(default.get("download_button")) == 1
     assert not default.error
     every_key = {w.key for w in [*default.slider, *default.selectbox, *default.toggle]}
@@ -73,7 +47,7 @@ def test_step_through_moves_the_ring_and_the_equation():
     at = open_page()
     at.slider(key="bptt_step").set_value(4).run()
     assert_clean(at)
-    rings = [t for t in spec(at, "bptt_flow")["data"] if t.get("marker", {}).get("color") == "rgba(0,0,0,0)"]
+    rings = [t for t in chart(at, "bptt_flow")["data"] if t.get("marker", {}).get("color") == "rgba(0,0,0,0)"]
     assert decode(rings[0]["x"]).tolist() == [4]
     assert any(r"\partial h_{4}" in el.value for el in at.latex)
 
@@ -102,13 +76,13 @@ def test_query_params_reproduce_the_widget_state():
     assert_clean(via_url)
     assert via_url.slider(key="bptt_w_rec").value == -1.2 and via_url.toggle(key="bptt_every").value
     for key in CHARTS:
-        assert spec(via_url, key)["data"] == spec(via_widgets, key)["data"], key
+        assert chart(via_url, key)["data"] == chart(via_widgets, key)["data"], key
 
 
 def test_loss_at_every_step_puts_a_loss_on_every_step():
     at = open_page({"bptt_every": "true", "bptt_T": "9"})
     assert_clean(at)
-    squares = [t for t in spec(at, "bptt_flow")["data"] if t.get("marker", {}).get("symbol") == "square"]
+    squares = [t for t in chart(at, "bptt_flow")["data"] if t.get("marker", {}).get("symbol") == "square"]
     assert len(decode(squares[0]["x"])) == 9
 
 

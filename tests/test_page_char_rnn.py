@@ -6,24 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+from apptest_helpers import open_lesson
 from streamlit.testing.v1 import AppTest
 
 from rnn_core.demos import char_rnn as demo
 from rnn_core.training import Trainer
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "views/lessons/char_rnn.py"
 TINY = {"char_epochs": "1", "char_hidden": "16", "char_T": "20"}
 
 
 def open_page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_lesson(PAGE, query, timeout=120)
 
 
 def titles(at: AppTest) -> list[str]:

@@ -3,42 +3,23 @@ about a second: it renders, the sliders change the curves, the URL reproduces th
 
 from __future__ import annotations
 
-import base64
 import json
-from pathlib import Path
 
 import numpy as np
+from apptest_helpers import charts, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "views/lessons/gradient_flow.py"
 SMALL = {"gflow_T": "10", "gflow_steps": "120"}
 
 
-def decode(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        return arr.reshape([int(s) for s in str(value["shape"]).split(",")]) if "shape" in value else arr
-    return np.asarray(value, dtype=float)
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+def open_page(**query) -> AppTest:
+    return open_lesson(PAGE, {**SMALL, **query}, timeout=120)
 
 
 def curve(spec: dict, name: str, panel: int = 0) -> np.ndarray:
     """The ``panel``-th trace called ``name`` (0: at initialisation, 1: after training)."""
     return decode([d for d in spec["data"] if d.get("name") == name][panel]["y"])
-
-
-def open_page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    for key, value in {**SMALL, **query}.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_renders_flow_and_loss_charts():

@@ -3,42 +3,19 @@ is a message."""
 
 from __future__ import annotations
 
-import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_helpers import charts, decode, open_lesson, trace
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "views/lessons/gru.py"
 PYTORCH, CHO = "PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul"
 
 
-def decode(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        return arr.reshape([int(s) for s in str(value["shape"]).split(",")]) if "shape" in value else arr
-    return np.asarray(value)
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def trace(spec: dict, name: str) -> dict:
-    return next(d for d in spec["data"] if d.get("name") == name)
-
-
 def open_page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_lesson(PAGE, query)
 
 
 @pytest.fixture(scope="module")

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
+from apptest_helpers import charts, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
 from rnn_core.demos import training_lab as lab
 from rnn_core.training import Trainer
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "views/lessons/training.py"
 TINY = {"training_epochs": "1", "training_hidden": "4"}
 
 
-def decode(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-    return np.asarray(value)
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
 def open_page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_lesson(PAGE, query, timeout=120)
 
 
 def table(at: AppTest):

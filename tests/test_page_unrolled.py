@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_helpers import decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "views/lessons/unrolled.py"
 
 
 def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def decode(value) -> np.ndarray:
-    """A Plotly JSON array: a plain list, or Plotly 7's base64 {"dtype", "bdata", "shape"}."""
-    if isinstance(value, dict) and "bdata" in value:
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        return arr.reshape([int(n) for n in str(value.get("shape", arr.size)).split(",")])
-    return np.asarray(value, dtype=float)
+    return open_lesson(PAGE, query)
 
 
 def main_chart(at: AppTest) -> dict:

@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pytest
+from apptest_helpers import assert_clean, chart, chart_keys, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "views/lessons/vanishing_gradients.py"
 CHARTS = ("vg_norm", "vg_act_fig", "vg_eig", "vg_matrix_norm", "vg_clip", "vg_clip_effect")
 
 
-def open_page(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    # One run first: st.navigation registers the lesson under its url_path, which switch_page needs.
-    at.run()
-    return at.switch_page(PAGE).run()
-
-
-def decode(v):
-    """Plotly 7 ships numpy arrays as {"dtype", "bdata"}; plain lists stay lists."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v)
-
-
-def spec(at: AppTest, key: str) -> dict:
-    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    assert len(charts) == 1, f"chart {key!r} not found"
-    return json.loads(charts[0].proto.spec)
+open_page = partial(open_lesson, PAGE)
 
 
 def named(at: AppTest, key: str, part: str) -> dict:
-    return next(t for t in spec(at, key)["data"] if part in t.get("name", ""))
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
+    return next(t for t in chart(at, key)["data"] if part in t.get("name", ""))
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +27,11 @@ def default() -> AppTest:
 
 def test_default_page_renders_every_chart(default):
     assert_clean(default)
-    keys = [c.proto.id.rsplit("-", 1)[-1] for c in default.get("plotly_chart")]
-    assert sorted(keys) == sorted(CHARTS)
+    assert sorted(chart_keys(default)) == sorted(CHARTS)
     assert len(default.get("download_button")) == 1
     every_key = {w.key for w in [*default.slider, *default.selectbox, *default.toggle, *default.button]}
     assert every_key and all(k.startswith("vg_") for k in every_key)
-    assert spec(default, "vg_norm")["layout"]["yaxis"]["type"] == "log"
+    assert chart(default, "vg_norm")["layout"]["yaxis"]["type"] == "log"
 
 
 def test_weight_slider_changes_the_gradient_curve():
@@ -118,7 +92,7 @@ def test_query_params_reproduce_the_widget_state():
     via_url = open_page({"vg_w": "1.7", "vg_act": "sigmoid", "vg_rho": "0.8", "vg_c": "2.5"})
     assert_clean(via_url)
     for key in CHARTS:
-        assert spec(via_url, key)["data"] == spec(via_widgets, key)["data"], key
+        assert chart(via_url, key)["data"] == chart(via_widgets, key)["data"], key
 
 
 def test_matrix_and_clipping_sliders_change_their_charts():

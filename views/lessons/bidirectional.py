@@ -10,7 +10,15 @@ import streamlit as st
 from rnn_core.demos import bidirectional as demo
 from rnn_core.demos.gated import parse_numbers
 from views.figures import bidirectional as figs
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.lessons.common import (
+    beside,
+    csv_download,
+    lesson_header,
+    plot,
+    sequence_picker,
+    step_slider,
+    user_errors,
+)
 
 PATTERNS = {
     "noise": "noise",
@@ -72,12 +80,7 @@ def output_table(cfg: demo.BiConfig) -> pd.DataFrame:
 def controls() -> demo.BiConfig:
     with st.container(border=True):
         c1, c2, c3 = st.columns([1.3, 1, 1], gap="medium")
-        label = c1.selectbox("Input sequence $x_t$", list(PATTERNS), key="bidir_pattern", bind="query-params")
-        pattern = PATTERNS[label]
-        text = ""
-        if pattern == "custom":
-            text = c1.text_input("Numbers, separated by commas", "0, 0, 1, 0, 0, 0, -1, 0, 0, 0",
-                                 key="bidir_numbers", bind="query-params")
+        pattern, text = sequence_picker(c1, PATTERNS, prefix="bidir", example="0, 0, 1, 0, 0, 0, -1, 0, 0, 0")
         steps = c2.slider("Sequence length T", 5, demo.MAX_STEPS, DEFAULT.steps, key="bidir_T", bind="query-params",
                           disabled=pattern == "custom")
         hidden = c2.slider("Hidden units per direction H", 1, 8, DEFAULT.hidden, key="bidir_H", bind="query-params")
@@ -86,16 +89,6 @@ def controls() -> demo.BiConfig:
                          help="Multiplies the random input weights of both directions (1 = PyTorch's init).")
     values = parse_numbers(text) if pattern == "custom" else ()
     return demo.BiConfig(pattern=pattern, steps=steps, hidden=hidden, seed=int(seed), gain=gain, values=values)
-
-
-def step_slider(container, label: str, T: int, default: int, key: str) -> int:
-    """A URL-bound step slider 0..T−1 that survives T shrinking below the remembered step (clamped)."""
-    if T < 2:
-        return 0
-    if st.session_state.get(key, 0) > T - 1:
-        st.session_state[key] = T - 1  # no default passed below: Streamlit warns when both are set
-        return container.slider(label, 0, T - 1, key=key, bind="query-params")
-    return container.slider(label, 0, T - 1, min(default, T - 1), key=key, bind="query-params")
 
 
 @st.fragment

@@ -9,7 +9,6 @@ views.figures.char_rnn. The pasted text is not bound to the URL: tens of KB do n
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from rnn_core.model import SequenceModel
 from rnn_core.training import Trainer, TrainResult
 from views.figures import char_rnn as figs
 from views.figures.training import loss_curves
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.lessons.common import beside, csv_download, lesson_header, live_updates, plot, user_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "assets" / "coriolanus.txt"
@@ -114,17 +113,11 @@ def train(cfg: demo.CharConfig, corpus: demo.Corpus) -> None:
     chart = st.empty()
     trainer = Trainer(cfg.train_config(), demo.train_data(corpus, cfg.seq_len))
     st.session_state["char_active"] = (cfg, trainer)
-    last, redraws = 0.0, 0
-    for p in trainer.run():
-        now = time.perf_counter()
-        if now - last < UPDATE_EVERY and p.step < p.total_steps:
-            continue
-        last = now
+    for redraws, p in enumerate(live_updates(trainer.run(), UPDATE_EVERY), start=1):
         rate = p.step / p.elapsed if p.elapsed > 0 else 0.0
         bar.progress(p.fraction, text=f"step {p.step:,} of {p.total_steps:,} · epoch {p.epoch + 1} of {p.epochs} · "
                                       f"batch loss {p.train_loss:.3f} nats · {rate:,.0f} steps/s")
         snap = trainer.result()
-        redraws += 1
         with chart:
             plot(loss_curves(snap.step_loss, ema(snap.step_loss), snap.val_steps, snap.val_loss,
                              total_steps=p.total_steps, loss_name="nats per character", baseline=corpus.unigram,

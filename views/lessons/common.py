@@ -5,14 +5,30 @@ Keep this file small; anything lesson-specific belongs in the lesson's own files
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from views.figures.theme import PLOTLY_CONFIG
+
+P = TypeVar("P")
+
+# Input patterns of the gated-cell lessons: shown label (also what the URL holds) -> the demo's pattern name.
+SEQUENCE_PATTERNS = {
+    "early pulse": "pulse",
+    "pulse + noise": "pulse + noise",
+    "step": "step",
+    "sine wave": "sine",
+    "noise": "noise",
+    "my own numbers": "custom",
+}
+MEAN_OF_UNITS = "the mean over all units"
 
 
 def lesson_header(title: str, tagline: str, *, icon: str | None = None) -> None:
@@ -53,3 +69,59 @@ def user_errors(stop: bool = True) -> Iterator[None]:
         st.error(f"{err}", icon=":material/error:")
         if stop:
             st.stop()
+
+
+def sequence_picker(container, patterns: dict[str, str], *, prefix: str, example: str,
+                    help: str | None = None) -> tuple[str, str]:
+    """The input-sequence select box (``{prefix}_pattern``) and, for "custom", a text box of typed numbers
+    (``{prefix}_numbers``, starting as ``example``). Returns (pattern name, typed text or "")."""
+    label = container.selectbox("Input sequence $x_t$", list(patterns), key=f"{prefix}_pattern",
+                                bind="query-params", help=help)
+    pattern = patterns[label]
+    text = ""
+    if pattern == "custom":
+        text = container.text_input("Numbers, separated by commas", example, key=f"{prefix}_numbers",
+                                    bind="query-params")
+    return pattern, text
+
+
+def step_slider(container, label: str, T: int, default: int, key: str) -> int:
+    """A URL-bound step slider 0..T−1 that survives T shrinking below the remembered step (clamped)."""
+    if T < 2:
+        return 0
+    if st.session_state.get(key, 0) > T - 1:
+        st.session_state[key] = T - 1  # no default passed below: Streamlit warns when both are set
+        return container.slider(label, 0, T - 1, key=key, bind="query-params")
+    return container.slider(label, 0, T - 1, min(default, T - 1), key=key, bind="query-params")
+
+
+def step_and_unit(prefix: str, steps: int, hidden: int) -> tuple[int, int | None]:
+    """The step slider (``{prefix}_t``) beside the choice of whose numbers the cell diagram shows
+    (``{prefix}_unit``). Returns (t, unit index, or None for the mean over all units)."""
+    a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
+    t = step_slider(a, "Step t (moves the cursor in every chart below)", steps, 1, f"{prefix}_t")
+    options = [f"unit {k + 1}" for k in range(hidden)] + [MEAN_OF_UNITS]
+    choice = b.selectbox("Numbers in the diagram for", options, key=f"{prefix}_unit", bind="query-params")
+    return t, None if choice == MEAN_OF_UNITS else int(choice.split()[1]) - 1
+
+
+def step_unit_table(x: np.ndarray, series: dict[str, np.ndarray], steps: int, hidden: int) -> pd.DataFrame:
+    """Long table, one row per (step, unit): t, unit, the input x_t (T,), then each (T, H) series flattened."""
+    df = pd.DataFrame({"t": [t for t in range(steps) for _ in range(hidden)],
+                       "unit": list(range(1, hidden + 1)) * steps,
+                       "x": [float(x[t]) for t in range(steps) for _ in range(hidden)]})
+    for name, values in series.items():
+        df[name] = values.reshape(-1)
+    return df
+
+
+def live_updates(progress: Iterable[P], every: float) -> Iterator[P]:
+    """The training progress reports worth drawing: at most one every ``every`` seconds, and always the last
+    (redrawing on every step would cost more than the training)."""
+    last = 0.0
+    for p in progress:
+        now = time.perf_counter()
+        if now - last < every and p.step < p.total_steps:
+            continue
+        last = now
+        yield p

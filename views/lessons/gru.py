@@ -8,19 +8,20 @@ import streamlit as st
 
 from rnn_core.demos import gated as demo
 from views.figures import gated as figs
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.lessons.common import (
+    SEQUENCE_PATTERNS,
+    beside,
+    csv_download,
+    lesson_header,
+    plot,
+    sequence_picker,
+    step_and_unit,
+    step_unit_table,
+    user_errors,
+)
 
-PATTERNS = {
-    "early pulse": "pulse",
-    "pulse + noise": "pulse + noise",
-    "step": "step",
-    "sine wave": "sine",
-    "noise": "noise",
-    "my own numbers": "custom",
-}
 FORMS = ("PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul")
 DEFAULT = demo.GRUConfig()
-MEAN = "the mean over all units"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -61,24 +62,15 @@ def count_figure(input_size: int, hidden: int):
 def gate_table(cfg: demo.GRUConfig) -> pd.DataFrame:
     """Long table behind the heatmaps: one row per (step, unit)."""
     run = run_gru(cfg)
-    T, H = run.steps, run.hidden
-    df = pd.DataFrame({"t": [t for t in range(T) for _ in range(H)], "unit": list(range(1, H + 1)) * T,
-                       "x": [float(run.x[t]) for t in range(T) for _ in range(H)]})
-    for name in ("r", "z", "n"):
-        df[name] = run.gates[name].reshape(-1)
-    df["h"] = run.h.reshape(-1)
-    return df
+    series = {**{name: run.gates[name] for name in ("r", "z", "n")}, "h": run.h}
+    return step_unit_table(run.x, series, run.steps, run.hidden)
 
 
 def controls() -> demo.GRUConfig:
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.3], gap="medium")
-        label = c1.selectbox("Input sequence $x_t$", list(PATTERNS), key="gru_pattern", bind="query-params")
-        pattern = PATTERNS[label]
-        text = ""
-        if pattern == "custom":
-            text = c1.text_input("Numbers, separated by commas", "0, 1, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0",
-                                 key="gru_numbers", bind="query-params")
+        pattern, text = sequence_picker(c1, SEQUENCE_PATTERNS, prefix="gru",
+                                        example="0, 1, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0")
         steps = c2.slider("Sequence length T", 5, 120, DEFAULT.steps, key="gru_T", bind="query-params",
                           disabled=pattern == "custom")
         hidden = c2.slider("Hidden units H", 1, 16, DEFAULT.hidden, key="gru_H", bind="query-params")
@@ -142,24 +134,9 @@ Rows are quantities, columns time steps, lines of pixels hidden units; the orang
 """
 
 
-def step_slider(container, label: str, T: int, default: int, key: str) -> int:
-    """A URL-bound step slider 0..T−1 that survives T shrinking below the remembered step (clamped)."""
-    if T < 2:
-        return 0
-    if st.session_state.get(key, 0) > T - 1:
-        st.session_state[key] = T - 1  # no default passed below: Streamlit warns when both are set
-        return container.slider(label, 0, T - 1, key=key, bind="query-params")
-    return container.slider(label, 0, T - 1, min(default, T - 1), key=key, bind="query-params")
-
-
 @st.fragment
 def step_through(cfg: demo.GRUConfig, run: demo.GatedRun) -> None:
-    T, H = run.steps, run.hidden
-    a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
-    t = step_slider(a, "Step t (moves the cursor in every chart below)", T, 1, "gru_t")
-    options = [f"unit {k + 1}" for k in range(H)] + [MEAN]
-    choice = b.selectbox("Numbers in the diagram for", options, key="gru_unit", bind="query-params")
-    unit = None if choice == MEAN else int(choice.split()[1]) - 1
+    t, unit = step_and_unit("gru", run.steps, run.hidden)
 
     fig, vals = diagram(cfg, t, unit)
     visual, text = beside((3, 2))

@@ -8,19 +8,19 @@ import streamlit as st
 
 from rnn_core.demos import gated as demo
 from views.figures import gated as figs
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.lessons.common import (
+    SEQUENCE_PATTERNS,
+    beside,
+    csv_download,
+    lesson_header,
+    plot,
+    sequence_picker,
+    step_and_unit,
+    step_unit_table,
+    user_errors,
+)
 
-# Shown label (also what the URL holds) -> the demo's pattern name.
-PATTERNS = {
-    "early pulse": "pulse",
-    "pulse + noise": "pulse + noise",
-    "step": "step",
-    "sine wave": "sine",
-    "noise": "noise",
-    "my own numbers": "custom",
-}
 DEFAULT = demo.LSTMConfig()
-MEAN = "the mean over all units"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -53,14 +53,10 @@ def controls() -> demo.LSTMConfig:
     """The cell and its input; returns the config (raises ValueError on bad typed numbers)."""
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.2], gap="medium")
-        label = c1.selectbox("Input sequence $x_t$", list(PATTERNS), key="lstm_pattern", bind="query-params",
-                             help="The early pulse is a single 1 at t = 1 followed by silence: can the cell "
-                                  "still remember it many steps later?")
-        pattern = PATTERNS[label]
-        text = ""
-        if pattern == "custom":
-            text = c1.text_input("Numbers, separated by commas", "0, 1, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0",
-                                 key="lstm_numbers", bind="query-params")
+        pattern, text = sequence_picker(c1, SEQUENCE_PATTERNS, prefix="lstm",
+                                        example="0, 1, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0",
+                                        help="The early pulse is a single 1 at t = 1 followed by silence: can the "
+                                             "cell still remember it many steps later?")
         steps = c2.slider("Sequence length T", 5, 120, DEFAULT.steps, key="lstm_T", bind="query-params",
                           disabled=pattern == "custom")
         hidden = c2.slider("Hidden units H", 1, 16, DEFAULT.hidden, key="lstm_H", bind="query-params")
@@ -123,25 +119,10 @@ o_t &= \sigma(\dots + w_{co} \odot c_t)
 """
 
 
-def step_slider(container, label: str, T: int, default: int, key: str) -> int:
-    """A URL-bound step slider 0..T−1 that survives T shrinking below the remembered step (clamped)."""
-    if T < 2:
-        return 0
-    if st.session_state.get(key, 0) > T - 1:
-        st.session_state[key] = T - 1  # no default passed below: Streamlit warns when both are set
-        return container.slider(label, 0, T - 1, key=key, bind="query-params")
-    return container.slider(label, 0, T - 1, min(default, T - 1), key=key, bind="query-params")
-
-
 @st.fragment
 def step_through(cfg: demo.LSTMConfig, run: demo.GatedRun) -> None:
     """The step slider and everything that follows it; only this part reruns when the step moves."""
-    T, H = run.steps, run.hidden
-    a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
-    t = step_slider(a, "Step t (moves the cursor in every chart below)", T, 1, "lstm_t")
-    options = [f"unit {k + 1}" for k in range(H)] + [MEAN]
-    choice = b.selectbox("Numbers in the diagram for", options, key="lstm_unit", bind="query-params")
-    unit = None if choice == MEAN else int(choice.split()[1]) - 1
+    t, unit = step_and_unit("lstm", run.steps, run.hidden)
 
     fig, vals = diagram(cfg, t, unit)
     visual, text = beside((3, 2))
@@ -187,14 +168,8 @@ centred at zero.
 def gate_table(cfg: demo.LSTMConfig) -> pd.DataFrame:
     """Long table behind the heatmaps: one row per (step, unit)."""
     run = run_lstm(cfg)
-    T, H = run.steps, run.hidden
-    df = pd.DataFrame({"t": [t for t in range(T) for _ in range(H)], "unit": list(range(1, H + 1)) * T,
-                       "x": [float(run.x[t]) for t in range(T) for _ in range(H)]})
-    for name in ("i", "f", "g", "o"):
-        df[name] = run.gates[name].reshape(-1)
-    df["c"] = run.c.reshape(-1)
-    df["h"] = run.h.reshape(-1)
-    return df
+    series = {**{name: run.gates[name] for name in ("i", "f", "g", "o")}, "c": run.c, "h": run.h}
+    return step_unit_table(run.x, series, run.steps, run.hidden)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -14,7 +14,6 @@ stopped run. The Stop button is just a widget to click.
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ from rnn_core.demos import training_lab as lab
 from rnn_core.training import Trainer
 from views.data.upload import UploadError, default_column, load_series, read_table, series_from_column
 from views.figures import training as figs
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.lessons.common import beside, csv_download, lesson_header, live_updates, plot, user_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 SUNSPOTS = ROOT / "assets" / "sunspots.csv"
@@ -196,12 +195,7 @@ def train(configs: list[lab.LabConfig], task: lab.Task, loss_name: str, baseline
         trainer = Trainer(cfg.train_config(), task.data)
         st.session_state["training_active"] = (cfg, task, trainer)
         prefix = f"{lab.CELL_NAMES[cfg.cell]} ({n + 1}/{len(configs)}) · " if len(configs) > 1 else ""
-        last = 0.0
-        for p in trainer.run():
-            now = time.perf_counter()
-            if now - last < UPDATE_EVERY and p.step < p.total_steps:
-                continue
-            last = now
+        for p in live_updates(trainer.run(), UPDATE_EVERY):
             rate = p.step / p.elapsed if p.elapsed > 0 else 0.0
             bar.progress(p.fraction, text=f"{prefix}step {p.step:,} of {p.total_steps:,} · epoch {p.epoch + 1} of "
                                           f"{p.epochs} · batch loss {p.train_loss:.4g} · {rate:,.0f} steps/s")

@@ -1,0 +1,64 @@
+"""Shared helpers for the AppTest page tests (tests/test_page_*.py): open a lesson, read its Plotly charts.
+
+Import them like conftest's helpers: ``from apptest_helpers import open_lesson, charts, decode``
+(pytest puts tests/ on sys.path, since tests/ is not a package).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_lesson(page: str, query: dict[str, str] | None = None, *, timeout: float = 60) -> AppTest:
+    """Run the app, set the URL's query params, switch to ``page`` (e.g. "views/lessons/gru.py"), run it,
+    and check that it raised nothing."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    # One run first: st.navigation registers the lesson under its url_path, which switch_page needs.
+    at.run()
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def decode(value) -> np.ndarray:
+    """A Plotly JSON array: Plotly 7 ships numpy arrays as base64 {"dtype", "bdata", "shape"} (decoded with their
+    dtype and shape); a plain list of numbers becomes a float array (JSON null -> NaN)."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return arr.reshape([int(s) for s in str(value["shape"]).split(",")]) if "shape" in value else arr
+    return np.asarray(value, dtype=float)
+
+
+def charts(at: AppTest) -> list[dict]:
+    """Every Plotly chart on the page, in page order, as its JSON spec."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def chart_keys(at: AppTest) -> list[str]:
+    """The widget keys of the page's Plotly charts, in page order."""
+    return [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")]
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The JSON spec of the one chart whose widget key is ``key``."""
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"chart {key!r} not found"
+    return json.loads(found[0].proto.spec)
+
+
+def trace(spec: dict, name: str) -> dict:
+    """The first trace called ``name`` in a chart spec."""
+    return next(d for d in spec["data"] if d.get("name") == name)
