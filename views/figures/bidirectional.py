@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .gated import Row, heatmap_stack
-from .theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, SEQUENTIAL, VERMILLION, colorbar, f32, style
+from .theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, SEQUENTIAL, VERMILLION, colorbar, f32, styled
 
 FORWARD = BLUE  # the direction that reads the past
 BACKWARD = ORANGE  # the direction that reads the future
@@ -35,22 +35,20 @@ def sensitivity_bars(forward: np.ndarray, backward: np.ndarray, t: int) -> go.Fi
     Zeros (the forward half cannot see s > t, the backward half s < t) are left out of the log plot."""
     T = len(forward)
     s = np.arange(T)
-    fig = go.Figure()
-    for vals, name, color in ((forward, "forward half →", FORWARD), (backward, "backward half ←", BACKWARD)):
-        shown = np.where(vals > 0, vals, np.nan)
-        fig.add_trace(go.Bar(x=s, y=f32(shown), name=name, marker_color=color, opacity=0.9,
-                             hovertemplate="x<sub>%{x}</sub>: %{y:.3g}<extra>" + name + "</extra>"))
-    style(fig, title=f"How much the output at t = {t} depends on each input", height=340,
-          x_title=f"input step s   (← the past · t = {t} · the future →)",
-          y_title="‖∂h<sub>t</sub> / ∂x<sub>s</sub>‖", hovermode="x unified")
-    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
-    fig.update_xaxes(range=[-0.6, T - 0.4])
-    fig.update_layout(
-        barmode="group", bargap=0.15, legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+    traces = [{"type": "bar", "x": s, "y": f32(np.where(vals > 0, vals, np.nan)), "name": name,
+               "marker": {"color": color}, "opacity": 0.9,
+               "hovertemplate": "x<sub>%{x}</sub>: %{y:.3g}<extra>" + name + "</extra>"}
+              for vals, name, color in ((forward, "forward half →", FORWARD), (backward, "backward half ←", BACKWARD))]
+    return styled(
+        traces, title=f"How much the output at t = {t} depends on each input", height=340,
+        x_title=f"input step s   (← the past · t = {t} · the future →)",
+        y_title="‖∂h<sub>t</sub> / ∂x<sub>s</sub>‖", hovermode="x unified",
+        legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        yaxis={"type": "log", "exponentformat": "power", "dtick": 1}, xaxis={"range": [-0.6, T - 0.4]},
+        barmode="group", bargap=0.15,
         shapes=[{"type": "rect", "xref": "x", "yref": "paper", "x0": t - 0.5, "x1": t + 0.5, "y0": 0, "y1": 1,
                  "line": {"color": HIGHLIGHT, "width": 2}, "fillcolor": "rgba(213, 94, 0, 0.06)"}],
     )
-    return fig
 
 
 def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -> go.Figure:
@@ -66,16 +64,13 @@ def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -
     ticks = np.arange(lo, hi + 1)
     cbar = colorbar("‖∂h<sub>t</sub>/∂x<sub>s</sub>‖", tickvals=ticks,
                     ticktext=[f"10<sup>{int(k)}</sup>" for k in ticks])
-    traces = []
-    for k, (vals, name) in enumerate(zip(logs, ("forward →", "backward ←"), strict=True), start=1):
-        traces.append(go.Heatmap(z=f32(vals), x=steps, y=steps, coloraxis="coloraxis", name=name,
-                                 xaxis="x" if k == 1 else "x2", yaxis="y" if k == 1 else "y2",
-                                 hovertemplate=f"{name}<br>output t=%{{y}}, input s=%{{x}}<br>"
-                                               "log₁₀ = %{z:.2f}<extra></extra>"))
-    fig = go.Figure(traces)
-    style(fig, height=380, legend=False, hovermode="closest")
+    traces = [{"type": "heatmap", "z": f32(vals), "x": steps, "y": steps, "coloraxis": "coloraxis", "name": name,
+               "xaxis": "x" if k == 1 else "x2", "yaxis": "y" if k == 1 else "y2",
+               "hovertemplate": f"{name}<br>output t=%{{y}}, input s=%{{x}}<br>log₁₀ = %{{z:.2f}}<extra></extra>"}
+              for k, (vals, name) in enumerate(zip(logs, ("forward →", "backward ←"), strict=True), start=1)]
     axis = {"range": [-0.5, T - 0.5], "showgrid": False}
-    fig.update_layout(
+    return styled(
+        traces, height=380, legend=False, hovermode="closest",
         coloraxis={"colorscale": SEQUENTIAL, "cmin": lo, "cmax": hi, "colorbar": cbar},
         xaxis={**axis, "domain": [0, 0.45], "title": {"text": "input step s"}},
         xaxis2={**axis, "domain": [0.52, 0.97], "title": {"text": "input step s"}},
@@ -93,7 +88,6 @@ def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -
              "line": {"color": HIGHLIGHT, "width": 2}} for xr, yr in (("x", "y"), ("x2", "y2"))],
         margin={"l": 10, "r": 10, "t": 36, "b": 10},
     )
-    return fig
 
 
 def readout_figure(r2: dict[str, float], example_t: np.ndarray, example_y: np.ndarray,
@@ -103,24 +97,21 @@ def readout_figure(r2: dict[str, float], example_t: np.ndarray, example_y: np.nd
     names = list(r2)
     colors = {"forward": FORWARD, "backward": BACKWARD, "both": BOTH}
     labels = {"forward": "→ only", "backward": "← only", "both": "both"}
-    traces = [go.Bar(x=[labels[k] for k in names], y=[max(r2[k], 0.0) for k in names], xaxis="x", yaxis="y",
-                     marker_color=[colors[k] for k in names], text=[f"{r2[k]:.2f}" for k in names],
-                     textposition="outside", cliponaxis=False, showlegend=False,
-                     hovertemplate="%{x}: R² = %{text}<extra></extra>")]
-    traces.append(go.Scatter(x=example_t, y=f32(example_y), name="target", xaxis="x2", yaxis="y2", mode="lines",
-                             line={"color": NEUTRAL, "width": 5}, opacity=0.55))
-    for k in names:
-        traces.append(go.Scatter(x=example_t, y=f32(example_pred[k]), name=labels[k], xaxis="x2", yaxis="y2",
-                                 mode="lines", line={"color": colors[k], "width": 2,
-                                                     "dash": "solid" if k == "both" else "dot"}))
-    fig = go.Figure(traces)
-    style(fig, height=360, hovermode="x unified")
-    fig.update_layout(
+    traces = [{"type": "bar", "x": [labels[k] for k in names], "y": [max(r2[k], 0.0) for k in names],
+               "xaxis": "x", "yaxis": "y", "marker": {"color": [colors[k] for k in names]},
+               "text": [f"{r2[k]:.2f}" for k in names], "textposition": "outside", "cliponaxis": False,
+               "showlegend": False, "hovertemplate": "%{x}: R² = %{text}<extra></extra>"},
+              {"type": "scatter", "x": example_t, "y": f32(example_y), "name": "target", "xaxis": "x2",
+               "yaxis": "y2", "mode": "lines", "line": {"color": NEUTRAL, "width": 5}, "opacity": 0.55}]
+    traces += [{"type": "scatter", "x": example_t, "y": f32(example_pred[k]), "name": labels[k], "xaxis": "x2",
+                "yaxis": "y2", "mode": "lines",
+                "line": {"color": colors[k], "width": 2, "dash": "solid" if k == "both" else "dot"}}
+               for k in names]
+    return styled(
+        traces, height=360, hovermode="x unified",
         xaxis={"domain": [0, 0.27]}, yaxis={"range": [0, 1.12], "title": {"text": "R² on new sequences"}},
         xaxis2={"domain": [0.43, 1], "anchor": "y2", "title": {"text": "step t of one new sequence"}},
         yaxis2={"anchor": "x2", "title": {"text": target_label}},
         legend={"x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
-    return fig
-

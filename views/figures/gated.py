@@ -32,7 +32,7 @@ from .theme import (
     contrast_text,
     diverging_color,
     f32,
-    style,
+    styled,
     symmetric_limit,
 )
 
@@ -108,12 +108,11 @@ class Canvas:
         self.text(x, y - 0.2, f"{_s(value)}" if signed else f"{value:.2f}", size=13, color=ink, mono=True)
 
     def figure(self, xr: tuple[float, float], yr: tuple[float, float], height: int, title: str) -> go.Figure:
-        fig = go.Figure(layout={"shapes": self.shapes, "annotations": self.annotations})
-        style(fig, title=title, height=height, legend=False, hovermode=False)
-        fig.update_xaxes(visible=False, range=list(xr), fixedrange=True)
-        fig.update_yaxes(visible=False, range=list(yr), fixedrange=True)
-        fig.update_layout(margin={"l": 4, "r": 4, "t": 44, "b": 4}, dragmode=False)
-        return fig
+        return styled([], title=title, height=height, legend=False, hovermode=False,
+                      xaxis={"visible": False, "range": list(xr), "fixedrange": True},
+                      yaxis={"visible": False, "range": list(yr), "fixedrange": True},
+                      margin={"l": 4, "r": 4, "t": 44, "b": 4}, dragmode=False,
+                      shapes=self.shapes, annotations=self.annotations)
 
 
 def _s(v: float, digits: int = 2) -> str:
@@ -288,9 +287,9 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
     weights = [34, *row_px]
     gap = 0.022
     doms = _domains(weights, gap)
-    traces: list = [go.Scatter(x=steps, y=f32(x), mode="lines+markers" if T <= 80 else "lines", xaxis="x",
-                               yaxis="y", line={"color": NEUTRAL, "width": 2}, marker={"size": 4}, name="x",
-                               hovertemplate="t=%{x}<br>x=%{y:.3f}<extra></extra>")]
+    traces: list = [{"type": "scatter", "x": steps, "y": f32(x), "mode": "lines+markers" if T <= 80 else "lines",
+                     "xaxis": "x", "yaxis": "y", "line": {"color": NEUTRAL, "width": 2}, "marker": {"size": 4},
+                     "name": "x", "hovertemplate": "t=%{x}<br>x=%{y:.3f}<extra></extra>"}]
     layout: dict = {"yaxis": {"domain": doms[0], "title": {"text": x_label, "font": {"size": 13}}, "nticks": 3,
                               "zeroline": True}}
     axes_done: dict[str, str] = {}
@@ -309,11 +308,11 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
             if key == "shared":
                 scale = np.concatenate([np.ravel(r.values) for r in rows if r.kind == "shared"])
             layout[ca] = _colour_axis(row.kind, row.name, scale, dom)
-        traces.append(go.Heatmap(
-            z=f32(vals.T), x=steps, y=np.arange(1, H + 1), coloraxis=axes_done[key], name=row.name,
-            xaxis=f"x{k}", yaxis=f"y{k}",
-            hovertemplate=f"{row.name}  t=%{{x}}  unit %{{y}}<br>%{{z:.3f}}<extra></extra>",
-        ))
+        traces.append({
+            "type": "heatmap", "z": f32(vals.T), "x": steps, "y": np.arange(1, H + 1), "coloraxis": axes_done[key],
+            "name": row.name, "xaxis": f"x{k}", "yaxis": f"y{k}",
+            "hovertemplate": f"{row.name}  t=%{{x}}  unit %{{y}}<br>%{{z:.3f}}<extra></extra>",
+        })
         layout[f"yaxis{k}"] = {"domain": dom, "autorange": "reversed", "showticklabels": H <= 10, "ticks": "",
                                "tickfont": {"size": 9}, "dtick": 1 if H <= 10 else None, "showgrid": False,
                                "title": {"text": row.label, "font": {"size": 13}, "standoff": 2}}
@@ -331,11 +330,9 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
                             "showarrow": False, "yanchor": "bottom", "font": {"color": HIGHLIGHT, "size": 13}})
     shapes += list(extra_shapes)
     annotations += list(extra_annotations)
-    fig = go.Figure(data=traces)
-    style(fig, title=title, height=int(sum(weights) + 70), legend=False, hovermode="closest")
-    fig.update_layout(**layout, shapes=shapes, annotations=annotations,
-                      margin={"l": 10, "r": 10, "t": 64 if title else 28, "b": 10})
-    return fig
+    return styled(traces, title=title, height=int(sum(weights) + 70), legend=False, hovermode="closest",
+                  **layout, shapes=shapes, annotations=annotations,
+                  margin={"l": 10, "r": 10, "t": 64 if title else 28, "b": 10})
 
 
 def lstm_rows(gates: dict[str, np.ndarray], c: np.ndarray, h: np.ndarray) -> list[Row]:
@@ -370,34 +367,33 @@ def remember_figure(x: np.ndarray, i: np.ndarray, f: np.ndarray, o: np.ndarray, 
     steps = np.arange(T)
     doms = _domains([0.75, 0.75, 1.5], 0.09)
     traces = [
-        go.Bar(x=steps, y=f32(x[:, 0]), marker_color=NEUTRAL, name="noise on the value input", yaxis="y",
-               hovertemplate="t=%{x}: %{y:.2f}<extra>value input</extra>"),
-        go.Bar(x=[write_step], y=[float(x[write_step, 0])], marker_color=ORANGE, name="the value to store",
-               yaxis="y", hovertemplate="t=%{x}: %{y:.2f}<extra>stored value</extra>"),
+        {"type": "bar", "x": steps, "y": f32(x[:, 0]), "marker": {"color": NEUTRAL}, "name": "noise on the value input",
+         "yaxis": "y", "hovertemplate": "t=%{x}: %{y:.2f}<extra>value input</extra>"},
+        {"type": "bar", "x": [write_step], "y": [float(x[write_step, 0])], "marker": {"color": ORANGE},
+         "name": "the value to store", "yaxis": "y", "hovertemplate": "t=%{x}: %{y:.2f}<extra>stored value</extra>"},
     ]
     for arr, name, color in ((i, "input gate i", ORANGE), (f, "forget gate f", BLUE), (o, "output gate o", GREEN)):
-        traces.append(go.Scatter(x=steps, y=f32(arr), name=name, xaxis="x2", yaxis="y2",
-                                 line={"color": color, "width": 2.5}, hovertemplate="%{y:.3f}"))
+        traces.append({"type": "scatter", "x": steps, "y": f32(arr), "name": name, "xaxis": "x2", "yaxis": "y2",
+                       "line": {"color": color, "width": 2.5}, "hovertemplate": "%{y:.3f}"})
     annotations = []
     ends: list[float] = [float(c[-1]), float(h[-1])]
     span = max(float(np.nanmax(np.abs(c))), 0.1)
     for label, ghost in (ghosts or {}).items():
-        traces.append(go.Scatter(x=steps, y=f32(ghost), name=label, mode="lines", xaxis="x3", yaxis="y3",
-                                 line={"color": SKY, "width": 1.3, "dash": "dot"},
-                                 hovertemplate=f"belt with {label}: %{{y:.3f}}<extra></extra>"))
+        traces.append({"type": "scatter", "x": steps, "y": f32(ghost), "name": label, "mode": "lines",
+                       "xaxis": "x3", "yaxis": "y3", "line": {"color": SKY, "width": 1.3, "dash": "dot"},
+                       "hovertemplate": f"belt with {label}: %{{y:.3f}}<extra></extra>"})
         end = float(ghost[-1])
         if all(abs(end - e) > 0.07 * span for e in ends):  # label only where it will not sit on another
             ends.append(end)
             annotations.append({"x": T - 1, "y": end, "xref": "x3", "yref": "y3", "text": label, "showarrow": False,
                                 "xanchor": "left", "xshift": 6, "font": {"size": 11, "color": SKY}})
+    line3 = {"type": "scatter", "xaxis": "x3", "yaxis": "y3", "hovertemplate": "%{y:.3f}"}
     traces += [
-        go.Scatter(x=steps, y=f32(c), name="belt c", xaxis="x3", yaxis="y3", line={"color": VERMILLION, "width": 4},
-                   hovertemplate="%{y:.3f}"),
-        go.Scatter(x=steps, y=f32(h), name="output h", xaxis="x3", yaxis="y3", line={"color": PURPLE, "width": 2},
-                   hovertemplate="%{y:.3f}"),
-        go.Scatter(x=[read_step], y=[float(h[read_step])], mode="markers", name="recalled",
-                   xaxis="x3", yaxis="y3", marker={"color": PURPLE, "size": 12, "symbol": "star"},
-                   hovertemplate="recalled h=%{y:.3f}<extra></extra>"),
+        {**line3, "x": steps, "y": f32(c), "name": "belt c", "line": {"color": VERMILLION, "width": 4}},
+        {**line3, "x": steps, "y": f32(h), "name": "output h", "line": {"color": PURPLE, "width": 2}},
+        {**line3, "x": [read_step], "y": [float(h[read_step])], "mode": "markers", "name": "recalled",
+         "marker": {"color": PURPLE, "size": 12, "symbol": "star"},
+         "hovertemplate": "recalled h=%{y:.3f}<extra></extra>"},
     ]
 
     def label(x, y, text, color, axis, anchor="left", yanchor="middle"):
@@ -432,11 +428,8 @@ def remember_figure(x: np.ndarray, i: np.ndarray, f: np.ndarray, o: np.ndarray, 
         "xaxis2": {"anchor": "y2", "matches": "x", "showticklabels": False},
         "xaxis3": {"anchor": "y3", "matches": "x", "title": {"text": "time step t"}},
     }
-    fig = go.Figure(data=traces)
-    style(fig, height=540, hovermode="x unified", legend=False)
-    fig.update_layout(**layout, shapes=shapes, annotations=annotations, barmode="overlay",
-                      margin={"l": 10, "r": 10, "t": 44, "b": 10})
-    return fig
+    return styled(traces, height=540, hovermode="x unified", legend=False, **layout, shapes=shapes,
+                  annotations=annotations, barmode="overlay", margin={"l": 10, "r": 10, "t": 44, "b": 10})
 
 
 # -- parameter counts ---------------------------------------------------------------------------------
@@ -446,12 +439,9 @@ def param_count_figure(counts: dict[str, int], input_size: int, hidden: int) -> 
     vals = [counts[k] for k in names]
     base = counts.get("RNN", vals[0]) or 1
     palette = {"RNN": NEUTRAL, "GRU": GREEN, "LSTM": BLUE}
-    fig = go.Figure(go.Bar(
-        y=names, x=vals, orientation="h", marker_color=[palette.get(k, SKY) for k in names],
-        text=[f"{v:,}  ({v / base:.3g}× RNN)" for v in vals], textposition="auto",
-        hovertemplate="%{y}: %{x:,} parameters<extra></extra>",
-    ))
-    style(fig, title=f"Trainable parameters for D = {input_size}, H = {hidden}", height=250, legend=False,
-          hovermode=False, x_title="parameters in one layer")
-    fig.update_yaxes(autorange="reversed")
-    return fig
+    bar = {"type": "bar", "y": names, "x": vals, "orientation": "h",
+           "marker": {"color": [palette.get(k, SKY) for k in names]},
+           "text": [f"{v:,}  ({v / base:.3g}× RNN)" for v in vals], "textposition": "auto",
+           "hovertemplate": "%{y}: %{x:,} parameters<extra></extra>"}
+    return styled([bar], title=f"Trainable parameters for D = {input_size}, H = {hidden}", height=250,
+                  legend=False, hovermode=False, x_title="parameters in one layer", yaxis={"autorange": "reversed"})

@@ -156,6 +156,34 @@ def style(
     return fig
 
 
+def styled(data: list[dict], *, title: str | None = None, height: int = 360, x_title: str | None = None,
+           y_title: str | None = None, legend: bool | dict = True, hovermode: str | bool = "x unified",
+           **extra) -> go.Figure:
+    """A new figure in the house style from trace dicts, in one unvalidated pass: what ``style`` does to an
+    existing figure, without Plotly's validation of every trace and update (10-60 ms saved per figure,
+    on every slider nudge).
+
+    ``legend``: on/off, or a dict laid over the house legend (which turns it on). ``extra``: more layout
+    keys. Axis keys (``xaxis``, ``yaxis2``, ...) are laid over the house axis (``x_title``/``y_title`` as
+    default titles), other dicts (``margin``) over the house value; ``None`` values are dropped, as
+    ``update_layout`` would.
+    """
+    lay = layout(title=title, height=height, legend=bool(legend), hovermode=hovermode)
+    lay["xaxis"], lay["yaxis"] = axis(x_title), axis(y_title)
+    if isinstance(legend, dict):
+        extra = {"legend": legend, **extra}
+    for key, value in extra.items():
+        if value is None:
+            continue
+        if key.startswith(("xaxis", "yaxis")) and key not in lay:
+            lay[key] = axis(x_title if key.startswith("x") else y_title)
+        if isinstance(value, dict) and isinstance(lay.get(key), dict):
+            lay[key] = {**lay[key], **{k: v for k, v in value.items() if v is not None}}
+        else:
+            lay[key] = value
+    return figure(data, lay)
+
+
 def figure(data: list[dict], layout: dict) -> go.Figure:
     """Build a figure from trace dicts and a layout dict in one step, without Plotly's property validation.
 
