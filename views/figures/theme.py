@@ -164,8 +164,8 @@ def styled(data: list[dict], *, title: str | None = None, height: int = 360, x_t
     on every slider nudge).
 
     ``legend``: on/off, or a dict laid over the house legend (which turns it on). ``extra``: more layout
-    keys. Axis keys (``xaxis``, ``yaxis2``, ...) are laid over the house axis (``x_title``/``y_title`` as
-    default titles), other dicts (``margin``) over the house value; ``None`` values are dropped, as
+    keys. Dicts are laid over the house value (``xaxis``/``yaxis``: the house axis with ``x_title``/``y_title``;
+    ``margin``); further axes (``xaxis2``, ...) are taken as given. ``None`` values are dropped, as
     ``update_layout`` would.
     """
     lay = layout(title=title, height=height, legend=bool(legend), hovermode=hovermode)
@@ -175,8 +175,6 @@ def styled(data: list[dict], *, title: str | None = None, height: int = 360, x_t
     for key, value in extra.items():
         if value is None:
             continue
-        if key.startswith(("xaxis", "yaxis")) and key not in lay:
-            lay[key] = axis(x_title if key.startswith("x") else y_title)
         if isinstance(value, dict) and isinstance(lay.get(key), dict):
             lay[key] = {**lay[key], **{k: v for k, v in value.items() if v is not None}}
         else:
