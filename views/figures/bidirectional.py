@@ -86,7 +86,7 @@ def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -
         shapes=[] if t is None else [
             {"type": "rect", "xref": xr, "yref": yr, "x0": -0.5, "x1": T - 0.5, "y0": t - 0.5, "y1": t + 0.5,
              "line": {"color": HIGHLIGHT, "width": 2}} for xr, yr in (("x", "y"), ("x2", "y2"))],
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        margin={"l": 10, "r": 124, "t": 36, "b": 10},  # r: the colour bar and its long title, measured
     )
 
 

@@ -38,6 +38,7 @@ from .theme import (
     layout,
     symmetric_limit,
 )
+from .theme import figure as theme_figure
 
 POSITIVE, NEGATIVE = ORANGE, BLUE  # the diverging scale's two ends: orange > 0, blue < 0
 LABEL_MAX_STEPS = 16  # above this many steps, numbers go into the hover text instead of onto the figure
@@ -60,7 +61,7 @@ def figure(data: list, lay: dict) -> go.Figure:
     The tests rebuild every figure *with* validation (tests/test_figures_*.py), so a typo in a
     property name still fails loudly there instead of silently in the browser.
     """
-    return go.Figure(data=data, layout=lay, _validate=False)
+    return theme_figure(data, lay)
 
 
 # -- log-axis helpers (shared with the vanishing-gradients figures) -------------------------------------

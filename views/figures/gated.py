@@ -444,4 +444,5 @@ def param_count_figure(counts: dict[str, int], input_size: int, hidden: int) -> 
            "text": [f"{v:,}  ({v / base:.3g}× RNN)" for v in vals], "textposition": "auto",
            "hovertemplate": "%{y}: %{x:,} parameters<extra></extra>"}
     return styled([bar], title=f"Trainable parameters for D = {input_size}, H = {hidden}", height=250,
-                  legend=False, hovermode=False, x_title="parameters in one layer", yaxis={"autorange": "reversed"})
+                  legend=False, hovermode=False, x_title="parameters in one layer", yaxis={"autorange": "reversed"},
+                  margin={"l": 110})  # room for the bar labels, measured

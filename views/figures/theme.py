@@ -189,8 +189,72 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     nodes, a large part of a page's budget, paid again on every slider nudge). Figures built here come from
     tested code, and the tests validate them by rebuilding: ``go.Figure(fig.to_dict())`` raises on any
     invalid property. The result is an ordinary ``go.Figure`` (``fig.data[0].marker.color`` etc. work).
+
+    The margins are raised to what axis labels, outside legends and colour bars usually need
+    (``margin_floor``), so that the browser draws the chart once: when ``automargin`` has to grow a
+    margin, Plotly draws the whole chart a second time (measured: 30-50% of a chart's drawing time).
     """
+    layout = {**layout, "margin": margin_floor(data, layout)}
     return go.Figure(data=data, layout=layout, _validate=False)
+
+
+# Pixels that labels take outside the plot area, with Streamlit's chart theme (its axis-title standoffs
+# included). Measured on the lesson pages by reading Plotly's final margins (``gd._fullLayout._size``).
+Y_TICKS_PX, Y_TITLE_PX = 52, 28
+X_TICKS_PX, X_TITLE_PX = 32, 32
+LEGEND_ROW_PX = 26
+COLORBAR_PX = 86
+
+
+def _domain_start(layout: dict, axis_name: str) -> float:
+    return float((layout.get(axis_name) or {}).get("domain", (0.0, 1.0))[0])
+
+
+def _edge_axes(layout: dict, letter: str) -> list[dict]:
+    """The visible axes of one letter that sit on the figure's outer edge (left for y, bottom for x):
+    those whose partner axis (the one they are anchored to) starts at 0 of its domain."""
+    other = "x" if letter == "y" else "y"
+    names = [k for k in layout if k.startswith(f"{letter}axis")] or [f"{letter}axis"]
+    out = []
+    for name in names:
+        ax = layout.get(name) or {}
+        anchor = ax.get("anchor") or other
+        partner = f"{other}axis{anchor[1:]}" if anchor not in ("free",) else None
+        if ax.get("visible", True) and ax.get("side") not in ("right", "top") and \
+                (partner is None or _domain_start(layout, partner) < 0.01):
+            out.append(ax)
+    return out
+
+
+def margin_floor(data: list[dict], layout: dict) -> dict:
+    """The layout's margin, each side raised to what its axis labels, legend and colour bars need."""
+    margin = {"l": 10, "r": 10, "t": 24, "b": 10, **(layout.get("margin") or {})}
+    left, bottom = _edge_axes(layout, "y"), _edge_axes(layout, "x")
+    floor = {"l": 10, "r": 10, "t": 0, "b": 10}
+    if any(ax.get("showticklabels", True) for ax in left):
+        floor["l"] += Y_TICKS_PX
+        floor["t"] = 18  # half of the top tick label sticks out above the plot
+    if any((ax.get("title") or {}).get("text") for ax in left):
+        floor["l"] += Y_TITLE_PX
+    if any(ax.get("showticklabels", True) for ax in bottom):
+        floor["b"] += X_TICKS_PX
+        floor["r"] = 16  # half of the last tick label sticks out on the right
+    if any((ax.get("title") or {}).get("text") for ax in bottom):
+        floor["b"] += X_TITLE_PX
+    legend = layout.get("legend") or {}
+    if layout.get("showlegend", True) and len(data) > 1 and legend.get("orientation") == "h":
+        if float(legend.get("y", 1.02)) < 0:
+            floor["b"] += LEGEND_ROW_PX + 14
+        else:
+            floor["t"] = 24 + LEGEND_ROW_PX  # a legend row above the plot
+    elif layout.get("showlegend", True) and len(data) > 1 and float(legend.get("x", 1.02)) >= 1:
+        names = [str(t.get("name") or "") for t in data if t.get("showlegend", True)]
+        floor["r"] += 44 + 7 * max(map(len, names), default=0)  # a column of legend entries on the right
+    if any(k.startswith("coloraxis") for k in layout) or \
+            any(t.get("showscale") or (t.get("marker") or {}).get("showscale") for t in data):
+        floor["r"] += COLORBAR_PX
+    return {k: max(margin[k], floor[k]) for k in ("l", "r", "t", "b")} | \
+        {k: v for k, v in margin.items() if k not in ("l", "r", "t", "b")}
 
 
 def colorbar(title: str, **extra) -> dict:
