@@ -62,8 +62,15 @@ def test_heatmap_stack_shares_time_and_marks_the_step():
     assert (lay.coloraxis.cmin, lay.coloraxis.cmax) == (0, 1)
     state_axis = lay[heat[4].coloraxis]
     assert state_axis.cmin == -state_axis.cmax == pytest.approx(-np.abs(c).max())
-    # All rows follow the first time axis; the cursor spans the full height at t = 4.
-    assert all(lay[f"xaxis{k}"].matches == "x" for k in range(2, 8))
+    # The rows share one pair of axes under the input, on the input's time axis, one labelled band each,
+    # top to bottom in data-flow order; the cursor spans the full height at t = 4.
+    assert {d.xaxis for d in heat} == {"x2"} and {d.yaxis for d in heat} == {"y2"} and lay.xaxis2.matches == "x"
+    offsets = figs.row_offsets(figs.lstm_rows(gates, c, h))
+    assert [d.y[0] for d in heat] == offsets
+    np.testing.assert_allclose(np.diff(offsets), H + figs.ROW_GAP)
+    assert list(lay.yaxis2.ticktext) == ["i · write", "f · keep", "g · candidate", "o · read", "c · belt", "h · output"]
+    assert lay.yaxis2.range[0] > lay.yaxis2.range[1]  # reversed: the first row on top
+    np.testing.assert_array_equal(heat[2].customdata[:, 0], [1, 2, 3])  # hover shows unit numbers 1..H
     cursor = lay.shapes[0]
     assert (cursor.x0, cursor.x1, cursor.y0, cursor.y1) == (3.5, 4.5, 0, 1)
     assert "t = 4" in texts(fig)

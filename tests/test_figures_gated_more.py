@@ -26,7 +26,8 @@ def test_direction_heatmaps_stack_both_halves():
     assert len({d.coloraxis for d in heat}) == 1  # one shared symmetric scale
     assert fig.layout.coloraxis.cmax == pytest.approx(0.5) and fig.layout.coloraxis.cmin == pytest.approx(-0.5)
     divider = [s for s in fig.layout.shapes if s.type == "line"][0]
-    assert divider.y0 == divider.y1 == H + 0.5 and divider.yref == "y4"
+    out_start = heat[2].y[0]  # the output row: forward units at out_start .. out_start + H - 1, then backward
+    assert divider.y0 == divider.y1 == out_start + H - 0.5 and divider.yref == "y2"
     assert fig.layout.shapes[0].x0 == 1.5  # the step cursor
 
 

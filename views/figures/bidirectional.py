@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .gated import Row, heatmap_stack
+from .gated import Row, heatmap_stack, row_offsets
 from .theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, SEQUENTIAL, VERMILLION, colorbar, f32, styled
 
 FORWARD = BLUE  # the direction that reads the past
@@ -24,8 +24,9 @@ def direction_heatmaps(x: np.ndarray, forward: np.ndarray, backward: np.ndarray,
     out = np.concatenate([forward, backward], axis=1)
     rows = [Row("h→", "forward h →", forward, "shared"), Row("h←", "← backward h", backward, "shared"),
             Row("output", "output [→ ; ←]", out, "shared")]
-    # A line between the two halves of the output.
-    divider = {"type": "line", "xref": "x4 domain", "yref": "y4", "x0": 0, "x1": 1, "y0": H + 0.5, "y1": H + 0.5,
+    # A line between the two halves of the output (the last row of the stack).
+    mid = row_offsets(rows)[-1] + H - 0.5
+    divider = {"type": "line", "xref": "x2 domain", "yref": "y2", "x0": 0, "x1": 1, "y0": mid, "y1": mid,
                "line": {"color": NEUTRAL, "width": 2}}
     return heatmap_stack(x, rows, t, extra_shapes=[divider])
 

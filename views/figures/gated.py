@@ -270,6 +270,19 @@ def _colour_axis(kind: str, name: str, vals: np.ndarray, dom: tuple[float, float
     return spec
 
 
+ROW_GAP = 0.9  # empty units between two rows of the heatmap stack
+
+
+def row_offsets(rows: Sequence[Row]) -> list[float]:
+    """Where each row of ``heatmap_stack`` starts on its shared y axis ("y2"): unit u of row k is drawn
+    at y = offsets[k] + u, rows top to bottom with ``ROW_GAP`` between them."""
+    out, y = [], 0.0
+    for row in rows:
+        out.append(y)
+        y += np.asarray(row.values).shape[1] + ROW_GAP
+    return out
+
+
 def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: str | None = None,
                   x_label: str = "x<sub>t</sub>", extra_shapes: Sequence[dict] = (),
                   extra_annotations: Sequence[dict] = ()) -> go.Figure:
@@ -278,23 +291,32 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
     x: (T,) the input.  rows: heatmaps of shape (T, H), drawn with time across and unit 1..H downwards.
     t: the step cursor (a highlighted column through every row), or None.
     Gates share one 0..1 colour bar, signed rows one −1..1 bar; each "state" row gets its own symmetric bar.
-    extra_shapes / extra_annotations: layout dicts added as they are (row k's axes are x{k+2}, y{k+2}).
+
+    The rows are stacked on *one* pair of axes (x2, y2; see ``row_offsets``) rather than one subplot each:
+    the browser draws a subplot's axes, grid and hover layer separately, so six subplots cost 2-3× the time
+    of one. extra_shapes / extra_annotations: layout dicts added as they are.
     """
     T = len(x)
     steps = np.arange(T)
     unit_h = [np.asarray(r.values).shape[1] for r in rows]
-    row_px = [max(44, min(110, 9 * h + 18)) for h in unit_h]
-    weights = [34, *row_px]
-    gap = 0.022
-    doms = _domains(weights, gap)
+    offsets = row_offsets(rows)
+    span = offsets[-1] + unit_h[-1]  # y runs from -0.5 to span - 0.5
+    unit_px = max(44, min(110, 9 * min(unit_h) + 18)) / min(unit_h)
+    heat_px = unit_px * span
+    x_px = 34
+    heat_top = heat_px / (heat_px + x_px + 14)  # the input row sits above, 14 px apart
+
+    def paper_y(y: float) -> float:  # y2 (reversed) -> paper
+        return heat_top * (1 - (y + 0.5) / span)
+
     traces: list = [{"type": "scatter", "x": steps, "y": f32(x), "mode": "lines+markers" if T <= 80 else "lines",
                      "xaxis": "x", "yaxis": "y", "line": {"color": NEUTRAL, "width": 2}, "marker": {"size": 4},
                      "name": "x", "hovertemplate": "t=%{x}<br>x=%{y:.3f}<extra></extra>"}]
-    layout: dict = {"yaxis": {"domain": doms[0], "title": {"text": x_label, "font": {"size": 13}}, "nticks": 3,
-                              "zeroline": True}}
+    layout: dict = {"yaxis": {"domain": [1 - x_px / (heat_px + x_px + 14), 1],
+                              "title": {"text": x_label, "font": {"size": 13}}, "nticks": 3, "zeroline": True}}
     axes_done: dict[str, str] = {}
     states = 0
-    for k, (row, dom, H) in enumerate(zip(rows, doms[1:], unit_h, strict=True), start=2):
+    for row, H, off in zip(rows, unit_h, offsets, strict=True):
         vals = np.asarray(row.values)
         if row.kind == "state":
             states += 1
@@ -307,21 +329,19 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
             scale = vals
             if key == "shared":
                 scale = np.concatenate([np.ravel(r.values) for r in rows if r.kind == "shared"])
-            layout[ca] = _colour_axis(row.kind, row.name, scale, dom)
+            layout[ca] = _colour_axis(row.kind, row.name, scale, (paper_y(off + H - 1), paper_y(off - 1)))
         traces.append({
-            "type": "heatmap", "z": f32(vals.T), "x": steps, "y": np.arange(1, H + 1), "coloraxis": axes_done[key],
-            "name": row.name, "xaxis": f"x{k}", "yaxis": f"y{k}",
-            "hovertemplate": f"{row.name}  t=%{{x}}  unit %{{y}}<br>%{{z:.3f}}<extra></extra>",
+            "type": "heatmap", "z": f32(vals.T), "x": steps, "y": off + np.arange(H), "coloraxis": axes_done[key],
+            "name": row.name, "xaxis": "x2", "yaxis": "y2", "customdata": np.tile(np.arange(1, H + 1, dtype=np.int16),
+                                                                                   (T, 1)).T,
+            "hovertemplate": f"{row.name}  t=%{{x}}  unit %{{customdata}}<br>%{{z:.3f}}<extra></extra>",
         })
-        layout[f"yaxis{k}"] = {"domain": dom, "autorange": "reversed", "showticklabels": H <= 10, "ticks": "",
-                               "tickfont": {"size": 9}, "dtick": 1 if H <= 10 else None, "showgrid": False,
-                               "title": {"text": row.label, "font": {"size": 13}, "standoff": 2}}
-    n = len(rows) + 1
-    for k in range(1, n + 1):
-        name = "xaxis" if k == 1 else f"xaxis{k}"
-        layout[name] = {"anchor": "y" if k == 1 else f"y{k}", "matches": None if k == 1 else "x",
-                        "showticklabels": k == n, "range": [-0.5, T - 0.5], "showgrid": False}
-    layout[f"xaxis{n}"]["title"] = {"text": "time step t"}
+    layout["yaxis2"] = {"domain": [0, heat_top], "range": [span - 0.5, -0.5], "showgrid": False, "zeroline": False,
+                        "ticks": "", "tickvals": [off + (H - 1) / 2 for off, H in zip(offsets, unit_h, strict=True)],
+                        "ticktext": [r.label for r in rows], "tickfont": {"size": 13}}
+    layout["xaxis"] = {"anchor": "y", "showticklabels": False, "range": [-0.5, T - 0.5], "showgrid": False}
+    layout["xaxis2"] = {"anchor": "y2", "matches": "x", "range": [-0.5, T - 0.5], "showgrid": False,
+                        "title": {"text": "time step t"}}
     shapes, annotations = [], []
     if t is not None:  # the cursor comes first: shapes[0]
         shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": t - 0.5, "x1": t + 0.5, "y0": 0, "y1": 1,
@@ -330,7 +350,7 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
                             "showarrow": False, "yanchor": "bottom", "font": {"color": HIGHLIGHT, "size": 13}})
     shapes += list(extra_shapes)
     annotations += list(extra_annotations)
-    return styled(traces, title=title, height=int(sum(weights) + 70), legend=False, hovermode="closest",
+    return styled(traces, title=title, height=int(heat_px + x_px + 14 + 90), legend=False, hovermode="closest",
                   **layout, shapes=shapes, annotations=annotations,
                   margin={"l": 10, "r": 10, "t": 64 if title else 28, "b": 10})
 
