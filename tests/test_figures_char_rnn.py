@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from views.figures import char_rnn as figs
@@ -61,3 +62,13 @@ def test_frequency_figure_shows_visible_characters():
 def test_colour_legend_names_the_range():
     html = figs.colour_legend_html(2.0, "c of unit <3>")
     assert "-2" in html and "+2" in html and "&lt;3&gt;" in html
+
+
+def test_every_figure_passes_plotly_validation():
+    """Rebuilt with Plotly's validation on: the figures skip it for speed, so the tests must not."""
+    probs = np.array([[0.8, 0.2], [0.6, 0.4], [0.5, 0.5]])
+    for fig in (figs.top_k_figure(["e", " ", "a"], np.array([0.5, 0.3, 0.1]), " ", title="next"),
+                figs.temperature_figure(["a", "\n"], probs, (0.5, 1.0, 2.0), chosen=1.0, title="odds"),
+                figs.temperature_figure(["a", "\n"], probs, (0.5, 1.0, 2.0)),
+                figs.frequency_figure([" ", "e"], np.array([0.15, 0.09]))):
+        go.Figure(fig.to_dict())

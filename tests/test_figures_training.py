@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from views.figures import training as figs
@@ -10,6 +11,43 @@ from views.figures import training as figs
 
 def names(fig) -> list[str]:
     return [t.name for t in fig.data]
+
+
+def validated(fig: go.Figure) -> go.Figure:
+    """Rebuild with Plotly's validation on: the figures skip it for speed, so the tests must not."""
+    return go.Figure(fig.to_dict())
+
+
+def test_every_figure_passes_plotly_validation():
+    x = np.arange(60)
+    series = np.sin(x / 4)
+    t_val = np.arange(50, 60)
+    preds = {"this model": series[t_val] + 0.1, "Linear AR": series[t_val]}
+    adding = np.zeros((10, 2))
+    adding[:, 0] = np.linspace(0, 0.9, 10)
+    adding[[2, 7], 1] = 1
+    loss = np.geomspace(5, 0.01, 1200)  # long enough for WebGL lines
+    before = np.geomspace(0.1, 10, 40)
+    gates = {k: np.random.default_rng(0).uniform(-1, 1, (12, 3)) for k in "ifgoch"}
+    figures = [
+        figs.series_overview(x, series, 48, x_title="t", y_title="v", title="the series"),
+        figs.adding_example(adding, 0.9),
+        figs.copy_example(np.array([[1, 2, 0, 9, 0, 0]]), np.array([[0, 0, 0, 0, 1, 2]]), 8,
+                          np.array([[0, 0, 0, 0, 1, 3]]), title="copy"),
+        figs.loss_curves(loss, loss, np.array([600, 1200]), np.array([0.5, 0.02]), baseline=0.05, total_steps=2400,
+                         title="live"),
+        figs.loss_curves(loss[:5], loss[:5], np.array([]), np.array([])),
+        *(figs.grad_norm_history(before, np.minimum(before, 1.0), before > 1, clip=clip, threshold=1.0)
+          for clip in ("none", "value", "norm")),
+        figs.predictions_vs_truth(x, series, t_val, series[t_val], preds, model_name="this model", x_title="t",
+                                  y_title="v", title="one step"),
+        figs.forecast_figure(x, series, 50, np.arange(50, 55), {"this model": np.zeros(5)}, model_name="this model",
+                             x_title="t", y_title="v"),
+        figs.adding_scatter(np.array([0.5, 1.5]), {"m": np.array([0.6, 1.4]), "b": np.ones(2)}, model_name="m"),
+        figs.gate_heatmaps(gates, np.linspace(0, 1, 12), kind="lstm", markers=[2, 9], title="gates"),
+    ]
+    for fig in figures:
+        validated(fig)
 
 
 def test_series_overview_shades_training_and_held_out_parts():
