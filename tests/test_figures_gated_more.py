@@ -92,3 +92,5 @@ def test_loss_figure():
     assert [d.name for d in fig.data] == ["RNN", "GRU"]
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.shapes[0].y0 == pytest.approx(1 / 6)
+    # On a log axis an annotation's y is log10 of the value (a shape's is the value): the label sits on the line.
+    assert fig.layout.annotations[0].y == pytest.approx(np.log10(1 / 6))

@@ -97,10 +97,9 @@ def loss_figure(losses: Mapping[str, np.ndarray], baseline: float) -> go.Figure:
                        "mode": "lines", "line": {"color": COLORS.get(cell, NEUTRAL), "width": 2}})
     line = {"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": baseline, "y1": baseline,
             "line": {"color": NEUTRAL, "dash": "dash", "width": 1.5}}
-    # the label where add_hline(annotation_position="top right") put it: above the line's right end. Its y is
-    # the raw value, which on this log axis Plotly reads as log10(y): the label sits at 10**baseline, far above
-    # the line (loss_curves in training.py places its label at log10(baseline) instead).
-    note = {"x": 1, "xref": "x domain", "xanchor": "right", "y": baseline, "yref": "y", "yanchor": "bottom",
+    # The label sits above the line's right end. Annotations on a log axis take log10(y) (shapes take y).
+    note = {"x": 1, "xref": "x domain", "xanchor": "right", "y": float(np.log10(baseline)), "yref": "y",
+            "yanchor": "bottom",
             "text": "always guess 1", "showarrow": False, "font": {"size": 11, "color": NEUTRAL}}
     return styled(traces, title="Training loss on the adding problem", height=300, x_title="training step",
                   y_title="mean squared error", yaxis={"type": "log", "exponentformat": "power"}, shapes=[line],
