@@ -59,11 +59,36 @@ def test_layout_is_transparent_and_sets_no_text_colour():
     assert fig.layout.height == 300 and fig.layout.xaxis.title.text == "time"
 
 
-def test_style_updates_every_axis_without_erasing_titles():
-    fig = go.Figure(layout={"xaxis": {"title": {"text": "keep"}}, "xaxis2": {}, "yaxis2": {}})
-    theme.style(fig, y_title="value")
-    assert fig.layout.xaxis.title.text == "keep"
-    assert fig.layout.yaxis2.title.text == "value" and fig.layout.xaxis2.gridcolor == theme.GRID
+def test_styled_lays_dicts_over_the_house_values_and_drops_none():
+    fig = theme.styled([{"type": "scatter", "x": [0, 1], "y": [1, 2]}], x_title="time", y_title="value",
+                       legend={"x": 0.5}, xaxis={"range": [0, 1], "title": None}, xaxis2={"domain": [0.5, 1]},
+                       margin={"l": 100}, barmode=None)
+    lay = fig.layout
+    assert lay.xaxis.gridcolor == theme.GRID and lay.xaxis.title.text == "time" and tuple(lay.xaxis.range) == (0, 1)
+    assert lay.yaxis.title.text == "value"
+    assert lay.xaxis2.domain == (0.5, 1) and lay.xaxis2.gridcolor is None  # further axes are taken as given
+    assert lay.legend.x == 0.5 and lay.legend.orientation == "h" and lay.showlegend
+    assert lay.margin.l == 100 and lay.barmode is None
+    go.Figure(fig.to_dict())  # valid
+
+
+def test_margin_floor_makes_room_for_labels_legends_and_colour_bars():
+    bare = theme.margin_floor([], {"margin": {"l": 4, "r": 4, "t": 4, "b": 4},
+                                   "xaxis": {"visible": False}, "yaxis": {"visible": False}})
+    assert bare == {"l": 10, "r": 10, "t": 4, "b": 10}  # nothing outside the plot: the given margins (at least 10)
+    lay = {"xaxis": {"title": {"text": "t"}}, "yaxis": {"title": {"text": "h"}}, "coloraxis": {},
+           "legend": {"orientation": "h", "y": -0.2}}
+    m = theme.margin_floor([{}, {}], lay)
+    assert m["l"] == 10 + theme.Y_TICKS_PX + theme.Y_TITLE_PX
+    assert m["b"] == 10 + theme.X_TICKS_PX + theme.X_TITLE_PX + theme.LEGEND_ROW_PX + 14
+    assert m["r"] >= 10 + theme.COLORBAR_PX
+    # A y axis anchored to an x axis that starts mid-figure is not on the left edge: no room for it there.
+    inner = theme.margin_floor([], {"xaxis": {"visible": False}, "yaxis": {"visible": False},
+                                    "xaxis2": {"domain": [0.5, 1], "visible": False},
+                                    "yaxis2": {"anchor": "x2", "title": {"text": "inner"}}})
+    assert inner["l"] == 10
+    # Bigger margins asked for are kept.
+    assert theme.margin_floor([], {"margin": {"l": 200}})["l"] == 200
 
 
 def test_f32():
