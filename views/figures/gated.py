@@ -465,4 +465,4 @@ def param_count_figure(counts: dict[str, int], input_size: int, hidden: int) -> 
            "hovertemplate": "%{y}: %{x:,} parameters<extra></extra>"}
     return styled([bar], title=f"Trainable parameters for D = {input_size}, H = {hidden}", height=250,
                   legend=False, hovermode=False, x_title="parameters in one layer", yaxis={"autorange": "reversed"},
-                  margin={"l": 110})  # room for the bar labels, measured
+                  margin={"l": 116})  # room for the bar labels, measured

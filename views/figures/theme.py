@@ -173,7 +173,7 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
 
 # Pixels that labels take outside the plot area, with Streamlit's chart theme (its axis-title standoffs
 # included). Measured on the lesson pages by reading Plotly's final margins (``gd._fullLayout._size``).
-Y_TICKS_PX, Y_TITLE_PX = 52, 28
+Y_TICKS_PX, Y_TITLE_PX = 58, 28
 X_TICKS_PX, X_TITLE_PX = 32, 32
 LEGEND_ROW_PX = 26
 COLORBAR_PX = 86
@@ -206,7 +206,7 @@ def margin_floor(data: list[dict], layout: dict) -> dict:
     floor = {"l": 10, "r": 10, "t": 0, "b": 10}
     if any(ax.get("showticklabels", True) for ax in left):
         floor["l"] += Y_TICKS_PX
-        floor["t"] = 18  # half of the top tick label sticks out above the plot
+        floor["t"] = 20  # half of the top tick label sticks out above the plot
     if any((ax.get("title") or {}).get("text") for ax in left):
         floor["l"] += Y_TITLE_PX
     if any(ax.get("showticklabels", True) for ax in bottom):
