@@ -123,3 +123,13 @@ def test_figure_builds_without_validation_but_stays_a_normal_figure():
     fig = theme.figure([{"type": "scatter", "x": [1, 2], "y": [3, 4], "name": "a"}], theme.layout(height=200))
     assert isinstance(fig, go.Figure) and fig.data[0].name == "a" and fig.layout.height == 200
     go.Figure(fig.to_dict())  # and it is valid
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_labelled_hline_puts_its_label_on_the_line(log):
+    line, note = theme.labelled_hline(0.01, "baseline", theme.NEUTRAL, log=log, above=False)
+    assert line["y0"] == line["y1"] == 0.01 and line["xref"] == "x domain"
+    # On a log axis an annotation's y is log10 of the value; a shape's is the value itself.
+    assert note["y"] == (pytest.approx(-2.0) if log else 0.01)
+    assert note["yanchor"] == "top" and note["text"] == "baseline"
+    go.Figure(layout={"shapes": [line], "annotations": [note]})  # valid Plotly

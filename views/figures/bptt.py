@@ -35,10 +35,12 @@ from .theme import (
     colorbar,
     contrast_text,
     f32,
+    figure,
+    hline,
     layout,
     symmetric_limit,
+    vline,
 )
-from .theme import figure as theme_figure
 
 POSITIVE, NEGATIVE = ORANGE, BLUE  # the diverging scale's two ends: orange > 0, blue < 0
 LABEL_MAX_STEPS = 16  # above this many steps, numbers go into the hover text instead of onto the figure
@@ -53,15 +55,6 @@ def house(*, height: int, legend: bool | dict = True, hovermode: str | bool = "c
     if isinstance(legend, dict):
         out["legend"] = legend
     return out
-
-
-def figure(data: list, lay: dict) -> go.Figure:
-    """One Figure from plain dicts, without Plotly's property validation (50× faster here).
-
-    The tests rebuild every figure *with* validation (tests/test_figures_*.py), so a typo in a
-    property name still fails loudly there instead of silently in the browser.
-    """
-    return theme_figure(data, lay)
 
 
 # -- log-axis helpers (shared with the vanishing-gradients figures) -------------------------------------
@@ -135,17 +128,6 @@ def log_traces(
             "hovertemplate": f"overflow: not a finite number<extra>{name}</extra>", **common,
         })
     return out
-
-
-def hline(y: float, *, color: str = NEUTRAL, dash: str = "dot", width: float = 1, yref: str = "y",
-          xref: str = "x domain") -> dict:
-    return {"type": "line", "xref": xref, "yref": yref, "x0": 0, "x1": 1, "y0": y, "y1": y,
-            "line": {"color": color, "dash": dash, "width": width}}
-
-
-def vline(x: float, *, color: str = HIGHLIGHT, dash: str = "dot", width: float = 2) -> dict:
-    return {"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0, "y1": 1,
-            "line": {"color": color, "dash": dash, "width": width}}
 
 
 def note(text: str, x: float, y: float, *, xref: str = "paper", yref: str = "paper", xanchor: str = "left",

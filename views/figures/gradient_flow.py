@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import BLUE, GREEN, NEUTRAL, SKY, VERMILLION, f32, styled
+from .theme import BLUE, GREEN, NEUTRAL, SKY, VERMILLION, f32, labelled_hline, styled
 
 COLORS = {"rnn": VERMILLION, "lstm": BLUE, "gru": GREEN}
 NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -95,12 +95,7 @@ def loss_figure(losses: Mapping[str, np.ndarray], baseline: float) -> go.Figure:
         v = np.asarray(vals, dtype=float)
         traces.append({"type": "scatter", "x": np.arange(1, len(v) + 1), "y": f32(v), "name": NAMES.get(cell, cell),
                        "mode": "lines", "line": {"color": COLORS.get(cell, NEUTRAL), "width": 2}})
-    line = {"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": baseline, "y1": baseline,
-            "line": {"color": NEUTRAL, "dash": "dash", "width": 1.5}}
-    # The label sits above the line's right end. Annotations on a log axis take log10(y) (shapes take y).
-    note = {"x": 1, "xref": "x domain", "xanchor": "right", "y": float(np.log10(baseline)), "yref": "y",
-            "yanchor": "bottom",
-            "text": "always guess 1", "showarrow": False, "font": {"size": 11, "color": NEUTRAL}}
+    line, note = labelled_hline(baseline, "always guess 1", NEUTRAL, log=True)
     return styled(traces, title="Training loss on the adding problem", height=300, x_title="training step",
                   y_title="mean squared error", yaxis={"type": "log", "exponentformat": "power"}, shapes=[line],
                   annotations=[note])

@@ -191,10 +191,9 @@ def _edge_axes(layout: dict, letter: str) -> list[dict]:
     out = []
     for name in names:
         ax = layout.get(name) or {}
-        anchor = ax.get("anchor") or other
-        partner = f"{other}axis{anchor[1:]}" if anchor not in ("free",) else None
-        if ax.get("visible", True) and ax.get("side") not in ("right", "top") and \
-                (partner is None or _domain_start(layout, partner) < 0.01):
+        anchor = ax.get("anchor") or other  # "x", "x2", ... or "free"
+        on_edge = anchor == "free" or _domain_start(layout, f"{other}axis{anchor[1:]}") < 0.01
+        if ax.get("visible", True) and ax.get("side") not in ("right", "top") and on_edge:
             out.append(ax)
     return out
 
@@ -215,12 +214,13 @@ def margin_floor(data: list[dict], layout: dict) -> dict:
     if any((ax.get("title") or {}).get("text") for ax in bottom):
         floor["b"] += X_TITLE_PX
     legend = layout.get("legend") or {}
-    if layout.get("showlegend", True) and len(data) > 1 and legend.get("orientation") == "h":
+    has_legend = layout.get("showlegend", True) and len(data) > 1
+    if has_legend and legend.get("orientation") == "h":
         if float(legend.get("y", 1.02)) < 0:
             floor["b"] += LEGEND_ROW_PX + 14
         else:
             floor["t"] = 24 + LEGEND_ROW_PX  # a legend row above the plot
-    elif layout.get("showlegend", True) and len(data) > 1 and float(legend.get("x", 1.02)) >= 1:
+    elif has_legend and float(legend.get("x", 1.02)) >= 1:
         names = [str(t.get("name") or "") for t in data if t.get("showlegend", True)]
         floor["r"] += 44 + 7 * max(map(len, names), default=0)  # a column of legend entries on the right
     if any(k.startswith("coloraxis") for k in layout) or \
@@ -228,6 +228,33 @@ def margin_floor(data: list[dict], layout: dict) -> dict:
         floor["r"] += COLORBAR_PX
     return {k: max(margin[k], floor[k]) for k in ("l", "r", "t", "b")} | \
         {k: v for k, v in margin.items() if k not in ("l", "r", "t", "b")}
+
+
+def hline(y: float, *, color: str = NEUTRAL, dash: str = "dot", width: float = 1, yref: str = "y",
+          xref: str = "x domain") -> dict:
+    """A horizontal line across the plot at data value ``y`` (what ``fig.add_hline`` adds, as a dict)."""
+    return {"type": "line", "xref": xref, "yref": yref, "x0": 0, "x1": 1, "y0": y, "y1": y,
+            "line": {"color": color, "dash": dash, "width": width}}
+
+
+def vline(x: float, *, color: str = HIGHLIGHT, dash: str = "dot", width: float = 2) -> dict:
+    """A vertical line through the plot at data value ``x`` (what ``fig.add_vline`` adds, as a dict)."""
+    return {"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0, "y1": 1,
+            "line": {"color": color, "dash": dash, "width": width}}
+
+
+def labelled_hline(y: float, text: str, color: str, *, log: bool, above: bool = True,
+                   dash: str = "dash") -> tuple[dict, dict]:
+    """A dashed line across the plot at data value ``y`` and its label at the right end: (shape, annotation).
+
+    ``fig.add_hline`` builds both through validated updates and misplaces the label on a log axis: there an
+    annotation's y is log10 of the value while a shape's is the value itself, so ``log`` says which axis it is.
+    """
+    shape = hline(y, color=color, dash=dash, width=1.5)
+    note = {"x": 1, "xref": "x domain", "xanchor": "right", "y": float(np.log10(y)) if log else y, "yref": "y",
+            "yanchor": "bottom" if above else "top", "text": text, "showarrow": False,
+            "font": {"size": 12, "color": color}}
+    return shape, note
 
 
 def colorbar(title: str, **extra) -> dict:

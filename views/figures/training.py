@@ -27,7 +27,9 @@ from .theme import (
     SKY,
     VERMILLION,
     f32,
+    labelled_hline,
     styled,
+    vline,
 )
 
 TRAIN_FILL = "rgba(0, 114, 178, 0.06)"
@@ -59,16 +61,6 @@ def styled_legend_under_title(data: list[dict], *, title: str | None = None, row
     # whole property of a figure built unvalidated is a plain store (~0.1 ms); update_layout would cost ~2 ms.
     fig.layout.title = {**fig.layout.title.to_plotly_json(), **TITLE_ON_TOP}
     return fig
-
-
-def _hline(y: float, line: dict) -> dict:
-    """A horizontal line across the plot at data value ``y`` (what ``fig.add_hline`` adds, as a dict)."""
-    return {"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y, "line": line}
-
-
-def _vline(x: float, line: dict) -> dict:
-    """A vertical line through the plot at data value ``x`` (what ``fig.add_vline`` adds, as a dict)."""
-    return {"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": line}
 
 
 def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -182,11 +174,9 @@ def loss_curves(step_loss: np.ndarray, smooth_loss: np.ndarray, val_steps: np.nd
     log = bool(positive.size) and positive.max() / max(positive.min(), 1e-300) > 20
     shapes, notes = [], []
     if baseline is not None and np.isfinite(baseline) and baseline > 0:
-        shapes.append(_hline(baseline, {"color": NEUTRAL, "dash": "dash", "width": 1.5}))
-        # placed by hand: on a log axis an annotation's y is log10(value), which add_hline gets wrong
-        notes.append({"x": 1, "xref": "paper", "xanchor": "right", "y": np.log10(baseline) if log else baseline,
-                      "yref": "y", "yanchor": "bottom", "text": baseline_name, "showarrow": False,
-                      "font": {"size": 12, "color": NEUTRAL}})
+        line, note = labelled_hline(baseline, baseline_name, NEUTRAL, log=log)
+        shapes.append(line)
+        notes.append(note)
     return styled_legend_under_title(
         traces, title=title, height=height, x_title="optimizer step", y_title=f"loss ({loss_name})",
         hovermode="x unified", yaxis={"type": "log" if log else "linear"},
@@ -217,9 +207,8 @@ def grad_norm_history(before: np.ndarray, after: np.ndarray, clipped: np.ndarray
                        "hovertemplate": "step %{x}: clipped (norm was %{y:.3g})<extra></extra>"})
     shapes, notes = None, None
     if clip == "norm":
-        shapes = [_hline(threshold, {"color": HIGHLIGHT, "dash": "dash", "width": 1.5})]
-        notes = [{"x": 1, "xref": "paper", "xanchor": "right", "y": np.log10(threshold), "yref": "y", "yanchor": "top",
-                  "text": f"max norm {threshold:g}", "showarrow": False, "font": {"size": 12, "color": HIGHLIGHT}}]
+        line, note = labelled_hline(threshold, f"max norm {threshold:g}", HIGHLIGHT, log=True, above=False)
+        shapes, notes = [line], [note]
     n_clip = int(clipped.sum())
     if title is None and len(before):
         title = f"Gradient norm per step — clipped {n_clip} of {len(before)} steps" if clip != "none" else \
@@ -253,7 +242,7 @@ def predictions_vs_truth(x_all: np.ndarray, series: np.ndarray, t_val: np.ndarra
         traces.append(_line(xv, p, name, VERMILLION if is_model else next(colours), width=2.5 if is_model else 1.5,
                             dash=None if is_model else "dash"))
     return styled_legend_under_title(traces, title=title, rows=2, height=400, x_title=x_title, y_title=y_title,
-                                     shapes=[_vline(float(x_all[first]), {"color": ORANGE, "width": 1, "dash": "dot"})])
+                                     shapes=[vline(float(x_all[first]), color=ORANGE, width=1)])
 
 
 def adding_scatter(truth: np.ndarray, preds: Mapping[str, np.ndarray], *, model_name: str,
@@ -300,7 +289,7 @@ def forecast_figure(x_all: np.ndarray, series: np.ndarray, split: int, forecast_
     note = {"x": start, "xref": "x", "xanchor": "right", "y": 1, "yref": "y domain", "yanchor": "top",
             "text": "forecast starts", "showarrow": False, "font": {"size": 12, "color": ORANGE}}
     return styled_legend_under_title(traces, title=title, rows=2, height=400, x_title=x_title, y_title=y_title,
-                                     shapes=[_vline(start, {"color": ORANGE, "width": 1, "dash": "dot"})],
+                                     shapes=[vline(start, color=ORANGE, width=1)],
                                      annotations=[note])
 
 

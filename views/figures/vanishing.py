@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 
 from rnn_core.demos.vanishing import ChainResult, Clip2D, MatrixResult, RunClip
 
-from .bptt import LEGEND_BELOW, figure, fmt, hline, house, log_axis_range, log_limits, log_traces, note, vline
-from .theme import BLUE, GREEN, NEUTRAL, ORANGE, PURPLE, VERMILLION, axis, f32
+from .bptt import LEGEND_BELOW, fmt, house, log_axis_range, log_limits, log_traces, note
+from .theme import BLUE, GREEN, NEUTRAL, ORANGE, PURPLE, VERMILLION, axis, f32, figure, hline, vline
 
 SATURATED = 0.1  # act'(a) below this: the unit is "saturated" and passes back less than a tenth
 ACTIVATION_LABEL = {"identity": "identity", "tanh": "tanh", "sigmoid": "σ (sigmoid)", "relu": "ReLU",

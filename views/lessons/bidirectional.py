@@ -13,6 +13,7 @@ from views.figures import bidirectional as figs
 from views.lessons.common import (
     beside,
     csv_download,
+    lesson_body,
     lesson_header,
     plot,
     sequence_picker,
@@ -179,10 +180,8 @@ st.markdown(
 )
 
 
-@st.fragment
+@lesson_body
 def lesson() -> None:
-    """The lesson below its header: a fragment, so moving one of its widgets reruns only this part, not the
-    app shell, header and introduction (about 40 ms less per slider nudge on /unrolled)."""
     with user_errors():
         config = controls()
         result = run(config)

@@ -12,7 +12,7 @@ import streamlit as st
 from rnn_core.demos import bptt as demo
 from views.figures import bptt as figs
 from views.figures.bptt import fmt
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.lessons.common import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 
 # Labels are also what the URL stores for a bound selectbox, so they stay short.
 SEQUENCE_LABELS = {"step": "step", "impulse": "impulse", "sine": "sine", "random walk": "random walk",
@@ -253,10 +253,8 @@ lesson_header("Backpropagation through time",
               "Follow the error backwards through the unrolled network, one multiplication at a time.")
 
 
-@st.fragment
+@lesson_body
 def lesson() -> None:
-    """The lesson below its header: a fragment, so moving one of its widgets reruns only this part, not the
-    app shell, header and introduction (about 40 ms less per slider nudge on /unrolled)."""
     cfg = network_controls()
     with user_errors():
         res = run(cfg)

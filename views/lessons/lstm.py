@@ -12,6 +12,7 @@ from views.lessons.common import (
     SEQUENCE_PATTERNS,
     beside,
     csv_download,
+    lesson_body,
     lesson_header,
     plot,
     sequence_picker,
@@ -228,10 +229,8 @@ st.markdown(
 )
 
 
-@st.fragment
+@lesson_body
 def lesson() -> None:
-    """The lesson below its header: a fragment, so moving one of its widgets reruns only this part, not the
-    app shell, header and introduction (about 40 ms less per slider nudge on /unrolled)."""
     with user_errors():
         config = controls()
         result = run_lstm(config)

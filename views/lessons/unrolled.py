@@ -11,7 +11,7 @@ import streamlit as st
 from rnn_core import ACTIVATIONS
 from rnn_core.demos import unrolled as demo
 from views.figures import unrolled as figs
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.lessons.common import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 
 # Shown in the menus and written into the URL (a bound selectbox stores the label), so keep them short.
 SEQUENCE_LABELS = {"impulse": "Impulse", "step": "Step", "sine": "Sine wave", "random walk": "Random walk",
@@ -197,10 +197,8 @@ lesson_header("The unrolled RNN", "A recurrent network is one small cell used ag
               "unroll it in time and every step becomes visible.")
 
 
-@st.fragment
+@lesson_body
 def lesson() -> None:
-    """The lesson below its header: a fragment, so moving one of its widgets reruns only this part, not the
-    app shell, header and introduction (about 40 ms less per slider nudge on /unrolled)."""
     with st.container(border=True):
         c1, c2, c3 = st.columns(3, gap="large")
         with c1:

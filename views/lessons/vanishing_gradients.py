@@ -13,7 +13,7 @@ import streamlit as st
 from rnn_core.demos import vanishing as demo
 from views.figures import vanishing as figs
 from views.figures.bptt import fmt
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from views.lessons.common import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 
 # Labels are also what the URL stores for a bound selectbox, so they stay short.
 ACTIVATION_LABELS = {"identity": "identity", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "ReLU",
@@ -275,10 +275,8 @@ lesson_header("Vanishing and exploding gradients",
               "Multiply a number by itself fifty times and watch what happens to the gradient.")
 
 
-@st.fragment
+@lesson_body
 def lesson() -> None:
-    """The lesson below its header: a fragment, so moving one of its widgets reruns only this part, not the
-    app shell, header and introduction (about 40 ms less per slider nudge on /unrolled)."""
     cfg = chain_controls()
     with user_errors():
         res = chain(cfg)
