@@ -1,31 +1,16 @@
 """Unrolled — the entry point: page config, the sidebar brand and the navigation. Nothing else.
 
-Every lesson is a thin script in views/lessons/; its maths lives in rnn_core/ and its
-figures in views/figures/.
+Every lesson lives in one folder, lessons/<name>/: its recipe (NumPy + rnn_core), its figures (Plotly), its
+settings and its page script(s). The engine is rnn_core/; what lessons share is lessons/kit/.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-ROOT = Path(__file__).parent
+from lessons.catalog import LESSONS
 
-# One row per lesson: (section, file, title, url_path, icon). The URL paths are fixed
-# (classroom links depend on them). Home has url_path "" because it is the default page at "/".
-LESSONS = [
-    ("Start", "views/lessons/home.py", "Home", "", ":material/home:"),
-    ("Recurrent basics", "views/lessons/unrolled.py", "Unrolled RNN", "unrolled", ":material/view_week:"),
-    ("Recurrent basics", "views/lessons/bptt.py", "Backpropagation through time", "bptt", ":material/history:"),
-    ("Recurrent basics", "views/lessons/vanishing_gradients.py", "Vanishing & exploding gradients",
-     "vanishing-gradients", ":material/trending_down:"),
-    ("Gated cells", "views/lessons/lstm.py", "LSTM", "lstm", ":material/memory:"),
-    ("Gated cells", "views/lessons/gru.py", "GRU", "gru", ":material/tune:"),
-    ("Gated cells", "views/lessons/bidirectional.py", "Bidirectional LSTM", "bidirectional", ":material/swap_horiz:"),
-    ("Gated cells", "views/lessons/gradient_flow.py", "Gradient flow compared", "gradient-flow",
-     ":material/compare_arrows:"),
-    ("Practice", "views/lessons/training.py", "Training lab", "training", ":material/model_training:"),
-    ("Practice", "views/lessons/char_rnn.py", "Character-level RNN", "char-rnn", ":material/text_fields:"),
-]
+ROOT = Path(__file__).parent
 
 
 def build_pages() -> dict[str, list[st.Page]]:
@@ -35,12 +20,12 @@ def build_pages() -> dict[str, list[st.Page]]:
     still being written (and a half-finished checkout never shows a dead link).
     """
     sections: dict[str, list[st.Page]] = {}
-    for section, path, title, url_path, icon in LESSONS:
-        if not (ROOT / path).exists():
+    for lesson in LESSONS:
+        if not (ROOT / lesson.path).exists():
             continue
-        page = st.Page(path, title=title, icon=icon, default=url_path == "",
-                       **({"url_path": url_path} if url_path else {}))
-        sections.setdefault(section, []).append(page)
+        page = st.Page(lesson.path, title=lesson.title, icon=lesson.icon, default=lesson.url_path == "",
+                       **({"url_path": lesson.url_path} if lesson.url_path else {}))
+        sections.setdefault(lesson.section, []).append(page)
     return sections
 
 

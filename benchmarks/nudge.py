@@ -20,7 +20,6 @@ A trivial app (one slider and one ``st.write``), written to a temporary folder, 
 from __future__ import annotations
 
 import argparse
-import ast
 import socket
 import statistics
 import subprocess
@@ -59,12 +58,11 @@ WATCH_STATE = """() => { const app = document.querySelector("[data-testid='stApp
 
 
 def lesson_paths() -> list[str]:
-    """URL paths of the lessons listed in app.py (read without running it), Home excluded: it has no slider."""
-    tree = ast.parse((ROOT / "app.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "LESSONS" for t in node.targets):
-            return [f"/{row[3]}" for row in ast.literal_eval(node.value) if row[3]]
-    raise SystemExit("LESSONS not found in app.py")
+    """URL paths of the lessons in the course map, Home excluded: it has no slider."""
+    sys.path.insert(0, str(ROOT))
+    from lessons.catalog import LESSONS
+
+    return [f"/{lesson.url_path}" for lesson in LESSONS if lesson.url_path]
 
 
 @contextmanager

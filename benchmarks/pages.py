@@ -11,7 +11,6 @@ the same way as the floor: what a rerun costs before a page does anything. Targe
 from __future__ import annotations
 
 import argparse
-import ast
 import statistics
 import sys
 import tempfile
@@ -23,13 +22,10 @@ TRIVIAL = 'import streamlit as st\nst.slider("x", 0, 100, 50, key="x")\n'
 
 
 def lessons() -> list[tuple[str, str]]:
-    """(url path, file) of every lesson listed in app.py whose file exists; read without running app.py."""
-    tree = ast.parse((ROOT / "app.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "LESSONS" for t in node.targets):
-            rows = ast.literal_eval(node.value)
-            return [("/" + row[3], row[1]) for row in rows if (ROOT / row[1]).exists()]
-    raise SystemExit("app.py has no LESSONS table")
+    """(url path, file) of every lesson in the course map whose file exists."""
+    from lessons.catalog import LESSONS
+
+    return [("/" + lesson.url_path, lesson.path) for lesson in LESSONS if (ROOT / lesson.path).exists()]
 
 
 def time_runs(make, runs: int) -> tuple[list[float], int]:
@@ -49,7 +45,7 @@ def time_runs(make, runs: int) -> tuple[list[float], int]:
 
 def main() -> int:
     # Run as a script, this file's folder is sys.path[0] and this very file would shadow the app's
-    # `pages` package (views/lessons, views/figures); put the project root there instead.
+    # `pages` module name; put the project root there instead (it also makes `lessons` importable).
     here = Path(__file__).resolve().parent
     sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
     from streamlit.testing.v1 import AppTest

@@ -3,7 +3,8 @@
 Imports NumPy only. Shapes are time-first like PyTorch: x is (T, D) or (T, B, D).
 """
 
-from .activations import ACTIVATIONS, Activation, get_activation, sigmoid
+from . import signals
+from .activations import ACTIVATIONS, Activation, curve, get_activation, sigmoid
 from .analysis import JacobianNorms, jacobian_norms, singular_values, step_jacobians, truncated_backward
 from .base import Grads, RecurrentCell, Trace
 from .baseline import (
@@ -26,6 +27,7 @@ from .lstm import LSTM
 from .model import LossGrads, SequenceModel
 from .optim import SGD, Adam
 from .rnn import RNN
+from .steps import GRUStep, LSTMStep, RNNStep, gru_step, lstm_step, previous_states, replay, rnn_step
 from .tasks import (
     CharDataset,
     Standardizer,
@@ -46,6 +48,7 @@ from .training import (
     TrainResult,
     build_model,
     evaluate,
+    planned_steps,
     iter_train,
     predict_samples,
     train,
@@ -53,6 +56,17 @@ from .training import (
 
 __all__ = [
     "ACTIVATIONS",
+    "GRUStep",
+    "LSTMStep",
+    "RNNStep",
+    "curve",
+    "gru_step",
+    "lstm_step",
+    "planned_steps",
+    "previous_states",
+    "replay",
+    "rnn_step",
+    "signals",
     "GRU",
     "LSTM",
     "RNN",

@@ -131,3 +131,16 @@ def get_activation(name: str) -> Activation:
     except (KeyError, TypeError):
         valid = ", ".join(sorted(ACTIVATIONS))
         raise ValueError(f"nonlinearity: unknown activation {name!r}; expected one of {valid}") from None
+
+
+def curve(name: str, lo: float = -6.0, hi: float = 6.0, points: int = 241) -> tuple[np.ndarray, ...]:
+    """(a, act(a), act'(a)) on ``points`` evenly spaced values from ``lo`` to ``hi``: the function and
+    its slope, for drawing where a step lands and how much gradient it passes back."""
+    act = get_activation(name)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"curve: expected finite lo < hi, got lo={lo!r}, hi={hi!r}")
+    if isinstance(points, bool) or not isinstance(points, int) or points < 2:
+        raise ValueError(f"points: expected an integer of at least 2, got {points!r}")
+    a = np.linspace(lo, hi, points)
+    y = act.fn(a)
+    return a, y, act.deriv(a, y)

@@ -317,6 +317,22 @@ def _batch(x, y, idx, mode: str, one_hot: int | None, dtype) -> tuple[np.ndarray
     return xb, yb
 
 
+def batches_per_epoch(config: TrainConfig, n_train: int) -> int:
+    """Mini-batches in one pass over ``n_train`` training sequences (the last one may be smaller)."""
+    return -(-n_train // config.batch_size)
+
+
+def chunks_per_batch(config: TrainConfig, seq_len: int) -> int:
+    """Optimizer steps per mini-batch: one, or one per truncated-BPTT chunk of a many-to-many sequence."""
+    k = config.bptt
+    return -(-seq_len // k) if (k and config.mode == "many_to_many") else 1
+
+
+def planned_steps(config: TrainConfig, n_train: int, seq_len: int) -> int:
+    """Optimizer steps a full run takes on ``n_train`` sequences of ``seq_len`` steps."""
+    return config.epochs * batches_per_epoch(config, n_train) * chunks_per_batch(config, seq_len)
+
+
 class Trainer:
     """One training run, stepped by the ``run()`` generator. ``result()`` works at any moment."""
 
@@ -335,10 +351,9 @@ class Trainer:
         # A separate stream for shuffling, so changing the model size does not change the batch order.
         self._rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(3)[2])
         N, T = self.data.x_train.shape[:2]
-        self.batches_per_epoch = -(-N // config.batch_size)
-        k = config.bptt
-        self.chunks = -(-T // k) if (k and config.mode == "many_to_many") else 1
-        self.total_steps = config.epochs * self.batches_per_epoch * self.chunks
+        self.batches_per_epoch = batches_per_epoch(config, N)
+        self.chunks = chunks_per_batch(config, T)
+        self.total_steps = planned_steps(config, N, T)
         self._loss: list[float] = []
         self._before: list[float] = []
         self._after: list[float] = []

@@ -12,6 +12,36 @@ def check_size(name: str, value: object) -> int:
     return int(value)
 
 
+def check_int(name: str, value: object, lo: int, hi: int | None = None) -> int:
+    """An integer in [lo, hi] (no upper bound when ``hi`` is None), such as a sequence length."""
+    too_big = hi is not None and not isinstance(value, bool) and isinstance(value, int | np.integer) and value > hi
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lo or too_big:
+        span = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
+        raise ValueError(f"{name}: expected an integer {span}, got {value!r}")
+    return int(value)
+
+
+def check_number(name: str, value: object, lo: float | None = None, hi: float | None = None) -> float:
+    """A finite real number, optionally within [lo, hi], such as a weight set by a slider."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        span = (f"from {lo:g} to {hi:g}" if lo is not None and hi is not None
+                else f"of at least {lo:g}" if lo is not None else f"of at most {hi:g}")
+        raise ValueError(f"{name}: expected a number {span}, got {value:g}")
+    return value
+
+
+def check_choice(name: str, value: object, choices) -> object:
+    """One of ``choices``; the error lists them."""
+    if value not in choices:
+        raise ValueError(f"{name}: expected one of {', '.join(map(str, choices))}, got {value!r}")
+    return value
+
+
 def check_finite(name: str, arr: np.ndarray) -> None:
     """Reject NaN/inf in user-supplied data, pointing at the first bad entry."""
     bad = ~np.isfinite(arr)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from lessons.catalog import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -14,27 +15,18 @@ FIXED_URLS = {"", "unrolled", "bptt", "vanishing-gradients", "lstm", "gru", "bid
               "training", "char-rnn"}
 
 
-def lessons() -> list[tuple[str, str, str, str, str]]:
-    """The LESSONS table from app.py, read without running it."""
-    tree = ast.parse((ROOT / "app.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "LESSONS" for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise AssertionError("app.py has no LESSONS table")
-
-
 def test_every_fixed_url_has_exactly_one_lesson_row():
-    urls = [row[3] for row in lessons()]
+    urls = [lesson.url_path for lesson in LESSONS]
     assert sorted(urls) == sorted(FIXED_URLS)
-    files = [row[1] for row in lessons()]
+    files = [lesson.path for lesson in LESSONS]
     assert len(set(files)) == len(files)
-    assert all(f.startswith("views/lessons/") and f.endswith(".py") for f in files)
+    assert all(f.startswith("lessons/") and f.endswith(".py") and (ROOT / f).exists() for f in files)
 
 
 def test_no_pages_folder_next_to_app():
     # A folder named pages/ beside app.py puts Streamlit's first session after start in legacy MPA-v1 mode:
     # a cold deep link then shows "Page not found". The UI code lives in views/ instead.
-    assert not (ROOT / "pages").exists(), "lesson code lives in views/lessons/, figures in views/figures/"
+    assert not (ROOT / "pages").exists(), "lesson code lives in lessons/<name>/"
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +45,12 @@ def test_app_runs_and_home_renders_without_exception(home):
 def test_home_links_only_to_lessons_that_exist(home):
     links = home.get("page_link")
     targets = {link.proto.page for link in links}
-    existing = {row[3] for row in lessons() if (ROOT / row[1]).exists() and row[3]}
+    existing = {lesson.url_path for lesson in LESSONS if (ROOT / lesson.path).exists() and lesson.url_path}
     assert targets <= existing
     assert "unrolled" in targets
 
 
-@pytest.mark.parametrize("path", ["views/lessons/home.py", "views/lessons/unrolled.py"])
+@pytest.mark.parametrize("path", ["lessons/home/page.py", "lessons/unrolled/page.py"])
 def test_shell_pages_switch_without_exception(path):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()

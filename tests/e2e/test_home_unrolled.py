@@ -64,7 +64,7 @@ def test_bad_typed_numbers_show_a_message(app_page):
 def test_first_visit_by_deep_link_shows_no_page_not_found_dialog(browser, tmp_path):
     """A classroom link is often the first visit after the server starts (Community Cloud wakes the app).
     Streamlit 1.67 runs that first session in legacy MPA-v1 mode whenever a folder named pages/ sits next
-    to app.py, and then shows "Page not found" over the right page; that is why the UI code lives in views/."""
+    to app.py, and then shows "Page not found" over the right page; that is why the UI code lives in lessons/."""
     proc = start_streamlit(free_port_for := free_port(), tmp_path / "streamlit.log")
     try:
         context = browser.new_context()

@@ -1,6 +1,6 @@
 """Lesson: the unrolled RNN — one cell, copied across time, sharing its weights.
 
-Widgets -> UnrolledConfig -> cached rnn_core.demos.unrolled.run_unrolled -> figures + explanation.
+Widgets (lessons/unrolled/settings.py) -> UnrolledConfig -> cached recipe.run_unrolled -> figures + explanation.
 """
 
 from __future__ import annotations
@@ -8,95 +8,54 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rnn_core import ACTIVATIONS
-from rnn_core.demos import unrolled as demo
-from views.figures import unrolled as figs
-from views.lessons.common import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.settings import ACTIVATION_LABELS
+from lessons.kit.widgets import draw, step_slider
+from lessons.unrolled import figures as figs
+from lessons.unrolled import recipe
+from lessons.unrolled.settings import SEQUENCE_LABELS, SETTINGS, config, first_step
 
-# Shown in the menus and written into the URL (a bound selectbox stores the label), so keep them short.
-SEQUENCE_LABELS = {"impulse": "Impulse", "step": "Step", "sine": "Sine wave", "random walk": "Random walk",
-                   "typed": "Typed numbers"}
-ACTIVATION_LABELS = {"tanh": "tanh", "sigmoid": "sigmoid", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-                     "elu": "ELU", "identity": "identity"}
-SEQUENCE_HELP = ("**Impulse**: a single 1, then silence — what does the network remember?  \n"
-                 "**Step**: 0, then 1 for ever.  \n**Sine wave**: period 12 steps.  \n"
-                 "**Random walk**: a stock-like log price; the seed picks the path.  \n"
-                 "**Typed numbers**: your own sequence.")
-DEFAULT_TYPED = "0, 0, 1, 0, 0, 0, 0.5, -1, 0, 0"
-PAGE = "views/lessons/unrolled.py"
+PAGE = "lessons/unrolled/page.py"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def run_network(cfg: demo.UnrolledConfig) -> demo.UnrolledRun:
-    return demo.run_unrolled(cfg)
+def run_network(cfg: recipe.UnrolledConfig) -> recipe.UnrolledRun:
+    return recipe.run_unrolled(cfg)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def activation_curve(name: str, a_max: float):
-    return demo.activation_curve(name, a_max)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def parse_typed(text: str) -> tuple[float, ...]:
-    return demo.parse_numbers(text)
+    return recipe.activation_curve(name, a_max)
 
 
 # -- controls -------------------------------------------------------------------------------------------
-def input_controls() -> tuple[str, int, tuple[float, ...]]:
-    """Sequence kind, length and typed values (empty unless "typed")."""
-    kind = st.selectbox("Input sequence", list(SEQUENCE_LABELS), format_func=SEQUENCE_LABELS.get,
-                        key="unrolled_seq", bind="query-params", help=SEQUENCE_HELP)
-    typed = kind == "typed"
-    if typed:
-        text = st.text_input("Numbers (commas or spaces between them)", DEFAULT_TYPED, key="unrolled_values",
-                             bind="query-params", help="Up to 200 numbers, each within ±100.")
-    length = st.slider("Sequence length T", 1, demo.MAX_STEPS, 12, key="unrolled_T", bind="query-params",
-                       disabled=typed, help="Typed numbers set their own length." if typed else None)
-    values = ()
-    if typed:
-        with user_errors():
-            values = parse_typed(text)
-    return kind, length, values
-
-
-def weight_controls() -> tuple[float, float, float]:
-    w_in = st.slider("Input weight w_in", -3.0, 3.0, 1.0, 0.05, key="unrolled_win", bind="query-params",
-                     help="How strongly the new input x_t pushes the hidden state.")
-    w_rec = st.slider("Recurrent weight w", -3.0, 3.0, 0.8, 0.05, key="unrolled_w", bind="query-params",
-                      help="How much of the previous state h_{t−1} is carried into h_t.")
-    bias = st.slider("Bias b", -2.0, 2.0, 0.0, 0.05, key="unrolled_b", bind="query-params")
-    return w_in, w_rec, bias
-
-
-def cell_controls() -> tuple[str, int, int]:
-    act = st.selectbox("Activation", list(ACTIVATIONS), format_func=ACTIVATION_LABELS.get, key="unrolled_act",
-                       bind="query-params")
-    hidden = st.slider("Hidden size H", 1, demo.MAX_HIDDEN, 1, key="unrolled_H", bind="query-params",
-                       help="Number of hidden units. With H > 1 the scalar weights scale fixed random matrices.")
-    seed = st.number_input("Seed", 0, 9999, 0, key="unrolled_seed", bind="query-params",
-                           help="Picks the random walk and, for H > 1, the fixed weight shapes.")
-    return act, hidden, int(seed)
+def controls() -> recipe.UnrolledConfig:
+    """The network's controls in three columns; returns the config (shows an error and stops on bad input)."""
+    S, values = SETTINGS, {}
+    with st.container(border=True):
+        c1, c2, c3 = st.columns(3, gap="large")
+        values["sequence"] = draw(S["sequence"], c1)
+        typed = values["sequence"] == "typed"
+        if typed:
+            values["values"] = draw(S["values"], c1)
+        values["length"] = draw(S["length"], c1, disabled=typed,
+                                help="Typed numbers set their own length." if typed else None)
+        for name in ("w_in", "w_rec", "bias"):
+            values[name] = draw(S[name], c2)
+        for name in ("activation", "hidden", "seed"):
+            values[name] = draw(S[name], c3)
+        with c1, user_errors():
+            return config(values)
 
 
 # -- the step-through part (a fragment: moving t reruns only this) ----------------------------------------
-def clamp_step(steps: int) -> None:
-    """Keep the remembered step inside 1..T when T shrinks, before the slider is drawn."""
-    if st.session_state.get("unrolled_t", 1) > steps:
-        st.session_state["unrolled_t"] = steps
-
-
 @st.fragment
-def step_through(run: demo.UnrolledRun) -> None:
+def step_through(run: recipe.UnrolledRun) -> None:
     T = run.steps
     left, right = st.columns([1, 3], vertical_alignment="bottom")
-    view = left.segmented_control("View", ["Unrolled", "Rolled"], default="Unrolled", required=True,
-                                  key="unrolled_view", bind="query-params")
-    clamp_step(T)
-    if T > 1:
-        t = right.slider("Step t", 1, T, min(T, demo.event_step(T) + 2), key="unrolled_t", bind="query-params",
-                         help="Highlights one step in every picture and writes its update with the real numbers.")
-    else:
-        t = 1
+    view = draw(SETTINGS["view"], left)
+    t = step_slider(SETTINGS["t"], 1, T, first_step(T), right)
+    if T == 1:
         right.caption("A single step: t = 1.")
     step = t - 1
 
@@ -142,7 +101,7 @@ def step_through(run: demo.UnrolledRun) -> None:
 
 
 
-def hidden_story(run: demo.UnrolledRun) -> str:
+def hidden_story(run: recipe.UnrolledRun) -> str:
     cfg = run.config
     if run.hidden > 1:
         return ("Each row of the heatmap is one hidden unit: together the $H$ numbers are the network's "
@@ -165,7 +124,7 @@ def hidden_story(run: demo.UnrolledRun) -> str:
     return stories[cfg.sequence]
 
 
-def main_chart_frame(run: demo.UnrolledRun) -> pd.DataFrame:
+def main_chart_frame(run: recipe.UnrolledRun) -> pd.DataFrame:
     """The data behind the main chart: one row per step."""
     cols = {"t": range(1, run.steps + 1), "x": run.x}
     if run.hidden == 1:
@@ -199,18 +158,8 @@ lesson_header("The unrolled RNN", "A recurrent network is one small cell used ag
 
 @lesson_body
 def lesson() -> None:
-    with st.container(border=True):
-        c1, c2, c3 = st.columns(3, gap="large")
-        with c1:
-            kind, length, values = input_controls()
-        with c2:
-            w_in, w_rec, bias = weight_controls()
-        with c3:
-            act, hidden, seed = cell_controls()
-
+    cfg = controls()
     with user_errors():
-        cfg = demo.UnrolledConfig(sequence=kind, length=length, w_in=w_in, w_rec=w_rec, bias=bias, activation=act,
-                                  hidden=hidden, seed=seed, values=values)
         run = run_network(cfg)
 
     if run.overflow_step is not None:

@@ -9,7 +9,7 @@ import pytest
 from apptest_helpers import decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-PAGE = "views/lessons/unrolled.py"
+PAGE = "lessons/unrolled/page.py"
 
 
 def open_page(**query: str) -> AppTest:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from rnn_core.demos.home import Example
-
-from .theme import BLUE, GREEN, HIGHLIGHT, NEUTRAL, ORANGE, axis, f32, figure, layout
+from lessons.home.recipe import Example
+from lessons.kit.theme import BLUE, GREEN, HIGHLIGHT, NEUTRAL, ORANGE, axis, f32, figure, layout
 
 COLORS = [BLUE, ORANGE, GREEN]
 

@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnn_core.demos import home as demo
-from views.figures import home as figs
+from lessons.home import figures as figs
+from lessons.home import recipe as demo
 
 
 def test_examples_are_seeded_finite_and_named():

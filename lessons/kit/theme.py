@@ -1,4 +1,4 @@
-"""Shared look for every Unrolled figure: colours, the diverging scale, and one layout helper.
+"""Shared look for every Unrolled figure: colours, the diverging scale, the house layout and legends.
 
 Pure Python + Plotly (no Streamlit). Figures are shown with ``st.plotly_chart(..., theme="streamlit")``,
 which supplies text and grid colours for the viewer's light or dark theme; so this module sets
@@ -29,6 +29,8 @@ QUALITATIVE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK]
 NEUTRAL = "#8A94A3"
 GRID = "rgba(138, 148, 163, 0.25)"
 HIGHLIGHT = VERMILLION  # the "you are here" colour: the selected time step, a cursor, a clipped point
+PAPER = "#FCFCFD"  # opaque light fill behind dark text (boxes in diagrams), so labels read in both themes
+INK = "#18212F"  # the text colour on PAPER
 
 # Diverging scale for signed quantities (activations, gradients), centred at 0 with ``zmid=0``.
 # Blue for negative, orange for positive: the pair colour-blind viewers separate most reliably.
@@ -130,20 +132,34 @@ def axis(title: str | None = None, **extra) -> dict:
     return out
 
 
+# Legend placements beside the house default (a row above the plot, right-aligned).
+LEGEND_BELOW = {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0, "xanchor": "left",
+                "bgcolor": "rgba(0,0,0,0)"}
+LEGEND_UNDER_TITLE = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+TITLE_ON_TOP = {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}}
+
+
 def styled(data: list[dict], *, title: str | None = None, height: int = 360, x_title: str | None = None,
-           y_title: str | None = None, legend: bool | dict = True, hovermode: str | bool = "x unified",
-           **extra) -> go.Figure:
+           y_title: str | None = None, legend: bool | dict | str = True, legend_rows: int = 1,
+           hovermode: str | bool = "x unified", **extra) -> go.Figure:
     """A new figure in the house style from trace dicts, in one unvalidated pass. Validated graph objects
     (``go.Scatter``, ``update_layout``) cost 10-60 ms per figure, paid again on every slider nudge.
 
-    ``legend``: on/off, or a dict laid over the house legend (which turns it on). ``extra``: more layout
+    ``legend``: on/off; a dict laid over the house legend (which turns it on); or "under title": the title
+    at the very top, the legend left-aligned under it, then the plot, so they never overlap however many
+    entries the legend has (``legend_rows`` reserves room for a legend that wraps). ``extra``: more layout
     keys. Dicts are laid over the house value (``xaxis``/``yaxis``: the house axis with ``x_title``/``y_title``;
     ``margin``); further axes (``xaxis2``, ...) are taken as given. ``None`` values are dropped, as
     ``update_layout`` would.
     """
     lay = layout(title=title, height=height, legend=bool(legend), hovermode=hovermode)
     lay["xaxis"], lay["yaxis"] = axis(x_title), axis(y_title)
-    if isinstance(legend, dict):
+    if legend == "under title":
+        top = 34 + 24 * legend_rows + (30 if title else 0)
+        if title:
+            lay["title"] = {**lay["title"], **TITLE_ON_TOP}
+        extra = {"legend": LEGEND_UNDER_TITLE, **extra, "margin": {**(extra.get("margin") or {}), "t": top}}
+    elif isinstance(legend, dict):
         extra = {"legend": legend, **extra}
     for key, value in extra.items():
         if value is None:
@@ -257,6 +273,14 @@ def labelled_hline(y: float, text: str, color: str, *, log: bool, above: bool = 
     return shape, note
 
 
+def note(text: str, x: float, y: float, *, xref: str = "paper", yref: str = "paper", xanchor: str = "left",
+         yanchor: str = "bottom", color: str | None = None, size: int = 12, **extra) -> dict:
+    """A text label (an annotation without an arrow) as a layout dict."""
+    font = {"size": size, **({"color": color} if color else {})}
+    return {"text": text, "x": x, "y": y, "xref": xref, "yref": yref, "xanchor": xanchor, "yanchor": yanchor,
+            "showarrow": False, "font": font, **extra}
+
+
 def colorbar(title: str, **extra) -> dict:
     """A slim colour bar with a title, for heatmaps."""
     return {"title": {"text": title, "side": "right"}, "thickness": 12, "len": 0.9, "outlinewidth": 0, **extra}
@@ -265,3 +289,16 @@ def colorbar(title: str, **extra) -> dict:
 def f32(values) -> np.ndarray:
     """Arrays sent to the browser as float32: half the bytes and plenty of precision for a plot."""
     return np.asarray(values, dtype=np.float32)
+
+
+def send(values) -> np.ndarray:
+    """float32 for the browser when it is lossless enough, else float64.
+
+    Gradients reach 1e-300 and 1e95: float32 would turn them into 0 or inf (and a log axis would then lose
+    them), so such arrays keep float64.
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    mag = np.abs(arr[np.isfinite(arr) & (arr != 0)])
+    if mag.size and (mag.max() > 1e38 or mag.min() < 1e-37):
+        return arr
+    return f32(arr)

@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnn_core.demos import unrolled as demo
-from views.figures import unrolled as figs
+from lessons.unrolled import figures as figs
+from lessons.unrolled import recipe as demo
 
 
 def run(**kw) -> demo.UnrolledRun:
@@ -162,13 +162,6 @@ def test_equation_for_several_units_shows_the_three_contributions():
     tex = figs.step_equation(r, 2)
     assert tex.count(r"\begin{bmatrix}") == 5  # input, memory, bias, a_t, h_t
     assert r"\text{memory}" in tex and r"\operatorname{ReLU}" in tex
-
-
-def test_numbers_are_formatted_for_people():
-    assert figs.num(-0.0001) == "0.00"
-    assert figs.num(-1.5) == "−1.50"
-    assert figs.num(float("inf")) == "∞"
-    assert figs.num(1.23e7) == "1.2e+07"
 
 
 def test_activation_marker_and_curve_extent():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_core.demos import unrolled as demo
+from lessons.unrolled import recipe as demo
 
 
 def cfg(**kw) -> demo.UnrolledConfig:
@@ -57,20 +57,6 @@ def test_typed_values_are_used_as_given_and_length_is_ignored():
 def test_bad_inputs_raise_clear_errors(kind, steps, values, message):
     with pytest.raises(ValueError, match=message):
         demo.input_sequence(kind, steps, values=values)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [("", "at least one number"), ("1, 2, abc", r"entry 3 \('abc'\) is not a number"), ("1, inf", "finite"),
-     ("1e9", "too large"), (", ".join(["1"] * 201), "at most 200")],
-)
-def test_parse_numbers_rejects_bad_text_with_a_precise_message(text, message):
-    with pytest.raises(ValueError, match=message):
-        demo.parse_numbers(text)
-
-
-def test_parse_numbers_accepts_commas_spaces_and_newlines():
-    assert demo.parse_numbers("1, 2 3\n-0.5;4") == (1.0, 2.0, 3.0, -0.5, 4.0)
 
 
 # -- the slider -> matrix mapping -----------------------------------------------------------------------
@@ -149,13 +135,3 @@ def test_activation_curve():
     assert a[0] == -4 and a[-1] == 4 and y[4] == pytest.approx(0.5)
     with pytest.raises(ValueError, match="a_max"):
         demo.activation_curve("tanh", 0.0)
-
-
-def test_demo_imports_numpy_only():
-    import ast
-    import inspect
-
-    tree = ast.parse(inspect.getsource(demo))
-    names = {n.names[0].name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)}
-    names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert names <= {"numpy", "__future__", "dataclasses", "activations", "rnn", "gated"}

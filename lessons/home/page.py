@@ -6,34 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from rnn_core.demos import home as demo
-from views.figures import home as figs
-from views.lessons.common import beside, plot
+from lessons.catalog import LESSONS
+from lessons.home import figures as figs
+from lessons.home import recipe as demo
+from lessons.kit.layout import beside, plot
 
-ROOT = Path(__file__).resolve().parents[2]  # the folder holding app.py; page_link paths are relative to it
-WINDOW = 10
-
-# The lesson map: (section, file, title, icon, one-line promise). A card appears only when its page exists.
-LESSON_MAP = [
-    ("Recurrent basics", "views/lessons/unrolled.py", "Unrolled RNN", ":material/view_week:",
-     "One small cell, copied across time with the same weights. Step through it with real numbers."),
-    ("Recurrent basics", "views/lessons/bptt.py", "Backpropagation through time", ":material/history:",
-     "How the error at the end travels back through every step — and why the gradients add up."),
-    ("Recurrent basics", "views/lessons/vanishing_gradients.py", "Vanishing & exploding gradients",
-     ":material/trending_down:", "Multiply by 2 fifty times, or by ½: why plain RNNs forget — and how clipping helps."),
-    ("Gated cells", "views/lessons/lstm.py", "LSTM", ":material/memory:",
-     "A conveyor belt for memory, with gates that decide what to forget, write and read."),
-    ("Gated cells", "views/lessons/gru.py", "GRU", ":material/tune:",
-     "The LSTM's leaner cousin: one update gate that blends the past with the new."),
-    ("Gated cells", "views/lessons/bidirectional.py", "Bidirectional LSTM", ":material/swap_horiz:",
-     "Read the sequence forwards and backwards, so every step knows its future too."),
-    ("Gated cells", "views/lessons/gradient_flow.py", "Gradient flow compared", ":material/compare_arrows:",
-     "RNN, LSTM and GRU side by side: how far back does each one's gradient reach?"),
-    ("Practice", "views/lessons/training.py", "Training lab", ":material/model_training:",
-     "Train on stock-like prices, sine waves and real data; beat the memoryless baseline."),
-    ("Practice", "views/lessons/char_rnn.py", "Character-level RNN", ":material/text_fields:",
-     "Teach an LSTM to write, one character at a time, and find the neurons that count quotes."),
-]
+WINDOW = 10  # days a memoryless model is shown in the "Does the model remember?" picture
+ROOT = Path(__file__).resolve().parents[2]  # the folder holding app.py; page paths are relative to it
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,16 +25,16 @@ def figures():
 
 def lesson_cards() -> None:
     """Cards grouped by section, three per row, for the lessons that exist."""
-    available = [row for row in LESSON_MAP if (ROOT / row[1]).exists()]
-    for section in dict.fromkeys(row[0] for row in available):
+    available = [lesson for lesson in LESSONS[1:] if (ROOT / lesson.path).exists()]
+    for section in dict.fromkeys(lesson.section for lesson in available):
         st.markdown(f"#### {section}")
-        rows = [row for row in available if row[0] == section]
+        rows = [lesson for lesson in available if lesson.section == section]
         for start in range(0, len(rows), 3):  # one st.columns per row, so cards in a row share a height
             cols = st.columns(3, gap="medium")
-            for col, (_, path, title, icon, blurb) in zip(cols, rows[start:start + 3], strict=False):
+            for col, lesson in zip(cols, rows[start:start + 3], strict=False):
                 with col.container(border=True, height="stretch"):
-                    st.page_link(path, label=f"**{title}**", icon=icon)
-                    st.caption(blurb)
+                    st.page_link(lesson.path, label=f"**{lesson.title}**", icon=lesson.icon)
+                    st.caption(lesson.blurb)
 
 
 st.markdown(
@@ -69,8 +48,8 @@ st.markdown(
     "carrying what it has understood so far. Here you can watch that happen — every number, every step — "
     "and change the knobs yourself."
 )
-if (ROOT / "views/lessons/unrolled.py").exists():
-    st.page_link("views/lessons/unrolled.py", label="Start with the unrolled RNN", icon=":material/arrow_forward:")
+if (ROOT / "lessons/unrolled/page.py").exists():
+    st.page_link("lessons/unrolled/page.py", label="Start with the unrolled RNN", icon=":material/arrow_forward:")
 
 st.divider()
 st.header("Data that comes in order", anchor=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from views.data.upload import (
+from lessons.kit.upload import (
     MAX_BYTES,
     UploadError,
     default_column,
@@ -16,7 +16,7 @@ from views.data.upload import (
     series_from_column,
 )
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
+ASSETS = Path(__file__).resolve().parents[3] / "assets"
 
 
 def csv_bytes(values, header="price") -> bytes:
@@ -152,7 +152,7 @@ def test_reader_does_not_import_streamlit():
     import subprocess
     import sys
 
-    code = "import sys, views.data.upload; print('streamlit' in sys.modules)"
+    code = "import sys, lessons.kit.upload; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[1], check=True)
+                         cwd=Path(__file__).resolve().parents[3], check=True)
     assert out.stdout.strip() == "False"

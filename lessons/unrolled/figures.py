@@ -1,6 +1,6 @@
 """Figures for the "Unrolled RNN" lesson: the unrolled and rolled diagrams, h_t over time, the step equation.
 
-Pure functions of an ``UnrolledRun`` (rnn_core.demos.unrolled); no Streamlit. ``step`` is always the
+Pure functions of an ``UnrolledRun`` (lessons.unrolled.recipe); no Streamlit. ``step`` is always the
 0-based row index; labels show it as t = step + 1, with h_0 the initial state.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn_core.demos.unrolled import UnrolledRun
-
-from .theme import (
+from lessons.kit.canvas import HEAD_PX, Canvas, frozen_axes
+from lessons.kit.numbers import num, tex, tex_paren
+from lessons.kit.theme import (
     BLUE,
     DIVERGING,
     GREEN,
@@ -26,10 +26,10 @@ from .theme import (
     layout,
     symmetric_limit,
 )
+from lessons.unrolled.recipe import UnrolledRun
 
 MAX_COLUMNS = 15  # time steps drawn before the middle of a long sequence is elided
 PX_PER_UNIT = 76  # the diagram's vertical scale: data units -> pixels (fixed, so stacks of squares fit)
-HEAD_PX = 9  # arrowhead marker size
 NODE_PX = 36  # circle diameter for x_t, y_t and a one-unit h_t
 CELL_UNITS = 0.33  # height of one hidden unit's square when H > 1 (data units)
 ROW_GAP = 1.4  # vertical distance between the x row, the hidden stack and the y row (data units)
@@ -37,16 +37,6 @@ MARGIN = {"l": 84, "r": 8, "t": 12, "b": 4}
 
 
 # -- helpers --------------------------------------------------------------------------------------------
-def num(value: float, digits: int = 2) -> str:
-    """A number for a label: fixed decimals, scientific when huge, the real minus sign, ∞ for overflow."""
-    if not np.isfinite(value):
-        return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
-    text = f"{value:.{digits}f}" if abs(value) < 1e4 else f"{value:.1e}"
-    if text.lstrip("-").strip("0.") == "":  # -0.00 -> 0.00
-        text = text.lstrip("-")
-    return text.replace("-", "−")
-
-
 def visible_steps(steps: int, selected: int, max_columns: int = MAX_COLUMNS) -> list[int | None]:
     """Which rows the unrolled diagram draws: all when they fit, else the first three, the last three and
     five around ``selected``, with ``None`` marking each elided run ("⋯").
@@ -75,74 +65,13 @@ def _layout_rows(hidden: int) -> tuple[float, float, float]:
     return y_h, stack, y_h + stack / 2 + ROW_GAP
 
 
-def _arrow(anns: list, tail: tuple[float, float], head: tuple[float, float], *, start_px: float,
-           end_px: float, color: str = NEUTRAL, width: float = 1.6) -> None:
-    """Queue an arrow (an annotation from tail to head, both in data units; standoffs in px)."""
-    anns.append({"x": head[0], "y": head[1], "ax": tail[0], "ay": tail[1], "xref": "x", "yref": "y",
-                 "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 2, "arrowsize": 1,
-                 "arrowwidth": width, "arrowcolor": color, "standoff": end_px, "startstandoff": start_px,
-                 "text": ""})
-
-
-class _Sketch:
-    """The diagram's decoration (arrow shafts, arrowheads, labels) gathered into three traces.
-
-    Plotly pays per trace and per annotation when it draws; a long diagram built from one annotation
-    per arrow took ~0.1 s to repaint in the browser, three merged traces a fraction of that.
-    """
-
-    def __init__(self) -> None:
-        self.line_x: list = []
-        self.line_y: list = []
-        self.head_x: list = []
-        self.head_y: list = []
-        self.head_symbol: list = []
-        self.text: dict[str, list] = {"x": [], "y": [], "text": [], "size": [], "color": [], "position": []}
-
-    def segment(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        self.line_x += [x0, x1, None]
-        self.line_y += [y0, y1, None]
-
-    def head(self, x: float, y: float, symbol: str) -> None:
-        self.head_x.append(x)
-        self.head_y.append(y)
-        self.head_symbol.append(symbol)
-
-    def up_arrows(self, xs: list[float], y_from: float, y_to: float, *, start_px: float, end_px: float) -> None:
-        """Upward arrows at every x; the vertical scale is fixed (PX_PER_UNIT), so px gaps are exact."""
-        y0, y1 = y_from + start_px / PX_PER_UNIT, y_to - end_px / PX_PER_UNIT - HEAD_PX / 2 / PX_PER_UNIT
-        for x in xs:
-            self.segment(x, y0, x, y1)
-            self.head(x, y1, "triangle-up")
-
-    def label(self, xs, ys, texts, *, size: int = 11, color: str | list = NEUTRAL,
-              position: str = "middle center") -> None:
-        n = len(texts)
-        self.text["x"] += list(xs)
-        self.text["y"] += list(ys)
-        self.text["text"] += list(texts)
-        self.text["size"] += [size] * n
-        self.text["color"] += list(color) if isinstance(color, list) else [color] * n
-        self.text["position"] += [position] * n
-
-    def traces(self) -> list[dict]:
-        common = {"type": "scatter", "hoverinfo": "skip", "showlegend": False, "cliponaxis": False}
-        t = self.text
-        return [
-            {**common, "x": self.line_x, "y": self.line_y, "mode": "lines", "line": {"color": NEUTRAL, "width": 1.8}},
-            {**common, "x": self.head_x, "y": self.head_y, "mode": "markers",
-             "marker": {"symbol": self.head_symbol, "size": HEAD_PX, "color": NEUTRAL}},
-            {**common, "x": t["x"], "y": t["y"], "mode": "text", "text": t["text"], "textposition": t["position"],
-             "textfont": {"size": t["size"], "color": t["color"]}},
-        ]
-
-
-def _label(anns: list, x: float, y: float, text: str, *, xshift: float = 0, yshift: float = 0,
-           size: int = 11, color: str = NEUTRAL, **kw) -> None:
-    """Queue a text label at (x, y). Annotations are set on the figure in one go at the end:
-    adding them one by one costs Plotly a full copy each time (seconds for a long diagram)."""
-    anns.append({"x": x, "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False, "xshift": xshift,
-                 "yshift": yshift, "font": {"size": size, "color": color}, **kw})
+def up_arrows(cv: Canvas, xs: list[float], y_from: float, y_to: float, *, start_px: float, end_px: float) -> None:
+    """Upward arrows at every x, as merged segments and heads; the vertical scale is fixed (PX_PER_UNIT), so
+    the pixel gaps at both ends are exact."""
+    y0, y1 = y_from + start_px / PX_PER_UNIT, y_to - end_px / PX_PER_UNIT - HEAD_PX / 2 / PX_PER_UNIT
+    for x in xs:
+        cv.segment(x, y0, x, y1)
+        cv.head(x, y1, "triangle-up")
 
 
 def _node_trace(xs, ys, values, limit: float, *, name: str, symbol: str, size: float, texts: list[str] | None,
@@ -209,21 +138,42 @@ def _io_nodes(values: np.ndarray, slots: list[tuple[float, int]], y: float, lim:
                        texts=[num(v) for v in vals], hover=hover, line_width=widths, show_scale=False)
 
 
-def _row_labels(anns: list, y_x: float, y_h: float, y_y: float) -> None:
+def _row_labels(cv: Canvas, y_x: float, y_h: float, y_y: float) -> None:
     for y, text in ((y_y, "output y<sub>t</sub>"), (y_h, "hidden h<sub>t</sub>"), (y_x, "input x<sub>t</sub>")):
-        anns.append({"x": 0, "xref": "paper", "xanchor": "right", "xshift": -8, "y": y, "yref": "y",
-                     "text": f"<b>{text}</b>", "showarrow": False, "font": {"size": 13}})
+        cv.annotations.append({"x": 0, "xref": "paper", "xanchor": "right", "xshift": -8, "y": y, "yref": "y",
+                               "text": f"<b>{text}</b>", "showarrow": False, "font": {"size": 13}})
 
 
-def _diagram_figure(traces: list, anns: list, shapes: list, n_slots: int, y_top: float,
-                    min_slots: int = 9) -> go.Figure:
+def _diagram_figure(traces: list, cv: Canvas, n_slots: int, y_top: float, min_slots: int = 9) -> go.Figure:
     """Build once with fixed axes: a known px-per-unit vertically, short sequences left-aligned."""
     height = int((y_top + 0.45 + 0.75) * PX_PER_UNIT) + MARGIN["t"] + MARGIN["b"]
     lay = layout(height=height, legend=False, hovermode="closest", margin=MARGIN, dragmode=False,
-                 annotations=anns, shapes=shapes,
-                 xaxis={"visible": False, "range": [-0.6, max(n_slots, min_slots) - 0.4], "fixedrange": True},
-                 yaxis={"visible": False, "range": [-0.75, y_top + 0.45], "fixedrange": True})
-    return figure(traces, lay)
+                 **cv.layout_items(), **frozen_axes([-0.6, max(n_slots, min_slots) - 0.4], [-0.75, y_top + 0.45]))
+    return figure(cv.traces() + traces, lay)
+
+
+def _recurrent_line(cv: Canvas, n_columns: int, y_h: float) -> list[float]:
+    """The recurrent connection h_0 -> h_1 -> ...: one line under the nodes with an arrowhead halfway between
+    neighbours (the horizontal scale follows the page width, so midpoints stay clear of the nodes).
+    Returns the arrowheads' x positions, where the recurrent weight is written."""
+    positions = [0.0] + [float(k + 1) for k in range(n_columns)]
+    rec_x = [(left + right) / 2 for left, right in zip(positions[:-1], positions[1:], strict=True)]
+    cv.segment(positions[0], y_h, positions[-1], y_h)
+    for mx in rec_x:
+        cv.head(mx, y_h, "triangle-right")
+    return rec_x
+
+
+def _time_labels(cv: Canvas, slots: list[tuple[float, int]], gaps: list[float], step: int,
+                 y_x: float, y_h: float) -> None:
+    """t = 1, 2, ... under the columns (the selected one bold), "start" under h_0, and ⋯ +n for elided runs."""
+    cv.label([sx for sx, _ in slots] + [0.0], [y_x - 0.52] * (len(slots) + 1),
+             [f"<b>t = {row + 1}</b>" if row == step else f"t = {row + 1}" for _, row in slots] + ["start"],
+             size=12, color=[HIGHLIGHT if row == step else NEUTRAL for _, row in slots] + [NEUTRAL])
+    for gx in gaps:
+        before = max(row for sx, row in slots if sx < gx)
+        after = min(row for sx, row in slots if sx > gx)
+        cv.label([gx, gx], [y_h + 0.12, y_x - 0.52], ["⋯", f"+{after - before - 1}"], size=14)
 
 
 # -- the unrolled diagram -------------------------------------------------------------------------------
@@ -239,49 +189,30 @@ def unrolled_diagram(run: UnrolledRun, step: int, *, max_columns: int = MAX_COLU
     H = run.hidden
     y_h, stack, y_y = _layout_rows(H)
     y_x = 0.0
-    lim_x, lim_h, lim_y = _limits(run)
     w_in_txt, w_rec_txt, v_txt = _weight_texts(run)
     columns = visible_steps(run.steps, step, max_columns)
     slots = [(float(k + 1), row) for k, row in enumerate(columns) if row is not None]
-    gaps = [float(k + 1) for k, row in enumerate(columns) if row is None]
-    anns: list[dict] = []
     sel_x = next(sx for sx, row in slots if row == step)
-    shapes = [{"type": "rect", "x0": sel_x - 0.46, "x1": sel_x + 0.46, "y0": -0.7, "y1": y_y + 0.4,
-               "layer": "below", "fillcolor": HIGHLIGHT, "opacity": 0.10, "line": {"width": 0}}]
-
+    cv = Canvas()
+    cv.rect(sel_x - 0.46, -0.7, sel_x + 0.46, y_y + 0.4, layer="below", fill=HIGHLIGHT, width=0, opacity=0.10)
     r = NODE_PX / 2 + 2
     edge = stack / 2  # distance from the hidden row's centre to the stack's top/bottom edge
-    lift = (r / PX_PER_UNIT if H == 1 else edge) + 0.14  # recurrent weight labels sit above the nodes
-    sk = _Sketch()
-    # The recurrent connection h_0 -> h_1 -> ...: one line under the nodes with an arrowhead halfway between
-    # neighbours (the horizontal scale follows the page width, so midpoints stay clear of the nodes).
-    positions = [0.0] + [float(k + 1) for k in range(len(columns))]
-    rec_x = [(left + right) / 2 for left, right in zip(positions[:-1], positions[1:], strict=True)]
-    sk.segment(positions[0], y_h, positions[-1], y_h)
-    for mx in rec_x:
-        sk.head(mx, y_h, "triangle-right")
+    rec_x = _recurrent_line(cv, len(columns), y_h)
     vert_x = [sx for sx, _ in slots]
-    sk.up_arrows(vert_x, y_x, y_h - edge, start_px=r, end_px=(r if H == 1 else 3))
-    sk.up_arrows(vert_x, y_h + edge, y_y, start_px=(r if H == 1 else 3), end_px=r)
-    _row_labels(anns, y_x, y_h, y_y)
-
+    up_arrows(cv, vert_x, y_x, y_h - edge, start_px=r, end_px=(r if H == 1 else 3))
+    up_arrows(cv, vert_x, y_h + edge, y_y, start_px=(r if H == 1 else 3), end_px=r)
+    _row_labels(cv, y_x, y_h, y_y)
     # the same weight above every recurrent arrow; the input/readout weights once, beside the selected step
-    sk.label(rec_x, [y_h + lift] * len(rec_x), [w_rec_txt] * len(rec_x))
-    sk.label([sel_x + 0.06] * 2, [(y_x + y_h - edge) / 2, y_y - r / PX_PER_UNIT - 0.2], [w_in_txt, v_txt],
+    lift = (r / PX_PER_UNIT if H == 1 else edge) + 0.14
+    cv.label(rec_x, [y_h + lift] * len(rec_x), [w_rec_txt] * len(rec_x))
+    cv.label([sel_x + 0.06] * 2, [(y_x + y_h - edge) / 2, y_y - r / PX_PER_UNIT - 0.2], [w_in_txt, v_txt],
              position="middle right")
-    sk.label([sx for sx, _ in slots] + [0.0], [y_x - 0.52] * (len(slots) + 1),
-             [f"<b>t = {row + 1}</b>" if row == step else f"t = {row + 1}" for _, row in slots] + ["start"],
-             size=12, color=[HIGHLIGHT if row == step else NEUTRAL for _, row in slots] + [NEUTRAL])
-    for gx in gaps:
-        before = max(row for sx, row in slots if sx < gx)
-        after = min(row for sx, row in slots if sx > gx)
-        sk.label([gx, gx], [y_h + 0.12, y_x - 0.52], ["⋯", f"+{after - before - 1}"], size=14)
-    traces = sk.traces() + [
-        _io_nodes(run.x, slots, y_x, lim_x, step, "x"),
-        _hidden_nodes(run, slots, y_h, lim_h, step, h0_slot=0.0),
-        _io_nodes(run.y, slots, y_y, lim_y, step, "y"),
-    ]
-    return _diagram_figure(traces, anns, shapes, len(positions), y_y)
+    _time_labels(cv, slots, [float(k + 1) for k, row in enumerate(columns) if row is None], step, y_x, y_h)
+    lim_x, lim_h, lim_y = _limits(run)
+    nodes = [_io_nodes(run.x, slots, y_x, lim_x, step, "x"),
+             _hidden_nodes(run, slots, y_h, lim_h, step, h0_slot=0.0),
+             _io_nodes(run.y, slots, y_y, lim_y, step, "y")]
+    return _diagram_figure(nodes, cv, len(columns) + 1, y_y)
 
 
 # -- the rolled diagram ---------------------------------------------------------------------------------
@@ -294,34 +225,31 @@ def rolled_diagram(run: UnrolledRun, step: int) -> go.Figure:
         raise ValueError(f"step: expected 0 to {run.steps - 1}, got {step}")
     H = run.hidden
     y_h, stack, y_y = _layout_rows(H)
-    lim_x, lim_h, lim_y = _limits(run)
     w_in_txt, w_rec_txt, v_txt = _weight_texts(run)
     cx = 2.0
-    anns: list[dict] = []
     r = NODE_PX / 2 + 2
     edge = stack / 2
-    sk = _Sketch()
-    sk.up_arrows([cx], 0.0, y_h - edge, start_px=r, end_px=(r if H == 1 else 3))
-    sk.up_arrows([cx], y_h + edge, y_y, start_px=(r if H == 1 else 3), end_px=r)
-    sk.label([cx + 0.06] * 2, [(y_h - edge) / 2, (y_h + edge + y_y) / 2], [w_in_txt, v_txt],
+    cv = Canvas()
+    up_arrows(cv, [cx], 0.0, y_h - edge, start_px=r, end_px=(r if H == 1 else 3))
+    up_arrows(cv, [cx], y_h + edge, y_y, start_px=(r if H == 1 else 3), end_px=r)
+    cv.label([cx + 0.06] * 2, [(y_h - edge) / 2, (y_h + edge + y_y) / 2], [w_in_txt, v_txt],
              position="middle right")
     # The feedback loop: out of the cell's right side, round over the top, and back into its left side.
     top = y_h + max(edge, 0.3) + 0.35
     path = (f"M {cx + 0.25},{y_h} C {cx + 1.1},{y_h} {cx + 1.1},{top} {cx},{top} "
             f"C {cx - 1.1},{top} {cx - 1.1},{y_h} {cx - 0.32},{y_h}")
-    shapes = [{"type": "path", "path": path, "line": {"color": NEUTRAL, "width": 2.2}, "layer": "below"}]
-    _arrow(anns, (cx - 0.5, y_h), (cx - 0.16, y_h), start_px=0, end_px=NODE_PX / 2 if H == 1 else 12, width=2.2)
-    _label(anns, cx - 0.75, top, f"{w_rec_txt}<br>h<sub>t−1</sub> → h<sub>t</sub>", xanchor="right", size=12,
-           align="right")
-    _label(anns, cx, -0.52, f"values at t = {step + 1}", size=12, color=HIGHLIGHT)
-    _row_labels(anns, 0.0, y_h, y_y)
+    cv.shapes.append({"type": "path", "path": path, "line": {"color": NEUTRAL, "width": 2.2}, "layer": "below"})
+    cv.arrow(cx - 0.5, y_h, cx - 0.16, y_h, width=2.2, size=1, end_px=NODE_PX / 2 if H == 1 else 12)
+    cv.text(cx - 0.75, top, f"{w_rec_txt}<br>h<sub>t−1</sub> → h<sub>t</sub>", anchor="right", size=12,
+            color=NEUTRAL, align="right")
+    cv.text(cx, -0.52, f"values at t = {step + 1}", size=12, color=HIGHLIGHT)
+    _row_labels(cv, 0.0, y_h, y_y)
     slots = [(cx, step)]
-    traces = sk.traces() + [
-        _io_nodes(run.x, slots, 0.0, lim_x, -1, "x"),
-        _hidden_nodes(run, slots, y_h, lim_h, -1, h0_slot=None),
-        _io_nodes(run.y, slots, y_y, lim_y, -1, "y"),
-    ]
-    return _diagram_figure(traces, anns, shapes, 6, y_y)
+    lim_x, lim_h, lim_y = _limits(run)
+    nodes = [_io_nodes(run.x, slots, 0.0, lim_x, -1, "x"),
+             _hidden_nodes(run, slots, y_h, lim_h, -1, h0_slot=None),
+             _io_nodes(run.y, slots, y_y, lim_y, -1, "y")]
+    return _diagram_figure(nodes, cv, 6, y_y)
 
 
 # -- h_t over time --------------------------------------------------------------------------------------
@@ -396,25 +324,12 @@ _ACT_TEX = {"tanh": r"\tanh", "sigmoid": r"\sigma", "relu": r"\operatorname{ReLU
             "leaky_relu": r"\operatorname{LeakyReLU}", "elu": r"\operatorname{ELU}", "identity": r"\operatorname{id}"}
 
 
-def _tex(value: float, digits: int = 2) -> str:
-    text = num(value, digits).replace("−", "-").replace("∞", r"\infty")
-    if "e" in text:
-        mant, exp = text.split("e")
-        text = rf"{mant}\times 10^{{{int(exp)}}}"
-    return text
-
-
-def _paren(value: float, digits: int = 2) -> str:
-    text = _tex(value, digits)
-    return f"({text})" if value < 0 or "times" in text else text
-
-
 def _vec(values: np.ndarray, digits: int = 2) -> str:
-    return r"\begin{bmatrix}" + r"\\".join(_tex(v, digits) for v in values) + r"\end{bmatrix}"
+    return r"\begin{bmatrix}" + r"\\".join(tex(v, digits) for v in values) + r"\end{bmatrix}"
 
 
 def _mat(m: np.ndarray, digits: int = 2) -> str:
-    rows = [" & ".join(_tex(v, digits) for v in row) for row in m]
+    rows = [" & ".join(tex(v, digits) for v in row) for row in m]
     return r"\begin{bmatrix}" + r"\\".join(rows) + r"\end{bmatrix}"
 
 
@@ -433,22 +348,23 @@ def step_equation(run: UnrolledRun, step: int) -> str:
     if run.hidden == 1:
         lines = [
             rf"a_{{{t}}} &= w_{{\text{{in}}}}\,x_{{{t}}} + w\,h_{{{tp}}} + b"
-            rf" = {_tex(cfg.w_in)}\cdot{_paren(x)} + {_tex(cfg.w_rec)}\cdot{_paren(hp[0], 3)} + {_paren(cfg.bias)}"
-            rf" = {_tex(a[0], 3)}",
-            rf"h_{{{t}}} &= {act}(a_{{{t}}}) = {act}({_tex(a[0], 3)}) = \mathbf{{{_tex(h[0], 3)}}}",
-            rf"y_{{{t}}} &= v\,h_{{{t}}} + c = {_tex(run.v[0])}\cdot{_paren(h[0], 3)} + {_tex(run.c)}"
-            rf" = {_tex(y, 3)}",
+            rf" = {tex(cfg.w_in)}\cdot{tex_paren(x)} + {tex(cfg.w_rec)}\cdot{tex_paren(hp[0], 3)}"
+            rf" + {tex_paren(cfg.bias)}"
+            rf" = {tex(a[0], 3)}",
+            rf"h_{{{t}}} &= {act}(a_{{{t}}}) = {act}({tex(a[0], 3)}) = \mathbf{{{tex(h[0], 3)}}}",
+            rf"y_{{{t}}} &= v\,h_{{{t}}} + c = {tex(run.v[0])}\cdot{tex_paren(h[0], 3)} + {tex(run.c)}"
+            rf" = {tex(y, 3)}",
         ]
     else:
         # Matrices of H×H numbers do not fit beside the picture; the three contributions to a_t do,
         # and they are the point: new input + carried-over memory + bias.
         lines = [
             rf"a_{{{t}}} &= W_{{ih}}\,x_{{{t}}} + W_{{hh}}\,h_{{{tp}}} + b"
-            rf" \qquad x_{{{t}}} = {_tex(x)}",
+            rf" \qquad x_{{{t}}} = {tex(x)}",
             rf"&= \underbrace{{{_vec(run.from_input[step])}}}_{{\text{{input}}}} + "
             rf"\underbrace{{{_vec(run.from_memory[step])}}}_{{\text{{memory}}}} + "
             rf"\underbrace{{{_vec(run.b)}}}_{{\text{{bias}}}} = {_vec(a)}"
             rf" \;\xrightarrow{{\;{act}\;}}\; h_{{{t}}} = {_vec(h)}",
-            rf"y_{{{t}}} &= v^\top h_{{{t}}} + c = {_tex(y, 3)}",
+            rf"y_{{{t}}} &= v^\top h_{{{t}}} + c = {tex(y, 3)}",
         ]
     return r"\begin{aligned}" + r"\\[4pt]".join(lines) + r"\end{aligned}"

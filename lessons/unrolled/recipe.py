@@ -1,6 +1,6 @@
 """Recipe for the "Unrolled RNN" lesson: the small RNN the sliders describe, run over the chosen input.
 
-NumPy only. The page has *scalar* sliders (input weight, recurrent weight, bias) but the hidden state
+NumPy and rnn_core only. The page has *scalar* sliders (input weight, recurrent weight, bias) but the hidden state
 may have H = 1..8 units, so each scalar scales a fixed, seeded shape:
 
     W_ih = w_in · u        u (H, 1): seeded, largest |u_i| = 1, so w_in is the strongest input weight
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..activations import get_activation
-from ..rnn import RNN
-from .gated import parse_numbers
+from rnn_core import RNN, curve, get_activation, replay, signals
+from rnn_core.steps import previous_states
+from rnn_core.validation import check_int, check_number
 
 SEQUENCES = ("step", "impulse", "sine", "random walk", "typed")
 MAX_STEPS = 200
@@ -30,10 +30,6 @@ MAX_HIDDEN = 8
 SINE_PERIOD = 12  # steps per cycle: a few cycles fit in the default length
 WALK_VOLATILITY = 0.1  # daily std of the log-price change: a lively but bounded "stock"
 
-__all__ = [
-    "MAX_HIDDEN", "MAX_STEPS", "SEQUENCES", "UnrolledConfig", "UnrolledRun", "activation_curve",
-    "build_rnn", "event_step", "input_sequence", "parse_numbers", "readout", "run_unrolled", "shapes",
-]
 
 
 @dataclass(frozen=True)
@@ -97,6 +93,15 @@ def event_step(steps: int) -> int:
     return min(steps - 1, max(1, steps // 6))
 
 
+# The input kinds: how each one is generated from its length T and the seed.
+GENERATORS = {
+    "step": lambda T, seed: signals.step(T, event_step(T)),
+    "impulse": lambda T, seed: signals.impulse(T, event_step(T)),
+    "sine": lambda T, seed: signals.sine(T, SINE_PERIOD),
+    "random walk": lambda T, seed: signals.random_walk(T, WALK_VOLATILITY, [seed, 4]),
+}
+
+
 def input_sequence(kind: str, steps: int, seed: int = 0, values: tuple[float, ...] = ()) -> np.ndarray:
     """The scalar input x_t, shape (T,).
 
@@ -110,17 +115,7 @@ def input_sequence(kind: str, steps: int, seed: int = 0, values: tuple[float, ..
         if not values:
             raise ValueError("numbers: type at least one number, e.g. 0, 1, 0, 0")
         return np.asarray(values, dtype=np.float64)
-    _check_int("length", steps, 1, MAX_STEPS)
-    t = np.arange(steps)
-    if kind == "step":
-        return (t >= event_step(steps)).astype(np.float64)
-    if kind == "impulse":
-        return (t == event_step(steps)).astype(np.float64)
-    if kind == "sine":
-        return np.sin(2 * np.pi * t / SINE_PERIOD)
-    # A geometric random walk, the textbook toy model of a stock: log returns are i.i.d. normal.
-    returns = WALK_VOLATILITY * np.random.default_rng([seed, 4]).standard_normal(steps)
-    return np.cumsum(returns)
+    return GENERATORS[kind](check_int("length", steps, 1, MAX_STEPS), seed)
 
 
 # -- the network ----------------------------------------------------------------------------------------
@@ -130,7 +125,7 @@ def shapes(hidden: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     H = 1 gives u = Q = v = 1. Otherwise Q is a Haar-random orthogonal matrix (QR of a Gaussian with
     the signs fixed), u is scaled so max |u_i| = 1 and v so ‖v‖ = 1 with v_1 > 0.
     """
-    _check_int("hidden", hidden, 1, MAX_HIDDEN)
+    check_int("hidden", hidden, 1, MAX_HIDDEN)
     if hidden == 1:
         return np.ones(1), np.ones((1, 1)), np.ones(1)
     g = np.random.default_rng([seed, 1]).standard_normal((hidden, hidden))
@@ -166,16 +161,13 @@ def run_unrolled(cfg: UnrolledConfig) -> UnrolledRun:
     cell = build_rnn(cfg)
     trace = cell.forward(x[:, None])
     v, c = readout(cfg)
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflowed state gives an inf readout, on purpose
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowed state gives inf values, on purpose
         y = trace.h @ v + c
-    h_prev = np.concatenate([np.zeros((1, cfg.hidden)), trace.h[:-1]])
-    w_ih, w_hh = cell.params["weight_ih"], cell.params["weight_hh"]
-    with np.errstate(over="ignore", invalid="ignore"):
-        from_input, from_memory = x[:, None] @ w_ih.T, h_prev @ w_hh.T  # (T, H) each
+        step = replay(cell, trace)  # every step again, term by term, as the lesson writes it
     return UnrolledRun(
-        config=cfg, x=x, a=trace.pre["h"], h=trace.h, h_prev=h_prev, y=y, w_ih=w_ih[:, 0], w_hh=w_hh,
-        b=cell.params["bias_ih"], v=v, c=c, overflow_step=trace.overflow_step,
-        from_input=from_input, from_memory=from_memory,
+        config=cfg, x=x, a=trace.pre["h"], h=trace.h, h_prev=previous_states(trace), y=y,
+        w_ih=cell.params["weight_ih"][:, 0], w_hh=cell.params["weight_hh"], b=step.bias, v=v, c=c,
+        overflow_step=trace.overflow_step, from_input=step.from_input, from_memory=step.from_memory,
     )
 
 
@@ -183,21 +175,13 @@ def activation_curve(name: str, a_max: float = 4.0, points: int = 161) -> tuple[
     """(a, act(a)) on [-a_max, a_max]: the curve on which the lesson marks where a_t landed."""
     if not np.isfinite(a_max) or a_max <= 0:
         raise ValueError(f"a_max: expected a positive finite number, got {a_max!r}")
-    a = np.linspace(-a_max, a_max, points)
-    return a, get_activation(name).fn(a)
+    a, y, _ = curve(name, -a_max, a_max, points)
+    return a, y
 
 
 # -- checks ---------------------------------------------------------------------------------------------
-def _check_int(name: str, value: object, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not lo <= value <= hi:
-        raise ValueError(f"{name}: expected an integer from {lo} to {hi}, got {value!r}")
-    return int(value)
-
-
 def _check_config(cfg: UnrolledConfig) -> None:
     get_activation(cfg.activation)  # ValueError listing the valid names
-    _check_int("hidden", cfg.hidden, 1, MAX_HIDDEN)
+    check_int("hidden", cfg.hidden, 1, MAX_HIDDEN)
     for name in ("w_in", "w_rec", "bias"):
-        value = getattr(cfg, name)
-        if not isinstance(value, int | float | np.number) or not np.isfinite(value):
-            raise ValueError(f"{name}: expected a finite number, got {value!r}")
+        check_number(name, getattr(cfg, name))

@@ -1,4 +1,4 @@
-"""Small example sequences for the home page: what "sequential data" looks like. NumPy only."""
+"""Small example sequences for the home page: what "sequential data" looks like. NumPy and rnn_core only."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .unrolled import input_sequence
+from rnn_core import signals
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def example_sequences(seed: int = 3) -> list[Example]:
     - audio: a 440 Hz tone fading out, sampled at 8 kHz for 10 ms.
     """
     days = np.arange(120)
-    price = 100 * np.exp(input_sequence("random walk", 120, seed) * 0.25)  # ~2.5 % daily moves
+    price = 100 * np.exp(signals.random_walk(120, 0.025, [seed, 4]))  # ~2.5 % daily moves
     doy = np.arange(365)
     rng = np.random.default_rng([seed, 9])
     temp = 11 - 9 * np.cos(2 * np.pi * (doy - 15) / 365) + np.convolve(rng.normal(0, 2.2, 371), np.ones(7) / 7, "valid")

@@ -1,0 +1,72 @@
+"""Numbers as a student reads them: in chart labels, in LaTeX, in sentences. One place for every format.
+
+- ``num``: a label with fixed decimals, scientific notation when huge, the real minus sign (−), ∞ for
+  overflow, never "−0.00".
+- ``signed``: the same with an explicit sign (+0.25, −0.25): values on a diagram's wires.
+- ``short``: a compact number with ``digits`` significant digits (0.431, -2.1e-05, inf): metrics and captions.
+- ``pct``: a share in 0..1 as a whole percentage.
+- ``tex`` / ``tex_paren``: ``num`` for LaTeX (×10^k instead of e+k; negatives in parentheses on request).
+
+Pure Python; no Streamlit, no Plotly.
+"""
+
+from __future__ import annotations
+
+import math
+
+HUGE = 1e4  # from here on labels switch to scientific notation
+
+
+def _not_finite(value: float, *, typographic: bool = True) -> str | None:
+    """The label for NaN/±inf, or None for a finite value."""
+    if math.isfinite(value):
+        return None
+    if math.isnan(value):
+        return "NaN"
+    if typographic:
+        return "∞" if value > 0 else "−∞"
+    return "inf" if value > 0 else "-inf"
+
+
+def num(value: float, digits: int = 2) -> str:
+    """A number for a label: fixed decimals, scientific when huge, the real minus sign, ∞ for overflow."""
+    value = float(value)
+    special = _not_finite(value)
+    if special is not None:
+        return special
+    text = f"{value:.{digits}f}" if abs(value) < HUGE else f"{value:.1e}"
+    if text.lstrip("-").strip("0.") == "":  # -0.00 -> 0.00
+        text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """A number with its sign always shown and a typographic minus: +0.25, −0.25."""
+    return f"{float(value):+.{digits}f}".replace("-", "−")
+
+
+def short(value: float, digits: int = 3) -> str:
+    """A compact number with ``digits`` significant digits: 0.431, -2.1e-05, inf."""
+    value = float(value)
+    special = _not_finite(value, typographic=False)
+    return special if special is not None else f"{value:.{digits}g}"
+
+
+def pct(share: float) -> str:
+    """0.25 -> "25%"."""
+    return f"{100 * float(share):.0f}%"
+
+
+def tex(value: float, digits: int = 2) -> str:
+    """``num`` written for LaTeX: an ASCII minus, \\infty, and 1.5\\times 10^{7} for scientific notation."""
+    text = num(value, digits).replace("−", "-").replace("∞", r"\infty")
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = rf"{mant}\times 10^{{{int(exp)}}}"
+    return text
+
+
+def tex_paren(value: float, digits: int = 2) -> str:
+    """``tex`` in parentheses when it would otherwise read badly after an operator (negative or scientific)."""
+    text = tex(value, digits)
+    return f"({text})" if value < 0 or "times" in text else text

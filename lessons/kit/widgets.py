@@ -1,0 +1,84 @@
+"""Streamlit widgets drawn from ``Setting`` rows, every one bound to the URL under its key.
+
+``draw(setting)`` returns the widget's value; keyword overrides cover what a page decides at run time
+(a range that follows the sequence length, a label that depends on the task, a disabled state).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import streamlit as st
+
+from lessons.kit.settings import Setting
+
+
+def _slider(where, s: Setting, label: str, value, common: dict):
+    return where.slider(label, s.lo, s.hi, value, s.step, **common)
+
+
+def _number(where, s: Setting, label: str, value, common: dict):
+    return where.number_input(label, s.lo, s.hi, value, **({"step": s.step} if s.step else {}), **common)
+
+
+def _select(where, s: Setting, label: str, value, common: dict):
+    return where.selectbox(label, s.options, index=s.options.index(value), format_func=s.text, **common)
+
+
+def _radio(where, s: Setting, label: str, value, common: dict):
+    return where.radio(label, s.options, index=s.options.index(value), format_func=s.text, **common)
+
+
+def _segmented(where, s: Setting, label: str, value, common: dict):
+    return where.segmented_control(label, s.options, default=value, required=True, format_func=s.text, **common)
+
+
+def _select_slider(where, s: Setting, label: str, value, common: dict):
+    return where.select_slider(label, s.options, value, format_func=s.text, **common)
+
+
+def _toggle(where, s: Setting, label: str, value, common: dict):
+    return where.toggle(label, value, **common)
+
+
+def _text(where, s: Setting, label: str, value, common: dict):
+    return where.text_input(label, value, **common)
+
+
+DRAW: dict[str, Callable] = {"slider": _slider, "number": _number, "select": _select, "radio": _radio,
+                             "segmented": _segmented, "select_slider": _select_slider, "toggle": _toggle,
+                             "text": _text}
+
+
+def draw(s: Setting, where=None, *, label: str | None = None, default=None, lo=None, hi=None,
+         help: str | None = None, **kwargs):
+    """The widget for ``s`` in ``where`` (a column or container; the page by default), bound to the URL.
+
+    label/default/lo/hi/help override the row for this run (e.g. a step slider whose end is T);
+    ``kwargs`` go to Streamlit as they are (``disabled``, ``on_change``, ``args``).
+    """
+    row = s if lo is None and hi is None else _with_range(s, lo, hi)
+    common = {"key": s.key, "bind": "query-params", "help": help or s.help, **kwargs}
+    value = s.default if default is None else default
+    return DRAW[s.kind](where or st, row, label or s.label, value, common)
+
+
+def _with_range(s: Setting, lo, hi) -> Setting:
+    lo = s.lo if lo is None else lo
+    hi = s.hi if hi is None else hi
+    return replace(s, lo=lo, hi=hi, default=min(max(s.default, lo), hi))
+
+
+def step_slider(s: Setting, lo: int, hi: int, default: int, where=None, **kwargs) -> int:
+    """A step slider lo..hi whose end follows the sequence length: a step remembered from a longer sequence
+    (in the session or the URL) is clamped into the new range instead of failing."""
+    if hi <= lo:
+        return lo
+    value = st.session_state.get(s.key)
+    if value is not None and not lo <= value <= hi:
+        # Clamp, and pass no default below: Streamlit warns when a widget gets both.
+        st.session_state[s.key] = min(max(value, lo), hi)
+        return (where or st).slider(kwargs.pop("label", s.label), lo, hi, key=s.key, bind="query-params",
+                                    help=kwargs.pop("help", s.help), **kwargs)
+    return draw(s, where, lo=lo, hi=hi, default=min(max(default, lo), hi), **kwargs)

@@ -1,0 +1,31 @@
+"""Number formats: what a student reads in labels, LaTeX and captions."""
+
+from __future__ import annotations
+
+import math
+
+from lessons.kit import numbers
+
+
+def test_labels_use_a_real_minus_and_never_show_minus_zero():
+    assert numbers.num(-0.0001) == "0.00"
+    assert numbers.num(-1.5) == "−1.50"
+    assert numbers.num(float("inf")) == "∞"
+    assert numbers.num(-math.inf) == "−∞"
+    assert numbers.num(math.nan) == "NaN"
+    assert numbers.num(1.23e7) == "1.2e+07"
+
+
+def test_signed_short_and_percent():
+    assert numbers.signed(0.25) == "+0.25" and numbers.signed(-0.25) == "−0.25"
+    assert numbers.short(0.43149) == "0.431" and numbers.short(-2.1e-5) == "-2.1e-05"
+    assert numbers.short(math.inf) == "inf" and numbers.short(-math.inf) == "-inf"
+    assert numbers.pct(0.254) == "25%"
+
+
+def test_tex_writes_powers_of_ten_and_brackets_what_needs_them():
+    assert numbers.tex(1.5e7) == r"1.5\times 10^{7}"
+    assert numbers.tex(-math.inf) == r"-\infty"
+    assert numbers.tex_paren(-0.5) == "(-0.50)"
+    assert numbers.tex_paren(0.5) == "0.50"
+    assert numbers.tex_paren(2e5) == r"(2.0\times 10^{5})"
