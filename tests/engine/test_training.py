@@ -256,3 +256,18 @@ def test_predict_samples_is_samples_first():
     logits = predict_samples(model, x, mode="many_to_many", one_hot=3)
     assert logits.shape == (*x.shape, 3)
     np.testing.assert_allclose(logits[1], model.predict(ds.one_hot(x[1]), mode="many_to_many"), rtol=1e-14)
+
+
+def test_planned_steps_is_what_the_trainer_runs():
+    from rnn_core.training import planned_steps
+
+    data = TrainData(*[np.zeros(s) for s in ((70, 12, 1), (70, 12, 1), (10, 12, 1), (10, 12, 1))])
+    for cfg in (TrainConfig(epochs=3, batch_size=32, mode="many_to_many"),
+                TrainConfig(epochs=2, batch_size=16, bptt=5, mode="many_to_many"),
+                TrainConfig(epochs=2, batch_size=16, bptt=5, mode="many_to_one")):
+        y = data.y_train if cfg.mode == "many_to_many" else data.y_train[:, -1]
+        yv = data.y_val if cfg.mode == "many_to_many" else data.y_val[:, -1]
+        trainer = Trainer(cfg, TrainData(data.x_train, y, data.x_val, yv))
+        assert trainer.total_steps == planned_steps(cfg, 70, 12)
+    assert planned_steps(TrainConfig(epochs=3, batch_size=32, mode="many_to_many"), 70, 12) == 9
+    assert planned_steps(TrainConfig(epochs=2, batch_size=16, bptt=5, mode="many_to_many"), 70, 12) == 30

@@ -1,7 +1,7 @@
 """Recipe for the gradient-flow lesson: RNN, LSTM and GRU on the adding problem, the size of ∂L/∂h_t at
 every distance from the loss, at initialisation and after a short training run.
 
-NumPy only. Training is split into chunks that each return a small picklable ``TrainState`` (parameters,
+NumPy and rnn_core only. Training is split into chunks that each return a small picklable ``TrainState`` (parameters,
 Adam moments, losses), so a page can cache every chunk and show progress between them.
 """
 
@@ -11,15 +11,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..clipping import clip_by_norm
-from ..losses import mse
-from ..model import SequenceModel
-from ..optim import Adam
-from ..tasks import adding_problem
-from ..training import TrainConfig, build_model
+from rnn_core.clipping import clip_by_norm
+from rnn_core.losses import mse
+from rnn_core.model import SequenceModel
+from rnn_core.optim import Adam
+from rnn_core.tasks import adding_problem
+from rnn_core.training import TrainConfig, build_model
+from rnn_core.validation import check_choice, check_int, check_number
 
 CELLS = ("rnn", "lstm", "gru")
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 BASELINE_MSE = 1.0 / 6.0  # always answering 1 (the mean of the sum of two U(0, 1) values)
 REACH_THRESHOLD = 1e-3  # "still reaches" = at least a thousandth of the gradient at the loss
 N_TRAIN = 512
@@ -45,10 +45,8 @@ class FlowConfig:
     clip: float = 1.0
 
     def __post_init__(self):
-        if isinstance(self.T, bool) or not isinstance(self.T, int | np.integer) or not 4 <= self.T <= 400:
-            raise ValueError(f"T: expected an integer from 4 to 400, got {self.T!r}")
-        if not np.isfinite(self.forget_bias):
-            raise ValueError(f"forget_bias: expected a finite number, got {self.forget_bias!r}")
+        check_int("T", self.T, 4, 400)
+        check_number("forget_bias", self.forget_bias)
         if self.steps < 0 or self.chunks < 1 or (self.steps and self.steps % self.chunks):
             raise ValueError(f"steps: expected a multiple of chunks ({self.chunks}), got {self.steps}")
 
@@ -70,8 +68,7 @@ def _train_config(cfg: FlowConfig, cell: str) -> TrainConfig:
 
 def build(cfg: FlowConfig, cell: str) -> SequenceModel:
     """The untrained model: PyTorch init from ``cfg.seed``; for the LSTM the forget bias is set to b_f."""
-    if cell not in CELLS:
-        raise ValueError(f"cell: expected one of {', '.join(CELLS)}, got {cell!r}")
+    check_choice("cell", cell, CELLS)
     model = build_model(_train_config(cfg, cell), input_size=2, output_size=1)
     if cell == "lstm":
         H = cfg.hidden

@@ -9,12 +9,15 @@ import time
 import pandas as pd
 import streamlit as st
 
-from rnn_core.demos import gradient_flow as demo
-from views.figures import gradient_flow as figs
-from views.lessons.common import beside, csv_download, lesson_header, plot, user_errors
+from lessons.gradient_flow import figures as figs
+from lessons.gradient_flow import recipe as demo
+from lessons.gradient_flow.settings import SETTINGS
+from lessons.gradient_flow.settings import config as flow_config
+from lessons.kit.layout import beside, csv_download, lesson_header, plot, user_errors
+from lessons.kit.settings import CELL_NAMES
+from lessons.kit.widgets import draw
 
 DEFAULT = demo.FlowConfig()
-STEP_CHOICES = (120, 240, 480, 960)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -61,7 +64,7 @@ def train_with_progress(cfg: demo.FlowConfig) -> None:
             done += 1
             if shown or time.perf_counter() - t0 > 0.03:
                 shown = True
-                bar.progress(done / total, text=f"Training the {demo.CELL_NAMES[cell]}: step {k * cfg.chunk_steps} "
+                bar.progress(done / total, text=f"Training the {CELL_NAMES[cell]}: step {k * cfg.chunk_steps} "
                                                 f"of {cfg.steps} (each setting is trained once, then remembered)")
     bar.empty()
     trained.add(cfg)
@@ -97,23 +100,15 @@ def flow_table(cfg: demo.FlowConfig) -> pd.DataFrame:
             for quantity, vals in (("h", f.h), ("c", f.c)):
                 if vals is None:
                     continue
-                rows += [(phase, demo.CELL_NAMES[cell], quantity, d, float(v)) for d, v in enumerate(vals)]
+                rows += [(phase, CELL_NAMES[cell], quantity, d, float(v)) for d, v in enumerate(vals)]
     return pd.DataFrame(rows, columns=["phase", "cell", "state", "distance_from_loss", "relative_grad_norm"])
 
 
 def controls() -> demo.FlowConfig:
     with st.container(border=True):
-        c1, c2, c3, c4 = st.columns([1.2, 1.2, 1.2, 0.8], gap="medium")
-        T = c1.slider("Sequence length T", 10, 100, DEFAULT.T, 5, key="gflow_T", bind="query-params",
-                      help="Steps between the first marked number and the answer can be up to T − 1.")
-        bias = c2.slider("LSTM forget-gate bias b_f", -2.0, 6.0, DEFAULT.forget_bias, 0.5, key="gflow_bf",
-                         bind="query-params", help="At rest the forget gate is σ(b_f): the share of the cell "
-                                                   "state (and of its gradient) kept per step.")
-        steps = c3.select_slider("Training steps", STEP_CHOICES, DEFAULT.steps, key="gflow_steps",
-                                 bind="query-params", help="Adam, learning rate 0.01, batches of 32, gradient "
-                                                           "norm clipped at 1. Longer runs take longer the first time.")
-        seed = c4.number_input("Seed", 0, 9999, DEFAULT.seed, key="gflow_seed", bind="query-params")
-    return demo.FlowConfig(T=T, forget_bias=bias, steps=int(steps), seed=int(seed))
+        columns = st.columns([1.2, 1.2, 1.2, 0.8], gap="medium")
+        values = {name: draw(SETTINGS[name], col) for name, col in zip(SETTINGS, columns, strict=True)}
+    return flow_config(values)
 
 
 def reach_table(cfg: demo.FlowConfig) -> pd.DataFrame:
@@ -124,7 +119,7 @@ def reach_table(cfg: demo.FlowConfig) -> pd.DataFrame:
         "reach trained": [f"{r['trained'][c].reach}" for c in demo.CELLS],
         "loss trained": [f"{r['trained'][c].loss:.3f}" for c in demo.CELLS],
     }
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[demo.CELL_NAMES[c] for c in demo.CELLS])
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[CELL_NAMES[c] for c in demo.CELLS])
 
 
 lesson_header("Gradient flow compared", "The same loss, three cells: how far back in time does the gradient "

@@ -9,7 +9,7 @@ import numpy as np
 from apptest_helpers import charts, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-PAGE = "views/lessons/gradient_flow.py"
+PAGE = "lessons/gradient_flow/page.py"
 SMALL = {"gflow_T": "10", "gflow_steps": "120"}
 
 

@@ -1,4 +1,4 @@
-"""rnn_core.demos.gradient_flow: configured models, chunked training that resumes exactly, and the
+"""lessons/gradient_flow/recipe.py: configured models, chunked training that resumes exactly, and the
 gradient-flow measurement (checked against finite differences)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_core.demos import gradient_flow as demo
+from lessons.gradient_flow import recipe as demo
 
 TINY = demo.FlowConfig(T=8, hidden=4, steps=12, chunks=3, batch=8)
 
