@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -62,3 +63,13 @@ def chart(at: AppTest, key: str) -> dict:
 def trace(spec: dict, name: str) -> dict:
     """The first trace called ``name`` in a chart spec."""
     return next(d for d in spec["data"] if d.get("name") == name)
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown string whose user text was escaped (``\\'`` shows as ``'``)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def errors(at: AppTest) -> list[str]:
+    """The text of every st.error on the page, as a reader sees it."""
+    return [shown(e.value) for e in at.error]

@@ -15,9 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from lessons.kit.text import md_literal
 from lessons.kit.theme import PLOTLY_CONFIG
 
 P = TypeVar("P")
+MAX_MESSAGE = 600  # characters of an error message shown; the engine quotes at most a short excerpt of input
 
 def lesson_header(title: str, tagline: str, *, icon: str | None = None) -> None:
     """The same title + one-line promise at the top of every lesson."""
@@ -55,13 +57,14 @@ def csv_download(df: pd.DataFrame, *, file_name: str, key: str, label: str = "Do
 def user_errors(stop: bool = True) -> Iterator[None]:
     """Turn a ValueError (bad typed input, impossible settings) into a friendly ``st.error``.
 
-    The engine's messages name the argument and what was expected, so they are shown as they are.
+    The engine's messages name the argument and what was expected, so they are shown in words — literally:
+    they may quote what the student typed, which must not turn into Markdown, a link or LaTeX.
     With ``stop=True`` the rest of the page is skipped, since its charts would need the bad value.
     """
     try:
         yield
     except ValueError as err:
-        st.error(f"{err}", icon=":material/error:")
+        st.error(md_literal(err, limit=MAX_MESSAGE), icon=":material/error:")
         if stop:
             st.stop()
 

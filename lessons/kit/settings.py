@@ -10,6 +10,7 @@ Pure Python (no Streamlit): tests read the tables without running a page.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -63,6 +64,38 @@ class Setting:
         if isinstance(value, float):
             return f"{value:g}"
         return str(value)
+
+    def from_link(self, raw: str) -> object:
+        """The value a link's text ``raw`` asks for, or ValueError saying why this control cannot show it.
+
+        Choices are written into links as their shown text; numbers as numbers; toggles as true/false.
+        """
+        if self.kind in CHOICES:
+            for option in self.options:
+                if self.text(option) == raw:
+                    return option
+            raise ValueError(f"not one of the choices ({', '.join(self.text(o) for o in self.options)})")
+        if self.kind == "toggle":
+            if raw.lower() not in ("true", "false"):
+                raise ValueError("expected true or false")
+            return raw.lower() == "true"
+        if self.kind == "text":
+            return raw
+        return self._number_from_link(raw)
+
+    def _number_from_link(self, raw: str) -> float | int:
+        whole = isinstance(self.default, int) and not isinstance(self.step, float)
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError("not a number") from None
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        if whole and value != int(value):
+            raise ValueError("not a whole number")
+        if not self.lo <= value <= self.hi:
+            raise ValueError(f"outside {self.text(self.lo)} … {self.text(self.hi)}")
+        return int(value) if whole else value
 
     def accepts(self, value) -> bool:
         """Whether ``value`` is one this control can show (a choice among its options; a number in range)."""

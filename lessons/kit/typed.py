@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+from lessons.kit.text import excerpt
+
 MAX_TYPED = 200  # values; a longer typed sequence is a mistake, not a lesson
 MAX_ABS = 100  # inputs beyond ±100 saturate every squashing cell and tell nothing new
 
@@ -26,9 +28,9 @@ def _number(k: int, tok: str) -> float:
     try:
         val = float(tok)
     except ValueError:
-        raise ValueError(f"numbers: entry {k} ({tok!r}) is not a number") from None
+        raise ValueError(f"numbers: entry {k} ({excerpt(tok)!r}) is not a number") from None
     if not math.isfinite(val):
-        raise ValueError(f"numbers: entry {k} ({tok!r}) is not a finite number")
+        raise ValueError(f"numbers: entry {k} ({excerpt(tok)!r}) is not a finite number")
     if abs(val) > MAX_ABS:
-        raise ValueError(f"numbers: entry {k} ({tok}) is too large; keep inputs within ±{MAX_ABS}")
+        raise ValueError(f"numbers: entry {k} ({excerpt(tok)}) is too large; keep inputs within ±{MAX_ABS}")
     return val

@@ -2,6 +2,11 @@
 
 ``draw(setting)`` returns the widget's value; keyword overrides cover what a page decides at run time
 (a range that follows the sequence length, a label that depends on the task, a disabled state).
+
+A link value a control cannot show (``?unrolled_w=99``, ``?unrolled_seed=inf``, ``?training_cell=``) is not
+dropped silently: the control starts at its default and a note under it says what the link asked for and
+why it could not be used. (Streamlit would drop most such values quietly, and crash on ``inf`` for an
+integer box.)
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from lessons.kit.settings import Setting
+from lessons.kit.text import excerpt, md_literal
 
 
 def _slider(where, s: Setting, label: str, value, common: dict):
@@ -61,7 +68,35 @@ def draw(s: Setting, where=None, *, label: str | None = None, default=None, lo=N
     row = s if lo is None and hi is None else _with_range(s, lo, hi)
     common = {"key": s.key, "bind": "query-params", "help": help or s.help, **kwargs}
     value = s.default if default is None else default
-    return DRAW[s.kind](where or st, row, label or s.label, value, common)
+    refused = _refuse_bad_link_value(row)
+    out = DRAW[s.kind](where or st, row, label or s.label, value, common)
+    if refused:
+        (where or st).caption(f":material/link_off: {refused} Showing {md_literal(row.text(out))} instead.")
+    return out
+
+
+def _refuse_bad_link_value(s: Setting) -> str | None:
+    """On the first run that draws ``s``, check the link's value for it; if the control cannot show it, take it
+    out of the URL (so the control starts at its default) and return a sentence saying what was asked and why
+    it was refused. Later runs: the widget owns the value, nothing to check."""
+    if s.key in st.session_state or s.key not in st.query_params:
+        return None
+    raw = st.query_params[s.key]
+    try:
+        s.from_link(raw)
+        return None
+    except ValueError as err:
+        _forget_link_value(s.key)
+        return f"The link asked for {md_literal(s.key)} = “{md_literal(excerpt(raw, 24))}”: {md_literal(err)}."
+
+
+def _forget_link_value(key: str) -> None:
+    """Remove ``key`` from the URL *and* from the snapshot Streamlit seeds widgets from on a session's first
+    run. There is no public API for the snapshot; tests/lessons/kit/test_widgets.py fails if this stops working
+    in a newer Streamlit."""
+    with get_session_state().query_params() as qp:
+        qp._initial_query_params.pop(key, None)
+        qp.remove_param(key)
 
 
 def _with_range(s: Setting, lo, hi) -> Setting:
