@@ -48,11 +48,12 @@ from .training import (
     TrainResult,
     build_model,
     evaluate,
-    planned_steps,
     iter_train,
+    planned_steps,
     predict_samples,
     train,
 )
+from .window_mlp import WindowMLP
 
 __all__ = [
     "ACTIVATIONS",
@@ -111,6 +112,7 @@ __all__ = [
     "stock_prices",
     "window_split",
     "LinearAR",
+    "WindowMLP",
     "copy_task_baseline_loss",
     "last_value",
     "mean_absolute_error",
