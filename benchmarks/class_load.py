@@ -1,0 +1,155 @@
+"""A whole class at once: N students open every lesson and move a slider, all at the same time.
+
+    python benchmarks/class_load.py                         # 30 students, one app process
+    python benchmarks/class_load.py --through-nginx 2       # the same through nginx and 2 app processes
+    python benchmarks/class_load.py --students 10 --pages /unrolled /lstm
+
+Each student is a fresh browser context in one headless Chromium (Debian's /usr/bin/chromium), so cookies and
+sessions are separate. A student opens each lesson, waits until the page has settled (connected, script done,
+no skeleton left), then presses ArrowRight on the page's first slider and waits for that rerun. Everything
+runs on loopback; the run stops by itself after --timeout seconds.
+
+Reports: settle times (median, p95, max) for page loads and slider nudges; errors (a Python exception shown on
+a page, a lost connection, a page that never settled); the app processes' memory before and after (and per
+student); with --through-nginx, how many student sessions each app process served (from nginx's log).
+Exit status 1 when any error was seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.serving import CHROMIUM, CHROMIUM_ARGS, app_cluster, rss_mb, upstream_counts  # noqa: E402
+from lessons.catalog import LESSONS  # noqa: E402
+
+STATE = "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state')"
+CONNECTED = "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-connection-state')"
+
+
+@dataclass
+class Tally:
+    loads: list[float] = field(default_factory=list)
+    nudges: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def settle(page, timeout_s: float, *, expect_run: bool = False) -> float:
+    """Seconds until the app is connected, its script is not running and no skeleton is left."""
+    t0 = time.perf_counter()
+    if expect_run:  # a quick rerun may finish before "running" is ever seen: give it a moment to start
+        for _ in range(10):
+            if await page.evaluate(STATE) == "running":
+                break
+            await asyncio.sleep(0.05)
+    while time.perf_counter() - t0 < timeout_s:
+        if (await page.evaluate(CONNECTED) == "CONNECTED" and await page.evaluate(STATE) == "notRunning"
+                and not await page.get_by_test_id("stSkeleton").count()):
+            return time.perf_counter() - t0
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"did not settle within {timeout_s:.0f} s")
+
+
+async def visit(page, url: str, tally: Tally, timeout_s: float) -> None:
+    t0 = time.perf_counter()
+    await page.goto(url, timeout=timeout_s * 1000)
+    await settle(page, timeout_s)
+    tally.loads.append(time.perf_counter() - t0)
+    if await page.get_by_test_id("stException").count():
+        tally.errors.append(f"{url}: exception shown on load")
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    if await slider.count():
+        await slider.focus()
+        t0 = time.perf_counter()
+        await slider.press("ArrowRight")
+        await settle(page, timeout_s, expect_run=True)
+        tally.nudges.append(time.perf_counter() - t0)
+        if await page.get_by_test_id("stException").count():
+            tally.errors.append(f"{url}: exception shown after a slider nudge")
+
+
+async def student(browser, base: str, paths: list[str], tally: Tally, delay: float, timeout_s: float) -> None:
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    try:
+        for path in paths:
+            try:
+                await visit(page, base + path, tally, timeout_s)
+            except Exception as err:  # noqa: BLE001 - every failure is a finding to count, not to crash on
+                tally.errors.append(f"{path}: {type(err).__name__}: {str(err).splitlines()[0][:120]}")
+    finally:
+        await context.close()
+
+
+async def run_class(base: str, paths: list[str], students: int, timeout_s: float, budget_s: float) -> Tally:
+    tally = Tally()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        jobs = [student(browser, base, paths, tally, 0.1 * k, timeout_s) for k in range(students)]
+        try:
+            await asyncio.wait_for(asyncio.gather(*jobs), budget_s)
+        except TimeoutError:
+            tally.errors.append(f"the whole run exceeded its budget of {budget_s:.0f} s")
+        await browser.close()
+    return tally
+
+
+def summary(name: str, values: list[float]) -> str:
+    if not values:
+        return f"{name:14s} none"
+    q = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+    return (f"{name:14s} n={len(values):4d}  median {statistics.median(values):6.2f} s  p95 {q:6.2f} s  "
+            f"max {max(values):6.2f} s")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--students", type=int, default=30)
+    ap.add_argument("--through-nginx", type=int, default=0, metavar="N",
+                    help="serve through nginx in front of N app processes (default: one process, no nginx)")
+    ap.add_argument("--pages", nargs="*", help="URL paths (default: every lesson)")
+    ap.add_argument("--timeout", type=float, default=120, help="seconds one page may take to settle")
+    ap.add_argument("--budget", type=float, default=1200, help="seconds the whole run may take")
+    args = ap.parse_args()
+    paths = args.pages or ["/" + lesson.url_path for lesson in LESSONS]
+    with tempfile.TemporaryDirectory() as tmp, \
+            app_cluster(max(1, args.through_nginx), Path(tmp), through_nginx=args.through_nginx > 0) as (base, procs):
+        before = [rss_mb(p.pid) for p in procs]
+        t0 = time.perf_counter()
+        tally = asyncio.run(run_class(base, paths, args.students, args.timeout, args.budget))
+        wall = time.perf_counter() - t0
+        after = [rss_mb(p.pid) for p in procs]
+        served = upstream_counts(Path(tmp) / "access.log") if args.through_nginx else {}
+    report(args, paths, tally, wall, before, after, served)
+    return 1 if tally.errors else 0
+
+
+def report(args, paths, tally: Tally, wall: float, before, after, served) -> None:
+    setup = f"{args.through_nginx} processes behind nginx" if args.through_nginx else "one process"
+    print(f"{args.students} students × {len(paths)} pages, {setup}: {wall:.0f} s wall")
+    print(summary("page load", tally.loads))
+    print(summary("slider nudge", tally.nudges))
+    for k, (b, a) in enumerate(zip(before, after, strict=True), start=1):
+        print(f"app process {k}: RSS {b:.0f} MB -> {a:.0f} MB")
+    extra = sum(after) - sum(before)
+    print(f"memory per student session: {extra / max(args.students, 1):.1f} MB")
+    if served:
+        print("sessions per app process (websockets through nginx): "
+              + ", ".join(f"{up}: {n}" for up, n in sorted(served.items())))
+    print(f"errors: {len(tally.errors)}")
+    for err in tally.errors[:20]:
+        print("  -", err)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
