@@ -1,0 +1,82 @@
+"""Training in worker processes: the same result as training in place, a queue with positions, a limit,
+stopping on request and when nobody watches any more."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from lessons.kit import jobs
+from rnn_core.tasks import adding_problem
+from rnn_core.training import TrainConfig, TrainData, Trainer
+
+X, Y = adding_problem(96, 12, seed=0)
+XV, YV = adding_problem(32, 12, seed=1)
+DATA = TrainData(X, Y, XV, YV)
+
+
+def wait(job: jobs.Job, timeout: float = 120.0) -> jobs.Job:
+    deadline = time.monotonic() + timeout
+    while not job.done and time.monotonic() < deadline:
+        job.touch()
+        time.sleep(0.05)
+    assert job.done, f"job still {job.state} after {timeout} s"
+    return job
+
+
+@pytest.fixture(scope="module")
+def board():
+    return jobs.Board(max_running=1, max_waiting=2)
+
+
+def test_a_job_trains_exactly_what_an_in_place_trainer_trains(board):
+    cfg = TrainConfig(cell="gru", hidden_size=8, epochs=2, batch_size=16, seed=3)
+    job = wait(board.submit(cfg, DATA))
+    assert job.state == "finished", job.error
+    here = Trainer(cfg, DATA)
+    for _ in here.run():
+        pass
+    np.testing.assert_array_equal(job.result.step_loss, here.result().step_loss)
+    for name, value in here.result().model.params.items():
+        np.testing.assert_array_equal(job.result.model.params[name], value)
+    losses, _, val = job.curves()
+    np.testing.assert_array_equal(losses, here.result().step_loss)  # the live curve saw every step
+    assert job.progress.step == job.progress.total_steps == here.total_steps
+
+
+def test_jobs_wait_their_turn_and_a_full_queue_refuses(board):
+    long = TrainConfig(cell="lstm", hidden_size=16, epochs=200, batch_size=8, seed=0)
+    first = board.submit(long, DATA)
+    second = board.submit(long, DATA)
+    third = board.submit(long, DATA)
+    time.sleep(1.0)
+    assert (first.state, second.state, third.state) == ("running", "queued", "queued")
+    assert (second.position, third.position) == (1, 2)
+    with pytest.raises(jobs.Busy, match="please try again"):
+        board.submit(long, DATA)
+    first.stop()
+    wait(first)
+    assert first.result.stopped and first.result.steps < first.result.total_steps
+    third.stop()  # a queued job never starts
+    time.sleep(0.5)
+    assert third.state == "failed" and "before it started" in third.error
+    assert second.state == "running" and second.position == 0
+    second.stop()
+    assert wait(second).result.stopped
+
+
+def test_a_job_nobody_watches_is_stopped(board, monkeypatch):
+    monkeypatch.setattr(jobs, "ABANDONED_S", 1.0)
+    job = board.submit(TrainConfig(cell="lstm", hidden_size=16, epochs=200, batch_size=8, seed=1), DATA)
+    deadline = time.monotonic() + 60
+    while not job.done and time.monotonic() < deadline:
+        time.sleep(0.1)  # no touch(): the student has gone
+    assert job.state == "finished" and job.result.stopped
+
+
+def test_a_failing_job_reports_why(board):
+    bad = TrainData(X, Y[:, :0], XV, YV[:, :0])
+    job = wait(board.submit(TrainConfig(epochs=1), bad))
+    assert job.state == "failed" and "ValueError" in job.error
