@@ -16,6 +16,7 @@ session. Tested in tests/lessons/kit/test_jobs.py.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import queue
@@ -87,10 +88,8 @@ class Job:
 
 def _work(config: TrainConfig, data: TrainData, out, stop, max_seconds: float) -> None:
     """The worker process: train, report every SNAPSHOT_EVERY_S, then send the result (or the error)."""
-    try:
+    with contextlib.suppress(OSError):  # not allowed here: run at normal priority
         os.nice(NICE)
-    except OSError:  # not allowed here: run at normal priority
-        pass
     try:
         trainer = Trainer(config, data)
         sent, last = 0, 0.0
