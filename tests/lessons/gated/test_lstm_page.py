@@ -1,4 +1,4 @@
-"""AppTest for the LSTM lesson: it renders, charts react to widgets, the URL reproduces the view, bad input
+"""AppTest for the LSTM lesson (/lstm): it renders, charts react to widgets, the URL reproduces the view, bad input
 is a message."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from apptest_helpers import charts, decode, open_lesson, trace
 from streamlit.testing.v1 import AppTest
 
-PAGE = "views/lessons/lstm.py"
+PAGE = "lessons/gated/lstm_page.py"
 
 
 def open_page(**query) -> AppTest:

@@ -1,4 +1,4 @@
-"""rnn_core.demos.bidirectional: both directions, the sensitivity maps (checked by finite differences) and
+"""lessons.gated.bidirectional_recipe: both directions, the sensitivity maps (checked by finite differences) and
 the readout task whose answer lies in the future."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_core.demos import bidirectional as demo
+from lessons.gated import bidirectional_recipe as demo
 
 SMALL = demo.BiConfig(steps=7, hidden=3, seed=2)
 

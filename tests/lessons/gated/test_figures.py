@@ -1,11 +1,13 @@
-"""views.figures.gated on small hand-made data: the parts of each figure a student relies on."""
+"""lessons.gated.figures (with the kit's heatmap stack) on small hand-made data: the parts of each figure a
+student relies on."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from views.figures import gated as figs
+from lessons.gated import figures as figs
+from lessons.kit.heatmaps import ROW_GAP, heatmap_stack, row_offsets
 
 LSTM_VALUES = {"x": 1.0, "h_prev": 0.1, "c_prev": 0.5, "i": 0.8, "f": 0.9, "g": -0.4, "o": 0.6, "kept": 0.45,
                "written": -0.32, "c": 0.13, "tanh_c": float(np.tanh(0.13)), "h": 0.6 * float(np.tanh(0.13))}
@@ -50,7 +52,7 @@ def test_heatmap_stack_shares_time_and_marks_the_step():
     gates = {k: rng.uniform(0, 1, (T, H)) for k in "ifo"}
     gates["g"] = rng.uniform(-1, 1, (T, H))
     c, h = rng.normal(0, 2, (T, H)), rng.uniform(-1, 1, (T, H))
-    fig = figs.heatmap_stack(np.arange(T, dtype=float), figs.lstm_rows(gates, c, h), t=4)
+    fig = heatmap_stack(np.arange(T, dtype=float), figs.lstm_rows(gates, c, h), t=4)
     heat = [d for d in fig.data if d.type == "heatmap"]
     assert [d.name for d in heat] == ["i", "f", "g", "o", "c", "h"]
     np.testing.assert_allclose(heat[1].z, gates["f"].T.astype(np.float32))  # unit down, time across
@@ -65,9 +67,9 @@ def test_heatmap_stack_shares_time_and_marks_the_step():
     # The rows share one pair of axes under the input, on the input's time axis, one labelled band each,
     # top to bottom in data-flow order; the cursor spans the full height at t = 4.
     assert {d.xaxis for d in heat} == {"x2"} and {d.yaxis for d in heat} == {"y2"} and lay.xaxis2.matches == "x"
-    offsets = figs.row_offsets(figs.lstm_rows(gates, c, h))
+    offsets = row_offsets(figs.lstm_rows(gates, c, h))
     assert [d.y[0] for d in heat] == offsets
-    np.testing.assert_allclose(np.diff(offsets), H + figs.ROW_GAP)
+    np.testing.assert_allclose(np.diff(offsets), H + ROW_GAP)
     assert list(lay.yaxis2.ticktext) == ["i · write", "f · keep", "g · candidate", "o · read", "c · belt", "h · output"]
     assert lay.yaxis2.range[0] > lay.yaxis2.range[1]  # reversed: the first row on top
     np.testing.assert_array_equal(heat[2].customdata[:, 0], [1, 2, 3])  # hover shows unit numbers 1..H
@@ -77,7 +79,7 @@ def test_heatmap_stack_shares_time_and_marks_the_step():
 
 
 def test_heatmap_stack_without_cursor():
-    fig = figs.heatmap_stack(np.zeros(4), figs.gru_rows({k: np.zeros((4, 2)) for k in "rzn"}, np.zeros((4, 2))), None)
+    fig = heatmap_stack(np.zeros(4), figs.gru_rows({k: np.zeros((4, 2)) for k in "rzn"}, np.zeros((4, 2))), None)
     assert not fig.layout.shapes
     assert [d.name for d in fig.data] == ["x", "r", "z", "n", "h"]
 

@@ -1,118 +1,98 @@
 """Lesson: the bidirectional LSTM. Two LSTMs read the same sequence in opposite directions; the output at
 each step joins them, so it sees the past and the future. Gradients show which inputs each half can see,
-and a readout task shows when the future is needed."""
+and a readout task shows when the future is needed.
+
+Widgets (lessons/gated/settings.py, BI_SETTINGS) -> BiConfig / ReadoutConfig -> cached
+lessons.gated.bidirectional_recipe -> lessons.gated.bidirectional_figures + explanation.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from rnn_core.demos import bidirectional as demo
-from rnn_core.demos.gated import parse_numbers
-from views.figures import bidirectional as figs
-from views.lessons.common import (
-    beside,
-    csv_download,
-    lesson_body,
-    lesson_header,
-    plot,
-    sequence_picker,
-    step_slider,
-    user_errors,
-)
+from lessons.gated import bidirectional_figures as figs
+from lessons.gated import bidirectional_recipe as recipe
+from lessons.gated.controls import sequence_picker, typed
+from lessons.gated.settings import BI_PATTERNS, BI_SETTINGS, TASKS, bi_config, first_bi_step, readout_config
+from lessons.gated.tables import direction_table
+from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.widgets import draw, step_slider
 
-PATTERNS = {
-    "noise": "noise",
-    "early pulse": "pulse",
-    "step": "step",
-    "sine wave": "sine",
-    "my own numbers": "custom",
-}
-TASKS = {"the next input": "next", "the previous input": "previous", "both neighbours": "both"}
+S = BI_SETTINGS
 TASK_FORMULAS = {"next": r"y_t = x_{t+1}", "previous": r"y_t = x_{t-1}", "both": r"y_t = x_{t-1} + x_{t+1}"}
 TARGET_LABELS = {"next": "x<sub>t+1</sub>", "previous": "x<sub>t−1</sub>", "both": "x<sub>t−1</sub> + x<sub>t+1</sub>"}
-DEFAULT = demo.BiConfig()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(cfg: demo.BiConfig) -> demo.BiRun:
-    return demo.run_bidirectional(cfg)
+def run(cfg: recipe.BiConfig) -> recipe.BiRun:
+    return recipe.run_bidirectional(cfg)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def sensitivity(cfg: demo.BiConfig) -> demo.Sensitivity:
-    return demo.sensitivity(cfg)
+def sensitivity(cfg: recipe.BiConfig) -> recipe.Sensitivity:
+    return recipe.sensitivity(cfg)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def readout(cfg: demo.ReadoutConfig) -> demo.Readout:
-    return demo.readout(cfg)
+def readout(cfg: recipe.ReadoutConfig) -> recipe.Readout:
+    return recipe.readout(cfg)
 
 
 # Figures: shared, never mutated after they are built (cheaper than unpickling Plotly figures).
 @st.cache_resource(max_entries=256, show_spinner=False)
-def heatmaps(cfg: demo.BiConfig, t: int):
+def heatmaps(cfg: recipe.BiConfig, t: int):
     r = run(cfg)
     return figs.direction_heatmaps(r.x, r.forward, r.backward, t)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def sensitivity_figures(cfg: demo.BiConfig, t: int) -> tuple:
+def sensitivity_figures(cfg: recipe.BiConfig, t: int) -> tuple:
     s = sensitivity(cfg)
     return figs.sensitivity_bars(s.forward[t], s.backward[t], t), figs.sensitivity_maps(s.forward, s.backward, t)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def readout_figure(cfg: demo.ReadoutConfig):
+def readout_figure(cfg: recipe.ReadoutConfig):
     r = readout(cfg)
     return figs.readout_figure(r.r2, r.example_t, r.example_y, r.example_pred, TARGET_LABELS[cfg.task])
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def output_table(cfg: demo.BiConfig) -> pd.DataFrame:
+def output_table(cfg: recipe.BiConfig) -> pd.DataFrame:
     """The data behind the heatmaps, long format: one row per (step, direction, unit)."""
     r = run(cfg)
-    T, H = r.forward.shape
-    rows = [(t, d, k + 1, float(r.x[t]), float(states[t, k]))
-            for t in range(T) for d, states in (("forward", r.forward), ("backward", r.backward)) for k in range(H)]
-    return pd.DataFrame(rows, columns=["t", "direction", "unit", "x", "h"])
+    return direction_table(r.x, r.forward, r.backward)
 
 
-def controls() -> demo.BiConfig:
+def controls() -> dict:
+    """The two LSTMs and their input, in three columns; returns the widgets' values (name -> value)."""
     with st.container(border=True):
         c1, c2, c3 = st.columns([1.3, 1, 1], gap="medium")
-        pattern, text = sequence_picker(c1, PATTERNS, prefix="bidir", example="0, 0, 1, 0, 0, 0, -1, 0, 0, 0")
-        steps = c2.slider("Sequence length T", 5, demo.MAX_STEPS, DEFAULT.steps, key="bidir_T", bind="query-params",
-                          disabled=pattern == "custom")
-        hidden = c2.slider("Hidden units per direction H", 1, 8, DEFAULT.hidden, key="bidir_H", bind="query-params")
-        seed = c3.number_input("Seed (random weights)", 0, 9999, DEFAULT.seed, key="bidir_seed", bind="query-params")
-        gain = c3.slider("Input weight scale", 0.5, 4.0, DEFAULT.gain, 0.5, key="bidir_gain", bind="query-params",
-                         help="Multiplies the random input weights of both directions (1 = PyTorch's init).")
-    values = parse_numbers(text) if pattern == "custom" else ()
-    return demo.BiConfig(pattern=pattern, steps=steps, hidden=hidden, seed=int(seed), gain=gain, values=values)
+        values = sequence_picker(S, c1, BI_PATTERNS)
+        values["steps"] = draw(S["steps"], c2, disabled=typed(values, BI_PATTERNS))
+        values["hidden"] = draw(S["hidden"], c2)
+        values["seed"] = draw(S["seed"], c3)
+        values["gain"] = draw(S["gain"], c3)
+    return values
 
 
-@st.fragment
-def step_through(cfg: demo.BiConfig, T: int) -> None:
-    t = step_slider(st, "Step t (moves the cursor in the charts of this section)", T, T // 2, "bidir_t")
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(heatmaps(cfg, t), key="bidir_heatmaps", alt="Forward, backward and concatenated hidden states")
-        csv_download(output_table(cfg), file_name="bilstm_states.csv", key="bidir_csv")
-    with text:
-        st.markdown(
-            "**Forward (→)** is an ordinary LSTM: at step t it has read $x_0 \\dots x_t$. **Backward (←)** is a "
-            "second LSTM with its own weights, fed the sequence reversed: at step t it has read "
-            "$x_{T-1} \\dots x_t$. Its "
-            "states are drawn in the original time order, so both rows line up with the input.\n\n"
-            "The **output** at each step stacks the two states, forward units on top of the line and backward "
-            "units below it — PyTorch's `nn.LSTM(bidirectional=True)` returns exactly this, "
-            "2H numbers per step."
-        )
-        st.latex(r"y_t = \big[\,\overrightarrow{h}_t \,;\, \overleftarrow{h}_t\,\big]")
-        st.caption("Watch the left edge of the backward row: it has already read the whole sequence. "
-                   "The forward row's left edge has read almost nothing.")
+def states_text() -> None:
+    st.markdown(
+        "**Forward (→)** is an ordinary LSTM: at step t it has read $x_0 \\dots x_t$. **Backward (←)** is a "
+        "second LSTM with its own weights, fed the sequence reversed: at step t it has read "
+        "$x_{T-1} \\dots x_t$. Its "
+        "states are drawn in the original time order, so both rows line up with the input.\n\n"
+        "The **output** at each step stacks the two states, forward units on top of the line and backward "
+        "units below it — PyTorch's `nn.LSTM(bidirectional=True)` returns exactly this, "
+        "2H numbers per step."
+    )
+    st.latex(r"y_t = \big[\,\overrightarrow{h}_t \,;\, \overleftarrow{h}_t\,\big]")
+    st.caption("Watch the left edge of the backward row: it has already read the whole sequence. "
+               "The forward row's left edge has read almost nothing.")
 
+
+def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
     st.subheader("What can the output at step t see?", anchor=False)
     bars, maps = sensitivity_figures(cfg, t)
     visual, text = beside((2.2, 1))
@@ -140,17 +120,29 @@ def step_through(cfg: demo.BiConfig, T: int) -> None:
         )
 
 
+@st.fragment
+def step_through(cfg: recipe.BiConfig, T: int) -> None:
+    """The step slider and the charts it moves; only this part reruns when the step moves."""
+    t = step_slider(S["t"], 0, T - 1, first_bi_step(T))
+    visual, text = beside((2.2, 1))
+    with visual:
+        plot(heatmaps(cfg, t), key="bidir_heatmaps", alt="Forward, backward and concatenated hidden states")
+        csv_download(output_table(cfg), file_name="bilstm_states.csv", key="bidir_csv")
+    with text:
+        states_text()
+    what_each_half_sees(cfg, t)
+
+
 def r2_text(value: float) -> str:
     return "≈ 0" if value < 0.005 else f"{value:.2f}"
 
 
-def future_section(cfg: demo.BiConfig) -> None:
+def future_section(values: dict) -> None:
     st.subheader("When the answer lies in the future", anchor=False)
     visual, text = beside((2.2, 1))
     with text:
-        label = st.radio("Target at each step", list(TASKS), key="bidir_task", bind="query-params")
-        task = TASKS[label]
-        st.latex(TASK_FORMULAS[task])
+        values = {**values, "task": draw(S["task"])}
+        st.latex(TASK_FORMULAS[TASKS[values["task"]]])
         st.markdown(
             "Here nothing in the LSTMs is trained. We run them on 300 random sequences (uniform noise), then fit "
             "only a **linear readout** $y_t \\approx w \\cdot \\text{features}_t + b$ by least squares on 200 "
@@ -161,12 +153,12 @@ def future_section(cfg: demo.BiConfig) -> None:
             "- **The previous input** is the mirror image.\n"
             "- **Both neighbours** need both directions: each half alone explains about half of the target."
         )
-    rcfg = demo.ReadoutConfig(task=task, hidden=cfg.hidden, seed=cfg.seed, gain=cfg.gain)
+    rcfg = readout_config(values)
     with visual:
         plot(readout_figure(rcfg), key="bidir_readout", alt="Readout scores per direction")
     r2 = readout(rcfg).r2
     st.caption(f"R²: forward only {r2_text(r2['forward'])} · backward only {r2_text(r2['backward'])} · both "
-               f"{r2_text(r2['both'])}. The 'both' readout has twice as many features (2H = {2 * cfg.hidden}), "
+               f"{r2_text(r2['both'])}. The 'both' readout has twice as many features (2H = {2 * rcfg.hidden}), "
                "which helps a little on its own; the gaps between the directions are the point.")
 
 
@@ -182,12 +174,13 @@ st.markdown(
 
 @lesson_body
 def lesson() -> None:
+    values = controls()
     with user_errors():
-        config = controls()
+        config = bi_config(values)
         result = run(config)
     st.subheader("Two readers, one sequence", anchor=False)
     step_through(config, len(result.x))
-    future_section(config)
+    future_section(values)
 
 
 lesson()

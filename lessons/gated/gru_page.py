@@ -1,57 +1,56 @@
 """Lesson: the GRU cell. Two gates and one state; the update gate as "how much of the past to keep";
-PyTorch's reset-after form vs Cho et al. 2014; parameter counts of RNN, GRU and LSTM."""
+PyTorch's reset-after form vs Cho et al. 2014; parameter counts of RNN, GRU and LSTM.
+
+Widgets (lessons/gated/settings.py, GRU_SETTINGS) -> GRUConfig -> cached lessons.gated.recipe
+-> lessons.gated.figures + explanation.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from rnn_core.demos import gated as demo
-from views.figures import gated as figs
-from views.lessons.common import (
-    SEQUENCE_PATTERNS,
-    beside,
-    csv_download,
-    lesson_body,
-    lesson_header,
-    plot,
-    sequence_picker,
-    step_and_unit,
-    step_unit_table,
-    user_errors,
-)
+from lessons.gated import figures as figs
+from lessons.gated import recipe
+from lessons.gated.controls import sequence_picker, step_and_unit, typed
+from lessons.gated.settings import GRU_FORMS, GRU_SETTINGS, SEQUENCE_PATTERNS, gru_config
+from lessons.gated.tables import step_unit_table
+from lessons.kit.heatmaps import heatmap_stack
+from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.numbers import pct
+from lessons.kit.widgets import draw
 
-FORMS = ("PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul")
-DEFAULT = demo.GRUConfig()
+S = GRU_SETTINGS
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run_gru(cfg: demo.GRUConfig) -> demo.GatedRun:
-    return demo.run_gru(cfg)
+def run_gru(cfg: recipe.GRUConfig) -> recipe.GatedRun:
+    return recipe.run_gru(cfg)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def form_gap(cfg: demo.GRUConfig) -> float:
-    return float(demo.reset_form_gap(cfg)[2].max())
+def form_gap(cfg: recipe.GRUConfig) -> float:
+    """The largest |h_after − h_before| over the sequence and the units."""
+    return float(recipe.reset_form_gap(cfg)[2].max())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def counts(input_size: int, hidden: int) -> dict[str, int]:
-    return demo.param_counts(input_size, hidden)
+    return recipe.param_counts(input_size, hidden)
 
 
 # Figures are shared, never-mutated objects: cheaper than unpickling a Plotly figure from cache_data.
 @st.cache_resource(max_entries=256, show_spinner=False)
-def diagram(cfg: demo.GRUConfig, t: int, unit: int | None) -> tuple:
-    vals = demo.step_values(run_gru(cfg), t, unit)
+def diagram(cfg: recipe.GRUConfig, t: int, unit: int | None) -> tuple:
+    vals = recipe.step_values(run_gru(cfg), t, unit)
     label = "mean over all units" if unit is None else f"unit {unit + 1}"
     return figs.gru_cell_diagram(vals, t, label, reset_after=cfg.reset_after), vals
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def heatmaps(cfg: demo.GRUConfig, t: int):
+def heatmaps(cfg: recipe.GRUConfig, t: int):
     r = run_gru(cfg)
-    return figs.heatmap_stack(r.x, figs.gru_rows(r.gates, r.h), t)
+    return heatmap_stack(r.x, figs.gru_rows(r.gates, r.h), t)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -60,31 +59,25 @@ def count_figure(input_size: int, hidden: int):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def gate_table(cfg: demo.GRUConfig) -> pd.DataFrame:
+def gate_table(cfg: recipe.GRUConfig) -> pd.DataFrame:
     """Long table behind the heatmaps: one row per (step, unit)."""
     run = run_gru(cfg)
     series = {**{name: run.gates[name] for name in ("r", "z", "n")}, "h": run.h}
     return step_unit_table(run.x, series, run.steps, run.hidden)
 
 
-def controls() -> demo.GRUConfig:
+def controls() -> dict:
+    """The cell and its input, in four columns; returns the widgets' values (name -> value)."""
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.3], gap="medium")
-        pattern, text = sequence_picker(c1, SEQUENCE_PATTERNS, prefix="gru",
-                                        example="0, 1, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0")
-        steps = c2.slider("Sequence length T", 5, 120, DEFAULT.steps, key="gru_T", bind="query-params",
-                          disabled=pattern == "custom")
-        hidden = c2.slider("Hidden units H", 1, 16, DEFAULT.hidden, key="gru_H", bind="query-params")
-        seed = c3.number_input("Seed (random weights)", 0, 9999, DEFAULT.seed, key="gru_seed", bind="query-params")
-        gain = c3.slider("Input weight scale", 0.5, 6.0, DEFAULT.gain, 0.5, key="gru_gain", bind="query-params",
-                         help="Multiplies the random input weights (PyTorch's init alone leaves the gates near 0.5).")
-        bias = c4.slider("Update-gate bias b_z", -4.0, 6.0, DEFAULT.update_bias, 0.5, key="gru_bz",
-                         bind="query-params", help="With nothing else going on, the update gate sits at σ(b_z): "
-                                                   "the share of the past each unit keeps.")
-        form = c4.radio("Reset gate form", FORMS, key="gru_form", bind="query-params")
-    values = demo.parse_numbers(text) if pattern == "custom" else ()
-    return demo.GRUConfig(pattern=pattern, steps=steps, hidden=hidden, seed=int(seed), update_bias=bias,
-                          reset_after=form == FORMS[0], gain=gain, values=values)
+        values = sequence_picker(S, c1, SEQUENCE_PATTERNS)
+        values["steps"] = draw(S["steps"], c2, disabled=typed(values, SEQUENCE_PATTERNS))
+        values["hidden"] = draw(S["hidden"], c2)
+        values["seed"] = draw(S["seed"], c3)
+        values["gain"] = draw(S["gain"], c3)
+        values["update_bias"] = draw(S["update_bias"], c4)
+        values["form"] = draw(S["form"], c4)
+    return values
 
 
 COMMON = r"""
@@ -116,8 +109,8 @@ def step_numbers(v: dict, unit: int | None) -> None:
         st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {v['z']:.3f}\times({v['h_prev']:+.3f})"
                  rf" \\ &\quad + {1 - v['z']:.3f}\times({v['n']:+.3f}) \\ &= {v['h']:+.3f} \end{{aligned}}")
     st.markdown(
-        f"The update gate keeps **{100 * v['z']:.0f}%** of the old state and takes **{100 * (1 - v['z']):.0f}%** "
-        f"from the candidate. The reset gate lets **{100 * v['r']:.0f}%** of the past into that candidate."
+        f"The update gate keeps **{pct(v['z'])}** of the old state and takes **{pct(1 - v['z'])}** "
+        f"from the candidate. The reset gate lets **{pct(v['r'])}** of the past into that candidate."
     )
 
 
@@ -136,8 +129,9 @@ Rows are quantities, columns time steps, lines of pixels hidden units; the orang
 
 
 @st.fragment
-def step_through(cfg: demo.GRUConfig, run: demo.GatedRun) -> None:
-    t, unit = step_and_unit("gru", run.steps, run.hidden)
+def step_through(cfg: recipe.GRUConfig, run: recipe.GatedRun) -> None:
+    """The step slider and everything that follows it; only this part reruns when the step moves."""
+    t, unit = step_and_unit(S, run.steps, run.hidden)
 
     fig, vals = diagram(cfg, t, unit)
     visual, text = beside((3, 2))
@@ -157,22 +151,25 @@ def step_through(cfg: demo.GRUConfig, run: demo.GatedRun) -> None:
         st.markdown(GATE_STORIES)
 
 
-def reset_forms(cfg: demo.GRUConfig) -> None:
+FORM_NOTES = {
+    True: "`torch.nn.GRU`, Keras with `reset_after=True` (its default) and cuDNN: the reset gate scales the "
+          "*result* of the recurrent matmul, so all three gates' matmuls can be done in one go before the gates "
+          "are known.",
+    False: "The original GRU (Cho et al., 2014), also *Dive into Deep Learning*: the reset gate scales h before "
+           "the matmul. The weights have the same shapes, but the two forms compute different functions, so "
+           "weights trained in one do not carry over.",
+}
+
+
+def reset_forms(cfg: recipe.GRUConfig) -> None:
     st.subheader("Where does the reset gate act?", anchor=False)
     left, right = st.columns(2, gap="large")
-    for col, form, formula, after in ((left, FORMS[0], N_AFTER, True), (right, FORMS[1], N_BEFORE, False)):
+    for col, form, formula, after in ((left, GRU_FORMS[0], N_AFTER, True), (right, GRU_FORMS[1], N_BEFORE, False)):
         with col.container(border=True):
             chosen = after == cfg.reset_after
             st.markdown(f"**{form}**" + ("  :orange-badge[shown above]" if chosen else ""))
             st.latex(formula)
-            if after:
-                st.caption("`torch.nn.GRU`, Keras with `reset_after=True` (its default) and cuDNN: the reset gate "
-                           "scales the *result* of the recurrent matmul, so all three gates' matmuls can be done "
-                           "in one go before the gates are known.")
-            else:
-                st.caption("The original GRU (Cho et al., 2014), also *Dive into Deep Learning*: the reset gate "
-                           "scales h before the matmul. The weights have the same shapes, but the two forms "
-                           "compute different functions, so weights trained in one do not carry over.")
+            st.caption(FORM_NOTES[after])
     gap = form_gap(cfg)
     st.markdown(f"With the weights above, switching form changes h by at most **{gap:.3g}** over this sequence. "
                 "The forms differ only where r varies from unit to unit or the recurrent bias b_hn matters, so "
@@ -183,8 +180,7 @@ def params_section(hidden: int) -> None:
     st.subheader("How many parameters?", anchor=False)
     visual, text = beside((3, 2))
     with text:
-        d = st.number_input("Input features D", 1, 4096, 1, key="gru_D", bind="query-params",
-                            help="The cell above reads one number per step (D = 1); try a word embedding, e.g. 300.")
+        d = draw(S["input_size"])
         st.caption(f"H = {hidden}, from the hidden-units slider at the top.")
         st.markdown(
             "Each gate (and the RNN's single layer) is a full layer: an input matrix H×D, a recurrent matrix "
@@ -213,8 +209,9 @@ st.markdown(
 
 @lesson_body
 def lesson() -> None:
+    values = controls()
     with user_errors():
-        config = controls()
+        config = gru_config(values)
         result = run_gru(config)
     st.subheader("One step inside the cell", anchor=False)
     step_through(config, result)

@@ -1,31 +1,16 @@
-"""rnn_core.demos.gated: the LSTM/GRU lesson recipes (inputs, configured cells, step numbers, remember demo)."""
+"""lessons.gated.recipe: the LSTM/GRU lessons' recipe (inputs, configured cells, step numbers, remember demo,
+parameter counts). Typed numbers are parsed by the settings: see test_settings.py."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from lessons.gated import recipe as demo
 from rnn_core import GRU, LSTM, RNN
-from rnn_core.demos import gated as demo
 
 
 # -- inputs -------------------------------------------------------------------------------------------
-def test_parse_numbers_accepts_common_separators():
-    assert demo.parse_numbers(" 0, 1;-0.5\n2  3e-1 ") == (0.0, 1.0, -0.5, 2.0, 0.3)
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "at least one number"),
-    ("1, two, 3", "entry 2 ('two') is not a number"),
-    ("1, nan", "not a finite number"),
-    ("1, 1e9", "too large"),
-    (", ".join(["1"] * 201), "at most 200"),
-])
-def test_parse_numbers_rejects_bad_text(text, message):
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        demo.parse_numbers(text)
-
-
 @pytest.mark.parametrize("pattern", [p for p in demo.PATTERNS if p != "custom"])
 def test_input_patterns_have_the_requested_length_and_are_seeded(pattern):
     x = demo.input_sequence(pattern, 25, seed=3)

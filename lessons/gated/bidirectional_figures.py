@@ -1,5 +1,6 @@
-"""Figures for the bidirectional-LSTM lesson: both directions' states on one time axis, what each output
-step can see (sensitivity from gradients), and the readout task whose answer lies in the future.
+"""Figures for the bidirectional-LSTM lesson: both directions' states on one time axis (the kit's heatmap
+stack), what each output step can see (sensitivity from gradients), and the readout task whose answer lies
+in the future.
 
 Pure functions: arrays in, ``go.Figure`` out. No Streamlit.
 """
@@ -9,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .gated import Row, heatmap_stack, row_offsets
-from .theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, SEQUENTIAL, VERMILLION, colorbar, f32, styled
+from lessons.kit.heatmaps import Row, heatmap_stack, row_offsets
+from lessons.kit.theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, SEQUENTIAL, VERMILLION, colorbar, f32, styled
 
 FORWARD = BLUE  # the direction that reads the past
 BACKWARD = ORANGE  # the direction that reads the future

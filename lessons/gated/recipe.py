@@ -1,48 +1,35 @@
-"""Recipes for the LSTM and GRU lessons: build the cell the sliders describe, run it, collect what is drawn.
+"""Recipe for the LSTM and GRU lessons: build the cell the sliders describe, run it, collect what is drawn.
 
-NumPy only. Every entry point takes a frozen config (hashable, so a page can cache on it) and returns
-a dataclass of arrays. Shapes: T time steps, H hidden units; the lessons feed one input feature (D = 1).
+NumPy and rnn_core only. Every entry point takes a frozen config (hashable, so a page can cache on it) and
+returns a dataclass of arrays. Shapes: T time steps, H hidden units; the lessons feed one input feature (D = 1).
+Steps are counted from 0 here and on the pages (x_0 is the first input).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..gru import GRU
-from ..lstm import LSTM
-from ..rnn import RNN
+from rnn_core import GRU, LSTM, RNN, replay, signals
+from rnn_core.steps import GRUStep, LSTMStep, previous_states
+from rnn_core.validation import check_choice, check_int, check_number
 
 PATTERNS = ("pulse", "pulse + noise", "step", "sine", "noise", "custom")
 MAX_STEPS = 200
-MAX_CUSTOM = 200
+MAX_HIDDEN = 64
+SINE_PERIOD = 12  # steps per cycle
+NOISE_AFTER_PULSE = 0.25  # the distractors' scale in "pulse + noise": small next to the pulse of 1
 
 
 # -- inputs -------------------------------------------------------------------------------------------
-def parse_numbers(text: str) -> tuple[float, ...]:
-    """'0, 1, -0.5 2' -> (0.0, 1.0, -0.5, 2.0). Commas, spaces, semicolons or new lines separate numbers.
+def _pulse_step(steps: int) -> int:
+    """The pulse comes at t = 1 (one quiet step first), or at t = 0 when there is only one step."""
+    return min(1, steps - 1)
 
-    Raises ValueError naming the first entry that is not a number, or when there are none or too many.
-    """
-    tokens = [tok for tok in re.split(r"[,\s;]+", text.strip()) if tok]
-    if not tokens:
-        raise ValueError("numbers: type at least one number, e.g. 0, 1, 0, 0")
-    if len(tokens) > MAX_CUSTOM:
-        raise ValueError(f"numbers: at most {MAX_CUSTOM} values, got {len(tokens)}")
-    values = []
-    for k, tok in enumerate(tokens, start=1):
-        try:
-            val = float(tok)
-        except ValueError:
-            raise ValueError(f"numbers: entry {k} ({tok!r}) is not a number") from None
-        if not np.isfinite(val):
-            raise ValueError(f"numbers: entry {k} ({tok!r}) is not a finite number")
-        if abs(val) > 100:
-            raise ValueError(f"numbers: entry {k} ({tok}) is too large; keep inputs within ±100")
-        values.append(val)
-    return tuple(values)
+
+def _noise_seed(seed: int) -> list[int]:
+    return [seed, 7]  # the input noise is seeded apart from the weights, which use ``seed`` itself
 
 
 def input_sequence(pattern: str, steps: int, seed: int = 0, values: tuple[float, ...] = ()) -> np.ndarray:
@@ -53,31 +40,84 @@ def input_sequence(pattern: str, steps: int, seed: int = 0, values: tuple[float,
     step: 0 for the first quarter, then 1.  sine: period 12 steps.  noise: N(0, 1), seeded.
     custom: ``values`` as typed (``steps`` is ignored).
     """
-    if pattern not in PATTERNS:
-        raise ValueError(f"pattern: expected one of {', '.join(PATTERNS)}, got {pattern!r}")
+    check_choice("pattern", pattern, PATTERNS)
     if pattern == "custom":
         if not values:
             raise ValueError("numbers: type at least one number, e.g. 0, 1, 0, 0")
         return np.asarray(values, dtype=np.float64)
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps: expected an integer from 1 to {MAX_STEPS}, got {steps!r}")
-    t = np.arange(steps)
-    noise = np.random.default_rng([seed, 7]).standard_normal(steps)  # seeded apart from the weights
+    steps = check_int("steps", steps, 1, MAX_STEPS)
     if pattern == "pulse":
-        return (t == min(1, steps - 1)).astype(np.float64)
+        return signals.impulse(steps, _pulse_step(steps))
     if pattern == "pulse + noise":
-        return (t == min(1, steps - 1)) + 0.25 * noise * (t > 1)
+        after = np.arange(steps) > 1  # the noise starts after the pulse, so the pulse itself stays clean
+        return signals.impulse(steps, _pulse_step(steps)) + signals.noise(steps, _noise_seed(seed),
+                                                                          NOISE_AFTER_PULSE) * after
     if pattern == "step":
-        return (t >= steps // 4).astype(np.float64)
+        return signals.step(steps, steps // 4)
     if pattern == "sine":
-        return np.sin(2 * np.pi * t / 12)
-    return noise
+        return signals.sine(steps, SINE_PERIOD)
+    return signals.noise(steps, _noise_seed(seed))
+
+
+# -- configuring a cell from the sliders (shared with the bidirectional recipe) -----------------------
+def _check_common(hidden: int, gain: float) -> None:
+    check_int("hidden", hidden, 1, MAX_HIDDEN)
+    if check_number("gain", gain) <= 0:
+        raise ValueError(f"gain: expected a positive number, got {gain!r}")
 
 
 def _scale_weights(cell, gain: float) -> None:
     """Multiply the input weights by ``gain``. PyTorch's init U(−1/√H, 1/√H) is tiny for a single input, so
     every gate would sit near 0.5; the recurrent weights keep PyTorch's scale so the dynamics stay calm."""
     cell.params["weight_ih"] = cell.params["weight_ih"] * gain
+
+
+def _set_biases(cell, gate: int, value: float) -> None:
+    """All biases 0 except gate number ``gate``, whose total bias (bias_ih + bias_hh) becomes ``value``."""
+    H = cell.hidden_size
+    b = np.zeros_like(cell.params["bias_ih"])
+    b[gate * H : (gate + 1) * H] = value
+    cell.params["bias_ih"] = b
+    cell.params["bias_hh"] = np.zeros_like(b)
+
+
+# -- one run of a gated cell --------------------------------------------------------------------------
+@dataclass
+class GatedRun:
+    """One cell run on one scalar sequence. Every array is (T, H) except ``x`` (T,).
+
+    gates: name -> (T, H) gate activation as the engine's forward pass reports it (LSTM i f g o, GRU r z n):
+    what the heatmaps draw.  h, h_prev: hidden state after / before each step.  c, c_prev: cell state
+    (LSTM only).  step: every step again, term by term (``rnn_core.steps.replay``): what the cell diagram
+    prints (kept, written, tanh_c, ...).
+    """
+
+    kind: str
+    x: np.ndarray
+    gates: dict[str, np.ndarray]
+    h: np.ndarray
+    h_prev: np.ndarray
+    step: LSTMStep | GRUStep
+    c: np.ndarray | None = None
+    c_prev: np.ndarray | None = None
+    num_params: int = 0
+
+    @property
+    def steps(self) -> int:
+        return self.h.shape[0]
+
+    @property
+    def hidden(self) -> int:
+        return self.h.shape[1]
+
+
+def _run(cell, x: np.ndarray) -> GatedRun:
+    """Run ``cell`` from zero state on x (T,) and collect the run (c and c_prev for an LSTM)."""
+    trace = cell.forward(x[:, None])
+    lstm = cell.kind == "lstm"
+    return GatedRun(kind=cell.kind, x=x, gates=dict(trace.gates), h=trace.h, h_prev=previous_states(trace, "h"),
+                    step=replay(cell, trace), c=trace.c if lstm else None,
+                    c_prev=previous_states(trace, "c") if lstm else None, num_params=cell.num_params())
 
 
 # -- LSTM ---------------------------------------------------------------------------------------------
@@ -101,53 +141,10 @@ class LSTMConfig:
     values: tuple[float, ...] = ()
 
 
-@dataclass
-class GatedRun:
-    """One cell run on one scalar sequence. Every array is (T, H) except ``x`` (T,).
-
-    gates: name -> (T, H) gate activation (LSTM i f g o, GRU r z n).
-    h, h_prev: hidden state after / before each step.  c, c_prev: cell state (LSTM only).
-    """
-
-    kind: str
-    x: np.ndarray
-    gates: dict[str, np.ndarray]
-    h: np.ndarray
-    h_prev: np.ndarray
-    c: np.ndarray | None = None
-    c_prev: np.ndarray | None = None
-    num_params: int = 0
-
-    @property
-    def steps(self) -> int:
-        return self.h.shape[0]
-
-    @property
-    def hidden(self) -> int:
-        return self.h.shape[1]
-
-
-def _set_biases(cell, gate: int, value: float) -> None:
-    """All biases 0 except gate number ``gate``, whose total bias (bias_ih + bias_hh) becomes ``value``."""
-    H = cell.hidden_size
-    b = np.zeros_like(cell.params["bias_ih"])
-    b[gate * H : (gate + 1) * H] = value
-    cell.params["bias_ih"] = b
-    cell.params["bias_hh"] = np.zeros_like(b)
-
-
-def _check_common(hidden: int, gain: float) -> None:
-    if isinstance(hidden, bool) or not isinstance(hidden, int | np.integer) or not 1 <= hidden <= 64:
-        raise ValueError(f"hidden: expected an integer from 1 to 64, got {hidden!r}")
-    if not np.isfinite(gain) or gain <= 0:
-        raise ValueError(f"gain: expected a positive number, got {gain!r}")
-
-
 def build_lstm(cfg: LSTMConfig) -> LSTM:
     """The LSTM the sliders describe: PyTorch init (seeded) times ``gain``; biases 0 except b_f."""
     _check_common(cfg.hidden, cfg.gain)
-    if not np.isfinite(cfg.forget_bias):
-        raise ValueError(f"forget_bias: expected a finite number, got {cfg.forget_bias!r}")
+    check_number("forget_bias", cfg.forget_bias)
     cell = LSTM(1, cfg.hidden, peephole=cfg.peephole, seed=cfg.seed)
     _scale_weights(cell, cfg.gain)
     _set_biases(cell, gate=1, value=cfg.forget_bias)  # gate order i, f, g, o
@@ -157,14 +154,7 @@ def build_lstm(cfg: LSTMConfig) -> LSTM:
 def run_lstm(cfg: LSTMConfig) -> GatedRun:
     """Run the configured LSTM from zero state on the chosen input. Returns a ``GatedRun`` with c and c_prev."""
     x = input_sequence(cfg.pattern, cfg.steps, cfg.seed, cfg.values)
-    cell = build_lstm(cfg)
-    tr = cell.forward(x[:, None])
-    zeros = np.zeros((1, cfg.hidden))
-    return GatedRun(
-        kind="lstm", x=x, gates={k: v for k, v in tr.gates.items()}, h=tr.h,
-        h_prev=np.concatenate([zeros, tr.h[:-1]]), c=tr.c, c_prev=np.concatenate([zeros, tr.c[:-1]]),
-        num_params=cell.num_params(),
-    )
+    return _run(build_lstm(cfg), x)
 
 
 # -- GRU ----------------------------------------------------------------------------------------------
@@ -185,9 +175,9 @@ class GRUConfig:
 
 
 def build_gru(cfg: GRUConfig) -> GRU:
+    """The GRU the sliders describe: PyTorch init (seeded) times ``gain``; biases 0 except b_z."""
     _check_common(cfg.hidden, cfg.gain)
-    if not np.isfinite(cfg.update_bias):
-        raise ValueError(f"update_bias: expected a finite number, got {cfg.update_bias!r}")
+    check_number("update_bias", cfg.update_bias)
     cell = GRU(1, cfg.hidden, reset_after=cfg.reset_after, seed=cfg.seed)
     _scale_weights(cell, cfg.gain)
     _set_biases(cell, gate=1, value=cfg.update_bias)  # gate order r, z, n
@@ -197,23 +187,33 @@ def build_gru(cfg: GRUConfig) -> GRU:
 def run_gru(cfg: GRUConfig) -> GatedRun:
     """Run the configured GRU from zero state. Returns a ``GatedRun`` (no cell state)."""
     x = input_sequence(cfg.pattern, cfg.steps, cfg.seed, cfg.values)
-    cell = build_gru(cfg)
-    tr = cell.forward(x[:, None])
-    zeros = np.zeros((1, cfg.hidden))
-    return GatedRun(kind="gru", x=x, gates=dict(tr.gates), h=tr.h, h_prev=np.concatenate([zeros, tr.h[:-1]]),
-                    num_params=cell.num_params())
+    return _run(build_gru(cfg), x)
+
+
+def reset_form_gap(cfg: GRUConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same GRU weights run in both reset forms. Returns (h_after, h_before, gap) where h_* are (T, H)
+    and gap (T,) is max over units |h_after − h_before|: how far the two definitions drift apart."""
+    after = run_gru(replace(cfg, reset_after=True)).h
+    before = run_gru(replace(cfg, reset_after=False)).h
+    return after, before, np.abs(after - before).max(axis=1)
 
 
 # -- one step, in numbers -----------------------------------------------------------------------------
+# What the cell diagram prints, besides x and the state(s) the step started from.
+STEP_KEYS = {"lstm": ("i", "f", "g", "o", "kept", "written", "c", "tanh_c", "h"),
+             "gru": ("r", "z", "n", "kept", "written", "h")}
+
+
 def step_values(run: GatedRun, t: int, unit: int | None = None) -> dict[str, float]:
     """The numbers the cell diagram prints at step ``t``: one unit, or the mean over units (``unit=None``).
 
     LSTM keys: x, h_prev, c_prev, i, f, g, o, kept (f·c_prev), written (i·g), c, tanh_c, h.
     GRU keys: x, h_prev, r, z, n, kept (z·h_prev), written ((1-z)·n), h.
-    For a single unit the products add up exactly (c = kept + written); the means of products do too,
-    because the mean is linear, but then ``kept`` is not mean(f)·mean(c_prev).
+    The terms come from ``run.step`` (the engine's readable step functions). For a single unit the products
+    add up exactly (c = kept + written); the means of products do too, because the mean is linear, but then
+    ``kept`` is not mean(f)·mean(c_prev).
     """
-    if not 0 <= t < run.steps:
+    if not 0 <= t < run.steps:  # the page's words: steps are counted from 0
         raise ValueError(f"t: expected a step from 0 to {run.steps - 1}, got {t}")
     if unit is not None and not 0 <= unit < run.hidden:
         raise ValueError(f"unit: expected 0 to {run.hidden - 1}, got {unit}")
@@ -222,18 +222,10 @@ def step_values(run: GatedRun, t: int, unit: int | None = None) -> dict[str, flo
         row = arr[t]
         return float(row.mean() if unit is None else row[unit])
 
-    out = {"x": float(run.x[t]), "h_prev": pick(run.h_prev), "h": pick(run.h)}
-    out.update({name: pick(g) for name, g in run.gates.items()})
+    out = {"x": float(run.x[t]), "h_prev": pick(run.h_prev)}
     if run.kind == "lstm":
         out["c_prev"] = pick(run.c_prev)
-        out["c"] = pick(run.c)
-        out["kept"] = pick(run.gates["f"] * run.c_prev)
-        out["written"] = pick(run.gates["i"] * run.gates["g"])
-        out["tanh_c"] = pick(np.tanh(run.c))
-    else:
-        z = run.gates["z"]
-        out["kept"] = pick(z * run.h_prev)
-        out["written"] = pick((1 - z) * run.gates["n"])
+    out.update({name: pick(getattr(run.step, name)) for name in STEP_KEYS[run.kind]})
     return out
 
 
@@ -253,9 +245,10 @@ class RememberConfig:
 
     Inputs have three channels: the value, a "write" flag (opens the input gate) and a "read" flag
     (opens the output gate). Between write and read the value channel carries distracting noise.
+    forget_bias starts at 4 (f = σ(4) ≈ 0.982), as the page's slider does.
     """
 
-    forget_bias: float = 3.0
+    forget_bias: float = 4.0
     gap: int = 40
     value: float = 0.8
     noise: float = 0.6
@@ -279,6 +272,20 @@ class RememberRun:
     recalled: float  # c when it is read
     kept_fraction: float  # recalled / stored, ~ f ** gap
 
+    @property
+    def gap(self) -> int:
+        return self.read_step - self.write_step
+
+    @property
+    def forget(self) -> float:
+        """f between write and read (the same at every step there: the unit has no recurrent weights)."""
+        return float(self.f[self.write_step + 1])
+
+    @property
+    def forget_power(self) -> float:
+        """f ** gap: the share of the stored value the forget gate alone would leave at the read step."""
+        return self.forget ** self.gap
+
 
 WRITE_STEP = 2
 GATE_SHARPNESS = 12.0  # pre-activation ±6 -> the write/read gates are 0.0025 closed, 0.9975 open
@@ -295,12 +302,8 @@ def remember_cell(forget_bias: float) -> LSTM:
     return cell
 
 
-def run_remember(cfg: RememberConfig) -> RememberRun:
-    """Write ``value`` at step 2, hold it for ``gap`` steps of noise, read it at step 2 + gap."""
-    if isinstance(cfg.gap, bool) or not isinstance(cfg.gap, int | np.integer) or not 1 <= cfg.gap <= MAX_STEPS:
-        raise ValueError(f"gap: expected an integer from 1 to {MAX_STEPS}, got {cfg.gap!r}")
-    if not np.isfinite(cfg.forget_bias):
-        raise ValueError(f"forget_bias: expected a finite number, got {cfg.forget_bias!r}")
+def remember_inputs(cfg: RememberConfig) -> np.ndarray:
+    """x (T, 3): [value, write flag, read flag]; noise on the value channel everywhere but the write step."""
     read = WRITE_STEP + cfg.gap
     T = read + 1
     x = np.zeros((T, 3))
@@ -308,6 +311,15 @@ def run_remember(cfg: RememberConfig) -> RememberRun:
     x[:, 0] = cfg.noise * rng.uniform(-1, 1, T)  # distractors the closed input gate should ignore
     x[WRITE_STEP] = [cfg.value, 1.0, 0.0]
     x[read, 2] = 1.0
+    return x
+
+
+def run_remember(cfg: RememberConfig) -> RememberRun:
+    """Write ``value`` at step 2, hold it for ``gap`` steps of noise, read it at step 2 + gap."""
+    check_int("gap", cfg.gap, 1, MAX_STEPS)
+    check_number("forget_bias", cfg.forget_bias)
+    x = remember_inputs(cfg)
+    read = WRITE_STEP + cfg.gap
     tr = remember_cell(cfg.forget_bias).forward(x)
     c = tr.c[:, 0]
     stored, recalled = float(c[WRITE_STEP]), float(c[read])
@@ -330,11 +342,3 @@ def param_counts(input_size: int, hidden: int) -> dict[str, int]:
         "LSTM": LSTM(input_size, hidden).num_params(),
         "LSTM + peepholes": LSTM(input_size, hidden, peephole=True).num_params(),
     }
-
-
-def reset_form_gap(cfg: GRUConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The same GRU weights run in both reset forms. Returns (h_after, h_before, gap) where h_* are (T, H)
-    and gap (T,) is max over units |h_after − h_before|: how far the two definitions drift apart."""
-    after = run_gru(replace(cfg, reset_after=True)).h
-    before = run_gru(replace(cfg, reset_after=False)).h
-    return after, before, np.abs(after - before).max(axis=1)

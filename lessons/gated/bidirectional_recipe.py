@@ -1,7 +1,8 @@
-"""Recipes for the bidirectional-LSTM lesson: run both directions, measure what each output step can see,
+"""Recipe for the bidirectional-LSTM lesson: run both directions, measure what each output step can see,
 and show a task whose answer lies in the future.
 
-NumPy only; frozen configs in, dataclasses of arrays out. Shapes: T steps, H hidden units per direction.
+NumPy and rnn_core only (the input patterns and the slider-to-weights mapping come from the LSTM/GRU recipe
+next door); frozen configs in, dataclasses of arrays out. Shapes: T steps, H hidden units per direction.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..bidirectional import Bidirectional
-from ..lstm import LSTM
-from .gated import _check_common, _scale_weights, input_sequence
+from lessons.gated.recipe import _check_common, _scale_weights, input_sequence
+from rnn_core import LSTM, Bidirectional
+from rnn_core.validation import check_choice, check_int
 
 MAX_STEPS = 60  # the sensitivity map runs a batch of T·2H copies of the sequence
 TASKS = ("next", "previous", "both")
@@ -51,6 +52,7 @@ def _cell(hidden: int, seed: int, gain: float) -> LSTM:
 
 
 def build(hidden: int, seed: int, gain: float) -> Bidirectional:
+    """The two LSTMs: the forward one seeded with ``seed``, the backward one with ``seed + 1``."""
     _check_common(hidden, gain)
     return Bidirectional(_cell(hidden, seed, gain), _cell(hidden, seed + 1, gain))
 
@@ -140,10 +142,10 @@ def _target(x: np.ndarray, task: str) -> np.ndarray:
 
 
 def readout(cfg: ReadoutConfig) -> Readout:
-    if cfg.task not in TASKS:
-        raise ValueError(f"task: expected one of {', '.join(TASKS)}, got {cfg.task!r}")
-    if not 4 <= cfg.steps <= MAX_STEPS:
-        raise ValueError(f"steps: expected 4 to {MAX_STEPS}, got {cfg.steps}")
+    """Run both LSTMs on ``train + test`` uniform-noise sequences, fit a readout per feature set on the
+    first ``train`` and score it on the rest."""
+    check_choice("task", cfg.task, TASKS)
+    check_int("steps", cfg.steps, 4, MAX_STEPS)
     rng = np.random.default_rng([cfg.seed, 23])
     N = cfg.train + cfg.test
     x = rng.uniform(-1, 1, (cfg.steps, N))

@@ -1,5 +1,5 @@
-"""AppTest for the bidirectional-LSTM lesson: it renders, charts react to widgets, the URL reproduces the
-view, bad input is a message."""
+"""AppTest for the bidirectional-LSTM lesson (/bidirectional): it renders, charts react to widgets, the URL
+reproduces the view, bad input is a message."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from apptest_helpers import charts, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-PAGE = "views/lessons/bidirectional.py"
+PAGE = "lessons/gated/bidirectional_page.py"
 HEAT, BARS, MAPS, READOUT = range(4)
 
 

@@ -1,4 +1,4 @@
-"""AppTest for the GRU lesson: it renders, charts react to widgets, the URL reproduces the view, bad input
+"""AppTest for the GRU lesson (/gru): it renders, charts react to widgets, the URL reproduces the view, bad input
 is a message."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from apptest_helpers import charts, decode, open_lesson, trace
 from streamlit.testing.v1 import AppTest
 
-PAGE = "views/lessons/gru.py"
+PAGE = "lessons/gated/gru_page.py"
 PYTORCH, CHO = "PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul"
 
 

@@ -1,0 +1,38 @@
+"""Streamlit controls the three gated-cell pages share: the input-sequence picker (with its box of typed
+numbers) and the step slider beside the choice of whose numbers the cell diagram prints.
+
+Page-side only (imports Streamlit); the controls themselves are described in lessons/gated/settings.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lessons.gated.settings import unit_index, unit_options
+from lessons.kit.settings import Setting
+from lessons.kit.widgets import draw, step_slider
+
+
+def sequence_picker(table: dict[str, Setting], where, patterns: dict[str, str]) -> dict:
+    """The input-sequence select box and, for "my own numbers", a text box of typed numbers below it.
+    Returns {"pattern": label} or {"pattern": label, "values": typed text}."""
+    out = {"pattern": draw(table["pattern"], where)}
+    if patterns[out["pattern"]] == "custom":
+        out["values"] = draw(table["values"], where)
+    return out
+
+
+def typed(values: dict, patterns: dict[str, str]) -> bool:
+    """Whether the chosen sequence is typed by hand (then its length slider is disabled)."""
+    return patterns[values["pattern"]] == "custom"
+
+
+def step_and_unit(table: dict[str, Setting], steps: int, hidden: int) -> tuple[int, int | None]:
+    """The step slider 0..T−1 beside the choice of whose numbers the cell diagram shows (one unit or the
+    mean over all of them). Returns (t, unit index, or None for the mean)."""
+    a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
+    t = step_slider(table["t"], 0, steps - 1, table["t"].default, a)
+    choice = draw(replace(table["unit"], options=unit_options(hidden)), b)
+    return t, unit_index(choice)

@@ -1,0 +1,233 @@
+"""Lesson: the LSTM cell. Its gates at one step with live numbers, every gate at every step, and the belt
+that remembers.
+
+Widgets (lessons/gated/settings.py, LSTM_SETTINGS) -> LSTMConfig / RememberConfig -> cached lessons.gated.recipe
+-> lessons.gated.figures + explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from lessons.gated import figures as figs
+from lessons.gated import recipe
+from lessons.gated.controls import sequence_picker, step_and_unit, typed
+from lessons.gated.settings import LSTM_SETTINGS, SEQUENCE_PATTERNS, lstm_config, remember_config
+from lessons.gated.tables import step_unit_table
+from lessons.kit.heatmaps import heatmap_stack
+from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.numbers import pct
+from lessons.kit.widgets import draw
+
+S = LSTM_SETTINGS
+GHOST_BIASES = (0.0, 2.0, 6.0)  # the remember demo's faint comparison belts
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_lstm(cfg: recipe.LSTMConfig) -> recipe.GatedRun:
+    return recipe.run_lstm(cfg)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_remember(cfg: recipe.RememberConfig) -> recipe.RememberRun:
+    return recipe.run_remember(cfg)
+
+
+# Figures are cached as shared objects (cache_resource): they are never mutated after they are built, and
+# unpickling a Plotly figure from cache_data would re-validate it, costing more than building it.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def diagram(cfg: recipe.LSTMConfig, t: int, unit: int | None) -> tuple:
+    """The cell diagram and the numbers it shows."""
+    vals = recipe.step_values(run_lstm(cfg), t, unit)
+    label = "mean over all units" if unit is None else f"unit {unit + 1}"
+    return figs.lstm_cell_diagram(vals, t, label, peephole=cfg.peephole), vals
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def heatmaps(cfg: recipe.LSTMConfig, t: int):
+    r = run_lstm(cfg)
+    return heatmap_stack(r.x, figs.lstm_rows(r.gates, r.c, r.h), t)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gate_table(cfg: recipe.LSTMConfig) -> pd.DataFrame:
+    """Long table behind the heatmaps: one row per (step, unit)."""
+    run = run_lstm(cfg)
+    series = {**{name: run.gates[name] for name in ("i", "f", "g", "o")}, "c": run.c, "h": run.h}
+    return step_unit_table(run.x, series, run.steps, run.hidden)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def remember_view(cfg: recipe.RememberConfig) -> tuple:
+    """The remember demo's result and figure, with faint belts for a few other forget biases."""
+    res = run_remember(cfg)
+    ghosts = {f"b_f={b:g}": run_remember(replace(cfg, forget_bias=b)).c for b in GHOST_BIASES if b != cfg.forget_bias}
+    fig = figs.remember_figure(res.x, res.i, res.f, res.o, res.c, res.h, res.write_step, res.read_step, ghosts)
+    return res, fig
+
+
+def controls() -> dict:
+    """The cell and its input, in four columns; returns the widgets' values (name -> value)."""
+    with st.container(border=True):
+        c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.2], gap="medium")
+        values = sequence_picker(S, c1, SEQUENCE_PATTERNS)
+        values["steps"] = draw(S["steps"], c2, disabled=typed(values, SEQUENCE_PATTERNS))
+        values["hidden"] = draw(S["hidden"], c2)
+        values["seed"] = draw(S["seed"], c3)
+        values["gain"] = draw(S["gain"], c3)
+        values["forget_bias"] = draw(S["forget_bias"], c4)
+        values["peephole"] = draw(S["peephole"], c4)
+        if values["peephole"]:
+            c4.caption(":material/science: extension — not in PyTorch's `nn.LSTM`")
+    return values
+
+
+def step_equations(v: dict, unit: int | None, peephole: bool) -> None:
+    """The update at this step with the numbers put in."""
+    if unit is None:
+        st.markdown("**This step, in numbers** (averaged over the units; the average of a sum is the sum of "
+                    "the averages, so the belt update still adds up):")
+        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {v['kept']:+.3f} {v['written']:+.3f}"
+                 rf" = {v['c']:+.3f} \\ h_t &= o_t \tanh(c_t) = {v['h']:+.3f} \end{{aligned}}")
+    else:
+        st.markdown(f"**This step, in numbers** (unit {unit + 1}):")
+        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {v['f']:.3f}\times({v['c_prev']:+.3f})"
+                 rf" \\ &\quad + {v['i']:.3f}\times({v['g']:+.3f}) \\ &= {v['c']:+.3f} \\[4pt]"
+                 rf" h_t &= o_t \tanh(c_t) \\ &= {v['o']:.3f}\times({v['tanh_c']:+.3f}) = {v['h']:+.3f}"
+                 rf" \end{{aligned}}")
+    life = recipe.half_life(v["f"])
+    life_txt = "never" if life == float("inf") else f"about **{life:.1f} steps**" if life >= 0.05 else "no time"
+    st.markdown(
+        f"The forget gate is at **{v['f']:.2f}**: if it stayed there, whatever is on the belt now would be halved "
+        f"in {life_txt}. The input gate lets **{pct(v['i'])}** of the candidate in, and the output gate "
+        f"shows **{pct(v['o'])}** of the squashed belt as $h_t$."
+    )
+    if peephole:
+        st.caption("Peepholes on: the gates also add $w \\odot c$ ($c_{t-1}$ for i and f, $c_t$ for o) "
+                   "before the sigmoid.")
+
+
+EQUATIONS = r"""
+\begin{aligned}
+i_t &= \sigma(W_{ii}x_t + W_{hi}h_{t-1} + b_i) \\
+f_t &= \sigma(W_{if}x_t + W_{hf}h_{t-1} + b_f) \\
+g_t &= \tanh(W_{ig}x_t + W_{hg}h_{t-1} + b_g) \\
+o_t &= \sigma(W_{io}x_t + W_{ho}h_{t-1} + b_o) \\
+c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+h_t &= o_t \odot \tanh(c_t)
+\end{aligned}
+"""
+PEEPHOLE_EQUATIONS = r"""
+\begin{aligned}
+i_t &= \sigma(\dots + w_{ci} \odot c_{t-1}) \\ f_t &= \sigma(\dots + w_{cf} \odot c_{t-1}) \\
+o_t &= \sigma(\dots + w_{co} \odot c_t)
+\end{aligned}
+"""
+
+GATE_STORIES = """
+Each row is one quantity, each column one time step, each line of pixels one hidden unit. The orange
+frame is step **t**; drag the slider above to move it.
+
+- **i — the input gate (write).** Opens (bright) when the current input is worth storing. It
+  multiplies the candidate **g**, so a closed input gate protects the belt from noise.
+- **f — the forget gate (keep).** The share of each unit's belt value carried into the next step.
+  Near 1 the memory survives; near 0 it is wiped. Move the **forget-gate bias** slider and watch this
+  row brighten or darken everywhere at once.
+- **g — the candidate.** A tanh layer proposing new values in (−1, 1), blue for negative, orange for positive.
+- **o — the output gate (read).** How much of the memory is shown to the outside world at this step.
+- **c — the cell state (long-term memory).** Nothing squashes it: it is only scaled by f and topped up by
+  i·g, so it can keep a value for a long time — follow the pulse along this row.
+- **h — the hidden state (short-term memory).** What the next step and any output layer see.
+
+Gates are drawn on one 0–1 scale (dark = closed, yellow = open); signed values on the blue–grey–orange scale
+centred at zero.
+"""
+
+
+@st.fragment
+def step_through(cfg: recipe.LSTMConfig, run: recipe.GatedRun) -> None:
+    """The step slider and everything that follows it; only this part reruns when the step moves."""
+    t, unit = step_and_unit(S, run.steps, run.hidden)
+
+    fig, vals = diagram(cfg, t, unit)
+    visual, text = beside((3, 2))
+    with visual:
+        plot(fig, key="lstm_diagram", alt=f"LSTM cell diagram at step {t}")
+    with text:
+        st.latex(EQUATIONS)
+        if cfg.peephole:
+            st.markdown("With **peepholes** (not in PyTorch) the gates also see the cell state:")
+            st.latex(PEEPHOLE_EQUATIONS)
+        step_equations(vals, unit, cfg.peephole)
+
+    st.subheader("Every gate at every step", anchor=False)
+    visual, text = beside((2.2, 1))
+    with visual:
+        plot(heatmaps(cfg, t), key="lstm_heatmaps", alt="Heatmaps of the LSTM gates over time")
+        csv_download(gate_table(cfg), file_name="lstm_gates.csv", key="lstm_csv")
+    with text:
+        st.markdown(GATE_STORIES)
+
+
+def verdict(kept_fraction: float) -> str:
+    return ("The value survives almost untouched." if kept_fraction > 0.8 else
+            "A good part of it survives." if kept_fraction > 0.3 else
+            "Most of it has leaked away: push b_f higher." if kept_fraction > 0.02 else
+            "It is gone: the belt forgot.")
+
+
+def remember_section() -> None:
+    st.subheader("Remembering: a value on the belt", anchor=False)
+    visual, text = beside((3, 2))
+    with text:
+        st.markdown(
+            "Here one LSTM unit is **wired by hand** so that each gate has a single job. A *write* flag opens the "
+            "input gate, which lets one value onto the belt; a *read* flag opens the output gate many steps later. "
+            "In between, the input is noise — the closed input gate keeps it off the belt.\n\n"
+            "Between write and read only the **forget gate** acts: each step the belt is multiplied by "
+            "f = σ(b_f). After k steps a value keeps a share f^k of itself."
+        )
+        k1, k2 = st.columns(2)
+        values = {"keep_bias": draw(S["keep_bias"], k1), "gap": draw(S["gap"], k2)}
+    res, fig = remember_view(remember_config(values))
+    with visual:
+        plot(fig, key="lstm_remember", alt="The remember demo: inputs, gates and the cell state over time")
+    with text:
+        st.latex(rf"f = \sigma({values['keep_bias']:g}) = {res.forget:.4f} \qquad f^{{{res.gap}}} = "
+                 rf"{res.forget_power:.3f}")
+        st.markdown(
+            f"Stored **{res.stored:+.3f}** at step {res.write_step}; after {res.gap} steps the belt still holds "
+            f"**{res.recalled:+.3f}** — **{100 * res.kept_fraction:.1f}%**. {verdict(res.kept_fraction)} The "
+            "dotted lines show the belt for other biases.\n\n"
+            "This is why LSTMs are often initialised with **b_f ≈ 1 or more**: the cell starts out remembering, "
+            "and the gradient flowing back along the belt is multiplied by the same f each step instead of "
+            "a squashing derivative times a weight."
+        )
+
+
+lesson_header("LSTM: a memory with gates", "A conveyor belt for long-term memory, and three gates that decide "
+              "what to write, what to keep and what to show.", icon=":material/memory:")
+st.markdown(
+    "A vanilla RNN rewrites its whole hidden state at every step, so old information fades fast. The LSTM "
+    "keeps a second state, the **cell state c**, that runs from step to step with only two light touches: a "
+    "multiplication by the **forget gate** and an addition of new content through the **input gate**. An "
+    "**output gate** decides how much of it becomes the hidden state h. Each gate is a sigmoid layer, "
+    "so it outputs a fraction between 0 (closed) and 1 (open) — one per hidden unit."
+)
+
+
+@lesson_body
+def lesson() -> None:
+    values = controls()
+    with user_errors():
+        config = lstm_config(values)
+        result = run_lstm(config)
+    st.subheader("One step inside the cell", anchor=False)
+    step_through(config, result)
+    remember_section()
+
+
+lesson()
