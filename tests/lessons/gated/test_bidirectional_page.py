@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import charts, decode, open_lesson
+from apptest_helpers import charts, decode, errors, open_lesson
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/gated/bidirectional_page.py"
@@ -60,4 +60,4 @@ def test_bad_typed_numbers_show_an_error_not_a_traceback():
     at = open_page(bidir_pattern="my own numbers")
     at.text_input(key="bidir_numbers").set_value("1 2 three").run()
     assert not at.exception
-    assert at.error and "'three'" in at.error[0].value
+    assert at.error and "'three'" in errors(at)[0]

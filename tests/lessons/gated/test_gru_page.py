@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_helpers import charts, decode, open_lesson, trace
+from apptest_helpers import charts, decode, errors, open_lesson, trace
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/gated/gru_page.py"
@@ -73,4 +73,4 @@ def test_bad_typed_numbers_show_an_error_not_a_traceback():
     at = open_page(gru_pattern="my own numbers")
     at.text_input(key="gru_numbers").set_value("1; 2; inf").run()
     assert not at.exception
-    assert at.error and "not a finite number" in at.error[0].value
+    assert at.error and "not a finite number" in errors(at)[0]

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_helpers import charts, decode, open_lesson, trace
+from apptest_helpers import charts, decode, errors, open_lesson, trace
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/gated/lstm_page.py"
@@ -66,7 +66,7 @@ def test_bad_typed_numbers_show_an_error_not_a_traceback():
     at = open_page(lstm_pattern="my own numbers")
     at.text_input(key="lstm_numbers").set_value("0, 1, banana").run()
     assert not at.exception
-    assert at.error and "banana" in at.error[0].value
+    assert at.error and "banana" in errors(at)[0]
 
 
 def test_custom_numbers_set_the_sequence():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from views.figures import gradient_flow as gfigs
+from lessons.gradient_flow import figures as gfigs
 
 
 def texts(fig) -> str:
