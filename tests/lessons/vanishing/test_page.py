@@ -9,7 +9,7 @@ import pytest
 from apptest_helpers import assert_clean, chart, chart_keys, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-PAGE = "views/lessons/vanishing_gradients.py"
+PAGE = "lessons/vanishing/page.py"
 CHARTS = ("vg_norm", "vg_act_fig", "vg_eig", "vg_matrix_norm", "vg_clip", "vg_clip_effect")
 
 

@@ -1,32 +1,29 @@
-"""Figures for the /bptt lesson: the gradient flowing back along the unrolled chain, the chain-rule
-factors and their running product, the per-step contributions summing to ∂L/∂w_rec, truncated BPTT.
+"""Figures for the "Backpropagation through time" lesson: the gradient flowing back along the unrolled chain,
+the chain-rule factors and their running product, the per-step contributions summing to ∂L/∂w_rec, truncated
+BPTT.
 
-Also the log-axis helpers the gradient lessons share (``log_limits``, ``log_traces``): a log axis
-cannot show 0 or inf, so those points become labelled markers at the bottom / top edge instead of
-silently disappearing.
-
-Pure functions: demo dataclasses in, ``go.Figure`` out. No Streamlit. Steps are labelled t = 1..T
-(array row i is step t = i + 1; h_0 is the initial state), as on /unrolled.
-
-Speed: every figure is built from plain dicts in one ``go.Figure(..., _validate=False)`` call. Plotly's
-validation (and each separate ``update_layout``/``add_*`` call) cost 10-70 ms per figure, far more than
-the engine; the tests re-validate every figure instead.
+Pure functions of the recipe's results (lessons.bptt.recipe); no Streamlit. Steps are labelled t = 1..T
+(array row i is step t = i + 1; h_0 is the initial state), as on /unrolled. Log axes never lose 0 or inf
+(``lessons.kit.logaxes``). Every figure is built from plain dicts in one unvalidated pass (``theme.figure``);
+the tests validate them by rebuilding.
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn_core.demos.bptt import BPTTResult, Truncation, TruncationCurve
-
-from .theme import (
+from lessons.bptt.recipe import BPTTResult, Truncation, TruncationCurve
+from lessons.kit.logaxes import log_axis_range, log_limits, log_traces
+from lessons.kit.numbers import short
+from lessons.kit.theme import (
     BLUE,
     DIVERGING,
     GREEN,
     HIGHLIGHT,
+    LEGEND_BELOW,
     NEUTRAL,
     ORANGE,
     PURPLE,
@@ -34,10 +31,12 @@ from .theme import (
     axis,
     colorbar,
     contrast_text,
-    f32,
     figure,
     hline,
     layout,
+    note,
+    send,
+    styled,
     symmetric_limit,
     vline,
 )
@@ -45,103 +44,7 @@ from .theme import (
 POSITIVE, NEGATIVE = ORANGE, BLUE  # the diverging scale's two ends: orange > 0, blue < 0
 LABEL_MAX_STEPS = 16  # above this many steps, numbers go into the hover text instead of onto the figure
 PLOT_WIDTH_PX = 880  # the diagram is drawn full width; node sizes assume about this much room
-LEGEND_BELOW = {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0, "xanchor": "left",
-                "bgcolor": "rgba(0,0,0,0)"}
-
-
-def house(*, height: int, legend: bool | dict = True, hovermode: str | bool = "closest", **extra) -> dict:
-    """theme.layout, with ``legend`` either on/off or a legend dict (which also turns it on)."""
-    out = layout(height=height, legend=bool(legend), hovermode=hovermode, **extra)
-    if isinstance(legend, dict):
-        out["legend"] = legend
-    return out
-
-
-# -- log-axis helpers (shared with the vanishing-gradients figures) -------------------------------------
-def log_limits(*arrays, pad: float = 1.0) -> tuple[float, float]:
-    """(floor, ceil) for a log axis holding every finite positive value of ``arrays``.
-
-    ``pad`` decades are added on each side; the floor is where "exactly 0" markers sit and the
-    ceiling where overflow (inf/NaN) markers sit. (1e-1, 1e1) when there is nothing positive.
-    """
-    vals = np.concatenate([np.abs(np.ravel(np.asarray(a, dtype=np.float64))) for a in arrays]) if arrays else []
-    good = vals[np.isfinite(vals) & (vals > 0)] if len(vals) else np.array([])
-    if good.size == 0:
-        return 10.0 ** -pad, 10.0**pad
-    lo, hi = math.floor(math.log10(good.min())), math.ceil(math.log10(good.max()))
-    return 10.0 ** (lo - pad), 10.0 ** (hi + pad)
-
-
-def log_axis_range(floor: float, ceil: float) -> list[float]:
-    """Plotly wants a log axis range in decades; a little room so edge markers are not cut."""
-    return [math.log10(floor) - 0.4, math.log10(ceil) + 0.4]
-
-
-def send(values) -> np.ndarray:
-    """float32 for the browser when it is lossless enough, else float64.
-
-    Gradients here reach 1e-300 and 1e95: float32 would turn them into 0 or inf (and a log axis
-    would then lose them), so such arrays keep float64.
-    """
-    arr = np.asarray(values, dtype=np.float64)
-    mag = np.abs(arr[np.isfinite(arr) & (arr != 0)])
-    if mag.size and (mag.max() > 1e38 or mag.min() < 1e-37):
-        return arr
-    return f32(arr)
-
-
-def log_traces(
-    x, y, *, name: str, color: str, floor: float, ceil: float, dash: str | None = None,
-    mode: str = "lines+markers", xaxis: str = "x", yaxis: str = "y", hover: str = "%{y:.3g}",
-    special: bool = True, showlegend: bool = True, width: float = 2.5,
-) -> list[dict]:
-    """Traces for |y| against x on a log axis; zeros and inf/NaN become markers at ``floor`` / ``ceil``.
-
-    The main trace has gaps (NaN) where the value cannot be drawn; the markers are extra traces
-    named "<name>: exactly 0" and "<name>: overflow (not finite)".
-    """
-    x = np.asarray(x)
-    y = np.abs(np.asarray(y, dtype=np.float64))
-    finite = np.isfinite(y)
-    zero = finite & (y == 0)
-    bad = ~finite
-    shown = np.where(finite & (y > 0), y, np.nan)
-    common = {"xaxis": xaxis, "yaxis": yaxis, "legendgroup": name, "showlegend": showlegend}
-    out = [{
-        "type": "scatter", "x": x, "y": send(shown), "name": name, "mode": mode, "connectgaps": False,
-        "line": {"color": color, "width": width, **({"dash": dash} if dash else {})}, "marker": {"size": 5},
-        "hovertemplate": f"{hover}<extra>{name}</extra>", **common,
-    }]
-    if special and zero.any():
-        out.append({
-            "type": "scatter", "x": x[zero], "y": np.full(int(zero.sum()), floor), "name": f"{name}: exactly 0",
-            "mode": "markers", "marker": {"symbol": "triangle-down", "size": 10, "color": color,
-                                          "line": {"width": 1, "color": "white"}},
-            "hovertemplate": f"exactly 0 (a log axis has no 0)<extra>{name}</extra>", **common,
-        })
-    if special and bad.any():
-        out.append({
-            "type": "scatter", "x": x[bad], "y": np.full(int(bad.sum()), ceil),
-            "name": f"{name}: overflow (not finite)",
-            "mode": "markers", "marker": {"symbol": "triangle-up", "size": 11 if bad.sum() < 40 else 7,
-                                          "color": VERMILLION, "line": {"width": 1, "color": "white"}},
-            "hovertemplate": f"overflow: not a finite number<extra>{name}</extra>", **common,
-        })
-    return out
-
-
-def note(text: str, x: float, y: float, *, xref: str = "paper", yref: str = "paper", xanchor: str = "left",
-         yanchor: str = "bottom", color: str | None = None, size: int = 12, **extra) -> dict:
-    font = {"size": size, **({"color": color} if color else {})}
-    return {"text": text, "x": x, "y": y, "xref": xref, "yref": yref, "xanchor": xanchor, "yanchor": yanchor,
-            "showarrow": False, "font": font, **extra}
-
-
-def fmt(value: float, digits: int = 3) -> str:
-    """A compact number for labels: 0.431, -2.1e-05, inf."""
-    if not np.isfinite(value):
-        return "inf" if value > 0 else ("-inf" if value < 0 else "NaN")
-    return f"{value:.{digits}g}"
+MARGIN = {"t": 30, "b": 10, "l": 10, "r": 10}
 
 
 def _steps(res: BPTTResult) -> np.ndarray:
@@ -155,6 +58,28 @@ def step_axis(T: int, **extra) -> dict:
 
 
 # -- the unrolled chain with ∂L/∂h_t ------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Chain:
+    """How the chain is drawn: T steps at x = 1..T, h_0 at x = 0. ``labels``: numbers written on the figure
+    (short sequences only). ``node``: marker size in pixels; ``gap``: room left around each node for the arrows."""
+
+    T: int
+    t: np.ndarray
+    labels: bool
+    node: int
+    gap: float
+
+    @classmethod
+    def of(cls, res: BPTTResult) -> _Chain:
+        T = res.steps
+        labels = T <= LABEL_MAX_STEPS
+        # Marker sizes are in pixels: size them for a full-width chart (~880 px of plot area).
+        spacing = PLOT_WIDTH_PX / (T + 1.2)
+        node = int(min(40, max(7, 0.55 * spacing))) if labels else int(min(16, max(6, 0.85 * spacing)))
+        gap = min(0.45, (node / 2 + 4) / spacing) if labels else 0.0
+        return cls(T, _steps(res), labels, node, gap)
+
+
 def _segments(x0: np.ndarray, x1: np.ndarray, y: float) -> tuple[list, list]:
     """Many horizontal segments as one line trace: points separated by None."""
     xs, ys = [], []
@@ -164,25 +89,11 @@ def _segments(x0: np.ndarray, x1: np.ndarray, y: float) -> tuple[list, list]:
     return xs, ys
 
 
-def gradient_flow_figure(res: BPTTResult, *, highlight: int | None = None) -> go.Figure:
-    """The unrolled chain h_0 ← h_1 ← … ← h_T with each node coloured by ∂L/∂h_t (diverging, 0 = grey).
-
-    Losses ℓ_t sit above the steps that have one and push their own gradient down; arrows between
-    hidden states point backwards in time, thicker where the factor w_rec·act'(a_t) is larger.
-    ``highlight``: a step t (1-based) to ring, for the step-through.
-    """
-    T = res.steps
-    t = _steps(res)
-    dh = np.nan_to_num(res.dh, nan=0.0)
-    lim = symmetric_limit(dh)
-    labels = T <= LABEL_MAX_STEPS
-    # Marker sizes are in pixels: size them for a full-width chart (~880 px of plot area).
-    spacing = PLOT_WIDTH_PX / (T + 1.2)
-    node = int(min(40, max(7, 0.55 * spacing))) if labels else int(min(16, max(6, 0.85 * spacing)))
-    gap = min(0.45, (node / 2 + 4) / spacing) if labels else 0.0
-    data: list[dict] = []
-
-    # Backward arrows h_t -> h_{t-1}, thicker where |factor| is larger: four widths, one trace each.
+def _backward_arrows(res: BPTTResult, ch: _Chain) -> list[dict]:
+    """Arrows h_t -> h_{t-1}, thicker where |factor| is larger (four widths, one trace each); with labels,
+    arrowheads and the factor written above each arrow."""
+    t, gap = ch.t, ch.gap
+    data = []
     mag = np.abs(np.nan_to_num(res.factors, nan=0.0, posinf=1e9, neginf=-1e9))
     level = np.minimum(3, (4 * mag / max(mag.max(), 1e-12)).astype(int))
     for lv in range(4):
@@ -191,53 +102,69 @@ def gradient_flow_figure(res: BPTTResult, *, highlight: int | None = None) -> go
             xs, ys = _segments(t[sel] - gap, t[sel] - 1 + gap, 1.0)
             data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
                          "line": {"color": NEUTRAL, "width": 1.5 + 1.2 * lv}, "showlegend": False})
-    if labels:
+    if ch.labels:
         data.append({
-            "type": "scatter", "x": t - 1 + gap + 0.05, "y": np.ones(T), "mode": "markers", "showlegend": False,
+            "type": "scatter", "x": t - 1 + gap + 0.05, "y": np.ones(ch.T), "mode": "markers", "showlegend": False,
             "marker": {"symbol": "triangle-left", "size": 12, "color": NEUTRAL},
             "customdata": np.stack([t, t - 1, res.factors], axis=1),
             "hovertemplate": "from h<sub>%{customdata[0]}</sub> back to h<sub>%{customdata[1]}</sub>: "
                              "× w·act′(a) = %{customdata[2]:.3g}<extra></extra>",
         })
-        data.append({"type": "scatter", "x": t - 0.5, "y": np.full(T, 1.2), "mode": "text", "hoverinfo": "skip",
-                     "text": [f"×{fmt(f, 2)}" for f in res.factors], "textfont": {"size": 12, "color": NEUTRAL},
+        data.append({"type": "scatter", "x": t - 0.5, "y": np.full(ch.T, 1.2), "mode": "text", "hoverinfo": "skip",
+                     "text": [f"×{short(f, 2)}" for f in res.factors], "textfont": {"size": 12, "color": NEUTRAL},
                      "showlegend": False})
+    return data
 
-    # Losses and their own push ∂ℓ_t/∂h_t.
+
+def _loss_pushes(res: BPTTResult, lt: np.ndarray, has_loss: np.ndarray) -> list[dict]:
+    """With labels: a purple arrow down from each loss to its step, with the push ∂ℓ_t/∂h_t written beside it."""
+    xs, ys = [], []
+    for ti in lt:
+        xs += [float(ti), float(ti), None]
+        ys += [1.74, 1.3, None]
+    return [
+        {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
+         "line": {"color": PURPLE, "width": 2}, "showlegend": False},
+        {"type": "scatter", "x": lt, "y": np.full(lt.size, 1.3), "mode": "markers", "hoverinfo": "skip",
+         "showlegend": False, "marker": {"symbol": "triangle-down", "size": 10, "color": PURPLE}},
+        {"type": "scatter", "x": lt + 0.07, "y": np.full(lt.size, 1.52), "mode": "text",
+         "textposition": "middle right", "text": [short(v, 2) for v in res.local[has_loss]],
+         "textfont": {"size": 11, "color": PURPLE}, "hoverinfo": "skip", "showlegend": False},
+    ]
+
+
+def _losses(res: BPTTResult, ch: _Chain) -> list[dict]:
+    """The losses ℓ_t above the steps that have one, and their own push ∂ℓ_t/∂h_t."""
     has_loss = res.local != 0
-    if has_loss.any():
-        lt = t[has_loss]
-        if labels:
-            xs, ys = [], []
-            for ti in lt:
-                xs += [float(ti), float(ti), None]
-                ys += [1.74, 1.3, None]
-            data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
-                         "line": {"color": PURPLE, "width": 2}, "showlegend": False})
-            data.append({"type": "scatter", "x": lt, "y": np.full(lt.size, 1.3), "mode": "markers",
-                         "hoverinfo": "skip", "showlegend": False,
-                         "marker": {"symbol": "triangle-down", "size": 10, "color": PURPLE}})
-            data.append({"type": "scatter", "x": lt + 0.07, "y": np.full(lt.size, 1.52), "mode": "text",
-                         "textposition": "middle right", "text": [fmt(v, 2) for v in res.local[has_loss]],
-                         "textfont": {"size": 11, "color": PURPLE}, "hoverinfo": "skip", "showlegend": False})
-        data.append({
-            "type": "scatter", "x": lt, "y": np.full(lt.size, 1.88 if labels else 1.55),
-            "mode": "markers+text" if labels else "markers", "name": "loss",
-            "marker": {"symbol": "square", "size": 28 if labels else 6, "color": "rgba(204,121,167,0.18)",
-                       "line": {"color": PURPLE, "width": 2 if labels else 1}},
-            "text": [f"ℓ<sub>{ti}</sub>" for ti in lt], "textfont": {"size": 13}, "showlegend": False,
-            "customdata": res.local[has_loss],
-            "hovertemplate": "loss ℓ<sub>%{x}</sub> pushes ∂ℓ/∂h = %{customdata:.3g}<extra></extra>",
-        })
-
-    # h_0 (grey: the fixed initial state) and the hidden states coloured by ∂L/∂h_t, value underneath.
+    if not has_loss.any():
+        return []
+    lt = ch.t[has_loss]
+    labels = ch.labels
+    data = _loss_pushes(res, lt, has_loss) if labels else []
     data.append({
+        "type": "scatter", "x": lt, "y": np.full(lt.size, 1.88 if labels else 1.55),
+        "mode": "markers+text" if labels else "markers", "name": "loss",
+        "marker": {"symbol": "square", "size": 28 if labels else 6, "color": "rgba(204,121,167,0.18)",
+                   "line": {"color": PURPLE, "width": 2 if labels else 1}},
+        "text": [f"ℓ<sub>{ti}</sub>" for ti in lt], "textfont": {"size": 13}, "showlegend": False,
+        "customdata": res.local[has_loss],
+        "hovertemplate": "loss ℓ<sub>%{x}</sub> pushes ∂ℓ/∂h = %{customdata:.3g}<extra></extra>",
+    })
+    return data
+
+
+def _states(res: BPTTResult, ch: _Chain, highlight: int | None) -> list[dict]:
+    """h_0 (grey: the fixed initial state), the hidden states coloured by ∂L/∂h_t with the value underneath,
+    and the ring around the highlighted step."""
+    t, T, labels, node = ch.t, ch.T, ch.labels, ch.node
+    dh = np.nan_to_num(res.dh, nan=0.0)
+    lim = symmetric_limit(dh)
+    data = [{
         "type": "scatter", "x": [0], "y": [1], "mode": "markers+text", "text": ["h<sub>0</sub>"] if labels else [""],
         "textfont": {"size": 13, "color": NEUTRAL}, "showlegend": False,
         "marker": {"size": node * 0.85, "color": "rgba(138,148,163,0.18)", "line": {"color": NEUTRAL, "width": 1.5}},
         "hovertemplate": "h<sub>0</sub> = 0, the initial state<extra></extra>",
-    })
-    data.append({
+    }, {
         "type": "scatter", "x": t, "y": np.ones(T), "mode": "markers+text" if labels else "markers",
         "name": "∂L/∂h", "text": [f"h<sub>{ti}</sub>" for ti in t] if labels else None,
         "textfont": {"size": 13, "color": [contrast_text(v, lim) for v in dh]} if labels else None,
@@ -247,18 +174,31 @@ def gradient_flow_figure(res: BPTTResult, *, highlight: int | None = None) -> go
         "customdata": np.stack([res.h, res.dh, res.deriv], axis=1), "showlegend": False,
         "hovertemplate": "step %{x}<br>h = %{customdata[0]:.4g}<br>∂L/∂h = %{customdata[1]:.4g}"
                          "<br>act′(a) = %{customdata[2]:.3g}<extra></extra>",
-    })
+    }]
     if labels:
         data.append({"type": "scatter", "x": t, "y": np.full(T, 0.6), "mode": "text",
-                     "text": [fmt(v, 2) for v in res.dh], "textfont": {"size": 12}, "hoverinfo": "skip",
+                     "text": [short(v, 2) for v in res.dh], "textfont": {"size": 12}, "hoverinfo": "skip",
                      "showlegend": False})
     if highlight is not None and 1 <= highlight <= T:
         data.append({"type": "scatter", "x": [highlight], "y": [1], "mode": "markers", "hoverinfo": "skip",
                      "showlegend": False, "name": "selected step",
                      "marker": {"size": node + 12, "color": "rgba(0,0,0,0)",
                                 "line": {"color": HIGHLIGHT, "width": 3}}})
-    lay = house(
-        height=270 if labels else 200, legend=False, margin={"t": 30, "b": 10, "l": 10, "r": 10},
+    return data
+
+
+def gradient_flow_figure(res: BPTTResult, *, highlight: int | None = None) -> go.Figure:
+    """The unrolled chain h_0 ← h_1 ← … ← h_T with each node coloured by ∂L/∂h_t (diverging, 0 = grey).
+
+    Losses ℓ_t sit above the steps that have one and push their own gradient down; arrows between
+    hidden states point backwards in time, thicker where the factor w_rec·act'(a_t) is larger.
+    ``highlight``: a step t (1-based) to ring, for the step-through.
+    """
+    ch = _Chain.of(res)
+    T, labels = ch.T, ch.labels
+    data = _backward_arrows(res, ch) + _losses(res, ch) + _states(res, ch, highlight)
+    lay = layout(
+        height=270 if labels else 200, legend=False, hovermode="closest", margin=MARGIN,
         xaxis=step_axis(T, range=[-0.6, T + 0.6], showgrid=False, zeroline=False, title="time step t",
                         **({"tickvals": list(range(0, T + 1))} if T <= 24 else {})),
         yaxis={"range": [0.4 if labels else 0.8, 2.12 if labels else 1.7], "visible": False, "fixedrange": True},
@@ -292,8 +232,8 @@ def chain_rule_figure(res: BPTTResult) -> go.Figure:
     data += log_traces(t, ref, name="|w|<sup>T−t</sup>: if act′ were 1 everywhere", color=NEUTRAL, dash="dash",
                        floor=floor, ceil=ceil, yaxis="y2", xaxis="x2", mode="lines", special=False, width=1.5)
     x_range = [0.4, T + 0.6]
-    lay = house(
-        height=430, legend=LEGEND_BELOW, margin={"t": 30, "b": 10, "l": 10, "r": 10},
+    return styled(
+        data, height=430, legend=LEGEND_BELOW, hovermode="closest", margin=MARGIN,
         yaxis=axis("factor", domain=[0.6, 1.0], zeroline=True),
         yaxis2=axis("|∂h<sub>T</sub>/∂h<sub>t</sub>|", domain=[0.0, 0.45], type="log",
                     range=log_axis_range(floor, ceil), exponentformat="power", anchor="x2"),
@@ -303,7 +243,6 @@ def chain_rule_figure(res: BPTTResult) -> go.Figure:
         annotations=[note("each step's factor w·act′(a<sub>t</sub>) — blue: |factor| < 1 shrinks the signal, "
                           "orange: > 1 grows it", 0, 1.02, xref="x domain", yref="y domain", color=NEUTRAL)],
     )
-    return figure(data, lay)
 
 
 # -- contributions summed over time ----------------------------------------------------------------
@@ -328,13 +267,13 @@ def contributions_figure(res: BPTTResult) -> go.Figure:
          "showlegend": False, "hovertemplate": "∂L/∂w_rec from backward: %{y:.6g}<extra></extra>"},
     ]
     ticks = list(range(1, T + 1)) if T <= 24 else list(range(1, T + 1, max(1, T // 10)))
-    lay = house(
-        height=340, legend=False, bargap=0.25, margin={"t": 16, "b": 10, "l": 10, "r": 10},
+    lay = layout(
+        height=340, legend=False, hovermode="closest", bargap=0.25, margin={**MARGIN, "t": 16},
         yaxis=axis("∂L/∂w<sub>rec</sub>"),
         xaxis=axis("time step t", tickmode="array", tickvals=[*ticks, xt], range=[0.4, xt + 0.6],
                    ticktext=[str(v) for v in ticks] + ["<b>total</b>"]),
         shapes=[hline(res.total, color=GREEN, dash="dash", width=1.5), hline(0.0, dash="solid", width=1)],
-        annotations=[note(f"Σ of all steps = <b>{fmt(res.total, 4)}</b> = ∂L/∂w<sub>rec</sub>", 0.45, res.total,
+        annotations=[note(f"Σ of all steps = <b>{short(res.total, 4)}</b> = ∂L/∂w<sub>rec</sub>", 0.45, res.total,
                           xref="x", yref="y", yanchor="bottom" if res.total >= 0 else "top", color=GREEN, size=13)],
     )
     return figure(data, lay)
@@ -363,12 +302,11 @@ def truncation_figure(res: BPTTResult, trunc: Truncation, loss: str) -> go.Figur
                        "fillcolor": "rgba(0,158,115,0.10)", "line": {"width": 0}, "layer": "below"})
         notes.append(note(f"window: the last {trunc.k} step{'s' if trunc.k > 1 else ''}", x0, 1.0, xref="x",
                           color=GREEN))
-    lay = house(
-        height=340, legend={**LEGEND_BELOW, "y": -0.25}, barmode="relative", bargap=0.25,
-        margin={"t": 30, "b": 10, "l": 10, "r": 10}, yaxis=axis("share of ∂L/∂w<sub>rec</sub>"),
+    return styled(
+        data, height=340, legend={**LEGEND_BELOW, "y": -0.25}, hovermode="closest", barmode="relative",
+        bargap=0.25, margin=MARGIN, yaxis=axis("share of ∂L/∂w<sub>rec</sub>"),
         xaxis=step_axis(T, range=[0.4, T + 0.6], title="time step t"), shapes=shapes, annotations=notes,
     )
-    return figure(data, lay)
 
 
 def truncation_error_figure(curve: TruncationCurve, k: int) -> go.Figure:
@@ -377,11 +315,10 @@ def truncation_error_figure(curve: TruncationCurve, k: int) -> go.Figure:
     ceil = max(ceil, 10.0)
     data = log_traces(curve.ks, curve.rel_errors, name="relative error", color=VERMILLION, floor=floor, ceil=ceil,
                       hover="k = %{x}: %{y:.2e}")
-    lay = house(
-        height=320, legend={**LEGEND_BELOW, "y": -0.3}, margin={"t": 30, "b": 10, "l": 10, "r": 10},
+    return styled(
+        data, height=320, legend={**LEGEND_BELOW, "y": -0.3}, hovermode="closest", margin=MARGIN,
         xaxis=axis("window k (steps)"),
         yaxis=axis("|g<sub>k</sub> − g| / |g|", type="log", range=log_axis_range(floor, ceil),
                    exponentformat="power"),
         shapes=[vline(k)], annotations=[note(f"k = {k}", k, 1.0, xref="x", xanchor="center")],
     )
-    return figure(data, lay)

@@ -1,4 +1,5 @@
-"""The /vanishing-gradients lesson: how a gradient shrinks or grows as it travels back through time.
+"""Recipe for the "Vanishing & exploding gradients" lesson: how a gradient shrinks or grows as it travels back
+through time.
 
 Scalar chain: one hidden unit with recurrent weight w, a random input sequence and the loss
 L = h_{T-1} (so ∂L/∂h_{T-1} = 1). Going back k steps multiplies the gradient by k factors
@@ -8,7 +9,7 @@ Matrix case: H hidden units with W_hh = ρ Q (Q a random orthogonal matrix), so 
 sits on the circle of radius ρ and a linear network scales gradients by exactly ρ per step.
 
 Clipping: the engine's ``clip_by_value`` / ``clip_by_norm`` on a 2-D vector and on the run's gradient.
-NumPy only; the engine computes every gradient.
+NumPy and rnn_core only; the engine computes every gradient.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..activations import get_activation
-from ..analysis import jacobian_norms
-from ..clipping import NORM_EPS, clip_by_norm, clip_by_value
-from ..rnn import RNN
-from ..validation import check_size
+from rnn_core import RNN, get_activation, signals
+from rnn_core.analysis import jacobian_norms
+from rnn_core.clipping import NORM_EPS, clip_by_norm, clip_by_value
+from rnn_core.validation import check_choice, check_int, check_number
 
 MAX_LENGTH = 200
 MAX_HIDDEN = 64
@@ -32,12 +32,13 @@ MAX_DERIV = {"identity": 1.0, "tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "leaky_
 
 @dataclass(frozen=True)
 class ChainConfig:
-    """The scalar chain. input_scale: standard deviation of the random inputs (drives saturation)."""
+    """The scalar chain; the defaults are where the page starts. input_scale: standard deviation of the
+    random inputs (drives saturation)."""
 
     w: float = 1.0
     length: int = 50
     activation: str = "tanh"
-    input_scale: float = 1.0
+    input_scale: float = 0.5
     precision: str = "float64"
     seed: int = 0
 
@@ -78,11 +79,14 @@ class ChainResult:
 
 @dataclass(frozen=True)
 class MatrixConfig:
+    """The matrix case: H units, W_hh = ρQ. The page takes length, activation and input scale from the
+    chain's controls, so the defaults are the chain's."""
+
     hidden: int = 16
     radius: float = 1.0
     length: int = 50
-    activation: str = "identity"
-    input_scale: float = 1.0
+    activation: str = "tanh"
+    input_scale: float = 0.5
     seed: int = 0
 
 
@@ -109,6 +113,15 @@ class MatrixResult:
             return float("inf")
         decades = abs(np.log10(self.rate))
         return float("inf") if decades < 1e-9 else float(1.0 / decades)  # 1 up to rounding: no change
+
+
+@dataclass(frozen=True)
+class ClipConfig:
+    """The clipping example the page starts with: the 2-D gradient (g1, g2) and the threshold c."""
+
+    g1: float = 8.0
+    g2: float = 3.0
+    threshold: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -151,28 +164,7 @@ class RunClip:
     angle_norm: float
 
 
-# -- validation -----------------------------------------------------------------------------------
-def _check_length(T: int) -> int:
-    T = check_size("length", T)
-    if T > MAX_LENGTH:
-        raise ValueError(f"length: at most {MAX_LENGTH} steps, got {T}")
-    return T
-
-
-def _check_finite(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name}: expected a finite number, got {value!r}")
-    return value
-
-
-def _dtype(precision: str):
-    try:
-        return PRECISIONS[precision]
-    except KeyError:
-        raise ValueError(f"precision: expected one of {', '.join(PRECISIONS)}, got {precision!r}") from None
-
-
+# -- helpers --------------------------------------------------------------------------------------
 def _first(mask: np.ndarray) -> int | None:
     return int(np.argmax(mask)) if mask.any() else None
 
@@ -186,21 +178,27 @@ def _powers(base: float, T: int) -> np.ndarray:
 # -- the scalar chain -----------------------------------------------------------------------------
 def chain_inputs(T: int, scale: float, seed: int) -> np.ndarray:
     """(T,) random inputs N(0, scale²): the same sequence for the same seed."""
-    return scale * np.random.default_rng(seed).standard_normal(T)
+    return signals.noise(T, seed, scale)
 
 
-def run_chain(cfg: ChainConfig) -> ChainResult:
-    """Run the scalar RNN h_t = act(w h_{t-1} + x_t) and backpropagate L = h_{T-1}."""
-    T = _check_length(cfg.length)
-    w = _check_finite("w", cfg.w)
-    dtype = _dtype(cfg.precision)
-    act = get_activation(cfg.activation)
-    cell = RNN(1, 1, nonlinearity=act.name, dtype=dtype)
+def _chain_cell(w: float, activation: str, dtype) -> RNN:
+    """h_t = act(w h_{t-1} + x_t): one unit, input weight 1, no bias."""
+    cell = RNN(1, 1, nonlinearity=activation, dtype=dtype)
     cell.params.update(
         weight_ih=np.ones((1, 1), dtype), weight_hh=np.full((1, 1), w, dtype),
         bias_ih=np.zeros(1, dtype), bias_hh=np.zeros(1, dtype),
     )
-    x = chain_inputs(T, _check_finite("input_scale", cfg.input_scale), cfg.seed)
+    return cell
+
+
+def run_chain(cfg: ChainConfig) -> ChainResult:
+    """Run the scalar RNN h_t = act(w h_{t-1} + x_t) and backpropagate L = h_{T-1}."""
+    T = check_int("length", cfg.length, 1, MAX_LENGTH)
+    w = check_number("w", cfg.w)
+    dtype = PRECISIONS[check_choice("precision", cfg.precision, PRECISIONS)]
+    act = get_activation(cfg.activation)
+    cell = _chain_cell(w, act.name, dtype)
+    x = chain_inputs(T, check_number("input_scale", cfg.input_scale), cfg.seed)
     trace = cell.forward(x[:, None])
     dh = np.zeros((T, 1), dtype)
     dh[-1] = 1.0
@@ -220,14 +218,6 @@ def run_chain(cfg: ChainConfig) -> ChainResult:
     )
 
 
-def activation_curve(name: str, lo: float = -6.0, hi: float = 6.0, n: int = 241) -> tuple[np.ndarray, ...]:
-    """(a, act(a), act'(a)) on a grid, for drawing the function and its derivative."""
-    act = get_activation(name)
-    a = np.linspace(lo, hi, n)
-    y = act.fn(a)
-    return a, y, act.deriv(a, y)
-
-
 # -- the matrix case ------------------------------------------------------------------------------
 def random_orthogonal(n: int, seed: int) -> np.ndarray:
     """(n, n) a Haar-random orthogonal matrix: QR of a Gaussian matrix with the signs of R's diagonal fixed."""
@@ -237,17 +227,13 @@ def random_orthogonal(n: int, seed: int) -> np.ndarray:
 
 def run_matrix(cfg: MatrixConfig) -> MatrixResult:
     """W_hh = ρQ, random inputs, exact ‖∂h_{T-1}/∂h_t‖₂ for every t (from ``analysis.jacobian_norms``)."""
-    H = check_size("hidden", cfg.hidden)
-    if H > MAX_HIDDEN:
-        raise ValueError(f"hidden: at most {MAX_HIDDEN} units, got {H}")
-    T = _check_length(cfg.length)
-    rho = _check_finite("radius", cfg.radius)
-    if rho < 0:
-        raise ValueError(f"radius: the spectral radius is a size, so it cannot be negative; got {rho}")
+    H = check_int("hidden", cfg.hidden, 1, MAX_HIDDEN)
+    T = check_int("length", cfg.length, 1, MAX_LENGTH)
+    rho = check_number("radius", cfg.radius, lo=0)  # the spectral radius is a size: never negative
     W = rho * random_orthogonal(H, cfg.seed)
     cell = RNN(H, H, nonlinearity=cfg.activation)
     cell.params.update(weight_ih=np.eye(H), weight_hh=W, bias_ih=np.zeros(H), bias_hh=np.zeros(H))
-    x = _check_finite("input_scale", cfg.input_scale) * np.random.default_rng(cfg.seed + 1).standard_normal((T, H))
+    x = check_number("input_scale", cfg.input_scale) * np.random.default_rng(cfg.seed + 1).standard_normal((T, H))
     norms = jacobian_norms(cell, x).h[::-1].copy()  # by distance from the last step
     return MatrixResult(radius=rho, eigenvalues=np.linalg.eigvals(W), norms=norms,
                         analytic=_powers(rho, T), rate=geometric_rate(norms))
@@ -277,7 +263,7 @@ def angle_between(u: np.ndarray, v: np.ndarray) -> float:
 
 def clip_2d(g1: float, g2: float, threshold: float) -> Clip2D:
     """Clip the vector (g1, g2) by value (each entry to [-c, c]) and by norm (length to at most c)."""
-    g = {"g": np.array([_check_finite("g1", g1), _check_finite("g2", g2)])}
+    g = {"g": np.array([check_number("g1", g1), check_number("g2", g2)])}
     val, nrm = clip_by_value(g, threshold), clip_by_norm(g, threshold)
     return Clip2D(
         original=g["g"], by_value=val.grads["g"], by_norm=nrm.grads["g"], threshold=float(threshold),

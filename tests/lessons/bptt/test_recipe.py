@@ -1,4 +1,4 @@
-"""rnn_core.demos.bptt: the numbers the /bptt lesson shows are exact BPTT numbers."""
+"""The /bptt lesson's recipe: the numbers the lesson shows are exact BPTT numbers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from rnn_core.demos import bptt as demo
+from lessons.bptt import recipe as demo
+from lessons.kit.typed import parse_numbers
 
 CONFIGS = [
     demo.BPTTConfig(),
@@ -79,11 +80,23 @@ def test_loss_modes_place_the_loss():
 
 
 def test_uses_the_unrolled_lessons_network_and_inputs():
-    from rnn_core.demos import unrolled
+    # The recipe rebuilds /unrolled's one-unit network and inputs (a lesson never imports another): same numbers.
+    from lessons.unrolled import recipe as unrolled
 
     cfg = demo.BPTTConfig(sequence="random walk", length=20, w_in=0.7, w_rec=-0.8, bias=0.1, seed=3)
     ucfg = unrolled.UnrolledConfig(sequence="random walk", length=20, w_in=0.7, w_rec=-0.8, bias=0.1, seed=3)
     np.testing.assert_array_equal(demo.run_bptt(cfg).h, unrolled.run_unrolled(ucfg).h[:, 0])
+
+
+@pytest.mark.parametrize("kind", [k for k in demo.SEQUENCES if k != "typed"])
+@pytest.mark.parametrize("steps", [1, 7, 100])
+def test_inputs_are_the_unrolled_lessons_bit_for_bit(kind, steps):
+    from lessons.unrolled import recipe as unrolled
+
+    np.testing.assert_array_equal(demo.input_sequence(kind, steps, seed=5), unrolled.input_sequence(kind, steps, 5))
+    cfg = demo.BPTTConfig(sequence=kind, length=steps, w_rec=1.3, activation="elu", seed=5)
+    ucfg = unrolled.UnrolledConfig(sequence=kind, length=steps, w_rec=1.3, activation="elu", seed=5)
+    np.testing.assert_array_equal(demo.run_bptt(cfg).a, unrolled.run_unrolled(ucfg).a[:, 0])
 
 
 @pytest.mark.parametrize("cfg", CONFIGS)
@@ -129,7 +142,7 @@ def test_relative_error_edge_cases():
 
 
 def test_typed_sequences_set_the_length():
-    r = demo.run_bptt(demo.BPTTConfig(sequence="typed", values=demo.parse_numbers("1, 2; 3 4"), length=99))
+    r = demo.run_bptt(demo.BPTTConfig(sequence="typed", values=parse_numbers("1, 2; 3 4"), length=99))
     assert r.steps == 4
     np.testing.assert_array_equal(r.x, [1, 2, 3, 4])
 
@@ -152,7 +165,7 @@ def test_bad_configs_raise_clear_value_errors(cfg, match):
 @pytest.mark.parametrize("text", ["", "1, two, 3", "1, inf", "nan"])
 def test_bad_typed_numbers(text):
     with pytest.raises(ValueError, match="number"):
-        demo.parse_numbers(text)
+        parse_numbers(text)
 
 
 def test_bad_truncation_window():

@@ -9,7 +9,7 @@ import pytest
 from apptest_helpers import assert_clean, chart, chart_keys, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-PAGE = "views/lessons/bptt.py"
+PAGE = "lessons/bptt/page.py"
 CHARTS = ("bptt_flow", "bptt_chain", "bptt_contrib", "bptt_trunc", "bptt_trunc_err")
 
 

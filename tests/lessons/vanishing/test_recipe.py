@@ -1,12 +1,14 @@
-"""rnn_core.demos.vanishing: gradient sizes, the matrix case and clipping, checked against exact values."""
+"""The /vanishing-gradients lesson's recipe: gradient sizes, the matrix case and clipping, checked against exact
+values."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from lessons.vanishing import recipe as demo
+from rnn_core import curve
 from rnn_core.clipping import NORM_EPS
-from rnn_core.demos import vanishing as demo
 
 
 # -- the scalar chain -----------------------------------------------------------------------------------
@@ -90,7 +92,7 @@ def test_bad_chain_configs(cfg, match):
 
 @pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu", "identity", "elu", "leaky_relu"])
 def test_activation_curve_derivative_matches_finite_differences(name):
-    a, y, d = demo.activation_curve(name)
+    a, y, d = curve(name)  # the curve the lesson draws (rnn_core.curve's default grid)
     assert a.shape == y.shape == d.shape
     inner = slice(1, -1)
     numeric = (y[2:] - y[:-2]) / (a[2:] - a[:-2])

@@ -1,4 +1,5 @@
-"""The /bptt lesson: a one-unit RNN, a squared-error loss, and every number BPTT computes on the way back.
+"""Recipe for the "Backpropagation through time" lesson: a one-unit RNN, a squared-error loss, and every
+number BPTT computes on the way back.
 
 With one hidden unit every quantity is a plain number per step, so the chain rule can be shown
 factor by factor:
@@ -7,11 +8,12 @@ factor by factor:
     ∂L/∂h_t = ∂ℓ_t/∂h_t + w_rec act'(a_{t+1}) ∂L/∂h_{t+1}
     ∂L/∂w_rec = Σ_t ∂L/∂a_t · h_{t-1}          (one contribution per step: the weight is shared)
 
-Arrays are 0-based (row i is step i); the lesson labels row i as t = i + 1, like /unrolled. The
-network and its inputs are exactly the /unrolled lesson's with one hidden unit. The engine does the
-work (``RNN.forward`` / ``backward(per_step=True)``, ``analysis.step_jacobians``,
-``analysis.truncated_backward``); this module only builds the network the sliders describe and
-collects what the page draws. NumPy only.
+Arrays are 0-based (row i is step i); the lesson labels row i as t = i + 1, like /unrolled. The network
+and its inputs are the /unrolled lesson's with one hidden unit, built here again (a lesson never imports
+another) from the same rnn_core pieces, so the numbers are bit-identical. The engine does the work
+(``RNN.forward`` / ``backward(per_step=True)``, ``analysis.step_jacobians``, ``analysis.truncated_backward``);
+this module only builds the network the sliders describe and collects what the page draws.
+NumPy and rnn_core only.
 """
 
 from __future__ import annotations
@@ -20,18 +22,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis import step_jacobians, truncated_backward
-from ..rnn import RNN
-from ..validation import check_size
-from .unrolled import SEQUENCES, UnrolledConfig, build_rnn, input_sequence, parse_numbers
+from rnn_core import RNN, get_activation, signals
+from rnn_core.analysis import step_jacobians, truncated_backward
+from rnn_core.steps import previous_states
+from rnn_core.validation import check_choice, check_int, check_number, check_size
 
-__all__ = [
-    "LOSS_MODES", "MAX_LENGTH", "SEQUENCES", "BPTTConfig", "BPTTResult", "Truncation", "TruncationCurve",
-    "build_cell", "make_input", "parse_numbers", "run_bptt", "truncate", "truncation_curve",
-]
-
+SEQUENCES = ("step", "impulse", "sine", "random walk", "typed")
 LOSS_MODES = ("last", "every")
+MAX_STEPS = 200  # what the input generators accept, as on /unrolled
 MAX_LENGTH = 100  # the diagram and the per-step bars stay readable up to here
+SINE_PERIOD = 12  # steps per cycle, as on /unrolled
+WALK_VOLATILITY = 0.1  # daily std of the log-price change, as on /unrolled
+WINDOW = 4  # the truncation window the lesson starts with (clamped to T)
 # How many window lengths the error-vs-k curve evaluates (each is a full truncated pass). With a loss on
 # every step a pass costs about T·k steps instead of k, so that curve gets fewer points.
 CURVE_POINTS = {"last": 24, "every": 10}
@@ -39,21 +41,22 @@ CURVE_POINTS = {"last": 24, "every": 10}
 
 @dataclass(frozen=True)
 class BPTTConfig:
-    """What the /bptt sliders describe. Frozen, so a page can cache on it.
+    """What the /bptt controls describe; the defaults are where the page starts. Frozen, so a page can
+    cache on it.
 
-    sequence: one of SEQUENCES (shared with /unrolled); ``values`` holds the typed numbers when it is
+    sequence: one of SEQUENCES (as on /unrolled); ``values`` holds the typed numbers when it is
     "typed" (then ``length`` is ignored: the sequence is as long as what was typed).
     loss: "last" puts ℓ = ½(h - y)² on the final step only, "every" sums it over all steps.
     """
 
-    sequence: str = "sine"
+    sequence: str = "impulse"
     length: int = 12
     w_in: float = 1.0
     w_rec: float = 0.9
     bias: float = 0.0
     activation: str = "tanh"
     loss: str = "last"
-    target: float = 1.0
+    target: float = 0.5
     seed: int = 0
     values: tuple[float, ...] = ()
 
@@ -125,8 +128,38 @@ class TruncationCurve:
     rel_errors: np.ndarray
 
 
+# -- inputs (generated exactly as on /unrolled) -----------------------------------------------------------
+def event_step(steps: int) -> int:
+    """Where the step and the impulse happen: a few quiet steps first, so "before" is visible."""
+    return min(steps - 1, max(1, steps // 6))
+
+
+# The input kinds: how each one is generated from its length T and the seed.
+GENERATORS = {
+    "step": lambda T, seed: signals.step(T, event_step(T)),
+    "impulse": lambda T, seed: signals.impulse(T, event_step(T)),
+    "sine": lambda T, seed: signals.sine(T, SINE_PERIOD),
+    "random walk": lambda T, seed: signals.random_walk(T, WALK_VOLATILITY, [seed, 4]),
+}
+
+
+def input_sequence(kind: str, steps: int, seed: int = 0, values: tuple[float, ...] = ()) -> np.ndarray:
+    """The scalar input x_t, shape (T,): the /unrolled lesson's inputs.
+
+    step: 0 then 1 from ``event_step``.  impulse: a single 1 at ``event_step``, 0 elsewhere.
+    sine: period 12 steps.  random walk: a stock-like log price log(p_t / p_0), seeded.
+    typed: ``values`` as given (``steps`` is ignored).
+    """
+    check_choice("sequence", kind, SEQUENCES)
+    if kind == "typed":
+        if not values:
+            raise ValueError("numbers: type at least one number, e.g. 0, 1, 0, 0")
+        return np.asarray(values, dtype=np.float64)
+    return GENERATORS[kind](check_int("length", steps, 1, MAX_STEPS), seed)
+
+
 def make_input(cfg: BPTTConfig) -> np.ndarray:
-    """(T,) the input sequence, generated exactly as on the /unrolled lesson."""
+    """(T,) the input sequence, at most MAX_LENGTH steps."""
     x = input_sequence(cfg.sequence, cfg.length, cfg.seed, cfg.values)
     if x.shape[0] > MAX_LENGTH:
         name = "numbers" if cfg.sequence == "typed" else "length"
@@ -134,14 +167,20 @@ def make_input(cfg: BPTTConfig) -> np.ndarray:
     return x
 
 
+# -- the network and its loss -----------------------------------------------------------------------------
 def build_cell(cfg: BPTTConfig) -> RNN:
     """The one-unit RNN of the /unrolled lesson: h_t = act(w_in x_t + w_rec h_{t-1} + b)."""
-    if cfg.loss not in LOSS_MODES:
-        raise ValueError(f"loss: expected one of {', '.join(LOSS_MODES)}, got {cfg.loss!r}")
-    if not np.isfinite(cfg.target):
-        raise ValueError(f"target: expected a finite number, got {cfg.target!r}")
-    return build_rnn(UnrolledConfig(sequence=cfg.sequence, length=cfg.length, w_in=cfg.w_in, w_rec=cfg.w_rec,
-                                    bias=cfg.bias, activation=cfg.activation, hidden=1, seed=cfg.seed))
+    check_choice("loss", cfg.loss, LOSS_MODES)
+    check_number("target", cfg.target)
+    get_activation(cfg.activation)  # ValueError listing the valid names
+    for name in ("w_in", "w_rec", "bias"):
+        check_number(name, getattr(cfg, name))
+    cell = RNN(1, 1, nonlinearity=cfg.activation)
+    cell.params["weight_ih"] = np.full((1, 1), float(cfg.w_in))
+    cell.params["weight_hh"] = np.full((1, 1), float(cfg.w_rec))
+    cell.params["bias_ih"] = np.full(1, float(cfg.bias))
+    cell.params["bias_hh"] = np.zeros(1)  # PyTorch adds both biases; all of b is kept in one, as on /unrolled
+    return cell
 
 
 def loss_gradient(h: np.ndarray, cfg: BPTTConfig) -> tuple[float, np.ndarray]:
@@ -169,6 +208,7 @@ def _dh(local: np.ndarray) -> np.ndarray:
     return local[:, None].copy()
 
 
+# -- full BPTT ---------------------------------------------------------------------------------------------
 def run_bptt(cfg: BPTTConfig) -> BPTTResult:
     """Forward, loss and full backward pass of the scalar RNN the config describes."""
     cell, x, trace, loss, local = _setup(cfg)
@@ -181,7 +221,7 @@ def run_bptt(cfg: BPTTConfig) -> BPTTResult:
         deriv = cell.activation.deriv(trace.pre["h"][:, 0], trace.h[:, 0])
     return BPTTResult(
         w_rec=float(cfg.w_rec), x=x, a=trace.pre["h"][:, 0].copy(), h=trace.h[:, 0].copy(),
-        h_prev=cell.h_prev(trace)[:, 0, 0],
+        h_prev=previous_states(trace, "h")[:, 0],
         deriv=deriv, local=local, dh=grads.dh[:, 0].copy(), da=grads.per_step["bias_hh"][:, 0].copy(),
         factors=factors, running=running,
         contributions=grads.per_step["weight_hh"][:, 0, 0].copy(), total=float(grads.params["weight_hh"][0, 0]),
@@ -190,6 +230,7 @@ def run_bptt(cfg: BPTTConfig) -> BPTTResult:
     )
 
 
+# -- truncated BPTT ----------------------------------------------------------------------------------------
 def relative_error(approx: float, exact: float) -> float:
     """|approx - exact| / |exact|, with 0/0 = 0 (both zero) and x/0 = inf."""
     diff = abs(approx - exact)

@@ -1,4 +1,5 @@
-"""views.figures.vanishing on its own: data in the traces, log axes, overflow and zero markers, clipping arrows."""
+"""The /vanishing-gradients lesson's figures on their own: data in the traces, log axes, overflow and zero markers,
+clipping arrows."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnn_core.demos import vanishing as demo
-from views.figures import vanishing as figs
+from lessons.kit.theme import BLUE, GREEN, VERMILLION
+from lessons.vanishing import figures as figs
+from lessons.vanishing import recipe as demo
+from rnn_core import curve
 
 
 @pytest.mark.parametrize("cfg", [demo.ChainConfig(), demo.ChainConfig(w=3.0, length=200, activation="identity",
@@ -17,7 +20,7 @@ from views.figures import vanishing as figs
 def test_every_figure_passes_plotly_validation(cfg):
     """The figures skip Plotly's validation for speed; rebuilding them with it on catches any typo."""
     res = demo.run_chain(cfg)
-    a, y, d = demo.activation_curve(cfg.activation)
+    a, y, d = curve(cfg.activation)
     m = demo.run_matrix(demo.MatrixConfig(hidden=4, length=cfg.length, activation=cfg.activation))
     for fig in (figs.gradient_norm_figure(res, activation=cfg.activation),
                 figs.activation_figure(cfg.activation, a, y, d, res), figs.eigenvalue_figure(m),
@@ -78,7 +81,7 @@ def test_exact_zeros_are_drawn_on_the_floor():
 @pytest.mark.parametrize(("name", "note"), [("sigmoid", "σ′ ≤ 0.25"), ("tanh", "→ 0 for large"),
                                             ("relu", "0 or 1"), ("identity", "always 1")])
 def test_activation_figure(name, note):
-    a, y, d = demo.activation_curve(name)
+    a, y, d = curve(name)
     res = demo.run_chain(demo.ChainConfig(length=12, activation=name))
     fig = figs.activation_figure(name, a, y, d, res)
     fn, deriv = fig.data[0], fig.data[1]
@@ -93,7 +96,7 @@ def test_activation_figure(name, note):
 
 
 def test_activation_figure_reports_points_off_the_chart():
-    a, y, d = demo.activation_curve("identity")
+    a, y, d = curve("identity")
     res = demo.run_chain(demo.ChainConfig(w=2.0, length=30, activation="identity"))
     fig = figs.activation_figure("identity", a, y, d, res)
     assert any("drawn at the edge" in (ann.text or "") for ann in fig.layout.annotations)
@@ -110,8 +113,8 @@ def test_eigenvalue_figure():
     unit = by_name(fig, "unit circle")[0]
     np.testing.assert_allclose(np.hypot(np.asarray(unit.x, float), ys(unit)), 1.0, rtol=1e-5)
     assert fig.layout.yaxis.scaleanchor == "x"
-    assert ev.marker.color == figs.VERMILLION  # outside the unit circle: growth
-    assert figs.radius_color(0.5) == figs.BLUE and figs.radius_color(1.0) == figs.GREEN
+    assert ev.marker.color == VERMILLION  # outside the unit circle: growth
+    assert figs.radius_color(0.5) == BLUE and figs.radius_color(1.0) == GREEN
 
 
 def test_matrix_norm_figure():

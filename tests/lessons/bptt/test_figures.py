@@ -1,4 +1,4 @@
-"""views.figures.bptt on its own: the figures carry the demo's numbers, and log axes never lose 0 or inf."""
+"""The /bptt lesson's figures on their own: they carry the recipe's numbers, and log axes never lose 0 or inf."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnn_core.demos import bptt as demo
-from views.figures import bptt as figs
+from lessons.bptt import figures as figs
+from lessons.bptt import recipe as demo
+from lessons.kit.logaxes import log_limits, log_traces
+from lessons.kit.numbers import short
+from lessons.kit.theme import send
 
 CFG = demo.BPTTConfig(sequence="impulse", length=8)
 
@@ -39,15 +42,15 @@ def by_name(fig: go.Figure, prefix: str) -> list:
     return [t for t in fig.data if (t.name or "").startswith(prefix)]
 
 
-# -- log helpers ----------------------------------------------------------------------------------------
+# -- the log helpers the charts rely on (lessons.kit.logaxes, theme.send) ------------------------------
 def test_log_limits_pad_whole_decades():
-    assert figs.log_limits(np.array([0.03, 0.0, np.inf, 50.0])) == (1e-3, 1e3)
-    assert figs.log_limits(np.array([0.0, np.nan])) == (0.1, 10.0)
+    assert log_limits(np.array([0.03, 0.0, np.inf, 50.0])) == (1e-3, 1e3)
+    assert log_limits(np.array([0.0, np.nan])) == (0.1, 10.0)
 
 
 def test_log_traces_mark_zeros_and_overflows():
     y = np.array([1.0, 0.5, 0.0, np.inf, np.nan, 2.0])
-    main, zeros, over = figs.log_traces(np.arange(6), y, name="g", color="#000000", floor=1e-3, ceil=1e3)
+    main, zeros, over = log_traces(np.arange(6), y, name="g", color="#000000", floor=1e-3, ceil=1e3)
     shown = np.asarray(main["y"], dtype=float)
     assert np.isnan(shown[2:5]).all() and shown[0] == 1.0 and shown[5] == 2.0
     assert list(zeros["x"]) == [2] and list(zeros["y"]) == [1e-3] and "exactly 0" in zeros["name"]
@@ -55,7 +58,7 @@ def test_log_traces_mark_zeros_and_overflows():
 
 
 def test_log_traces_without_special_points_is_one_trace():
-    assert len(figs.log_traces([0, 1], [0.0, 1.0], name="g", color="#000", floor=0.1, ceil=10, special=False)) == 1
+    assert len(log_traces([0, 1], [0.0, 1.0], name="g", color="#000", floor=0.1, ceil=10, special=False)) == 1
 
 
 # -- the diagram ----------------------------------------------------------------------------------------
@@ -146,16 +149,17 @@ def test_truncation_error_figure_marks_k_and_exact_zero():
     assert lo < math.log10(zeros[0].y[0]) < hi
 
 
-def test_fmt():
-    assert figs.fmt(0.123456) == "0.123"
-    assert figs.fmt(float("inf")) == "inf" and figs.fmt(float("-inf")) == "-inf" and figs.fmt(float("nan")) == "NaN"
+def test_short_numbers_on_the_figures():
+    """The figures' labels use lessons.kit.numbers.short (the old ``fmt``)."""
+    assert short(0.123456) == "0.123"
+    assert short(float("inf")) == "inf" and short(float("-inf")) == "-inf" and short(float("nan")) == "NaN"
 
 
 def test_send_keeps_float64_when_float32_would_lose_values():
-    assert figs.send([0.5, 2.0]).dtype == np.float32
-    assert figs.send([1e-60, 1.0]).dtype == np.float64
-    assert figs.send([1e60, np.inf, np.nan]).dtype == np.float64
-    main = figs.log_traces([0, 1], [1.0, 1e-200], name="g", color="#000", floor=1e-201, ceil=10)[0]
+    assert send([0.5, 2.0]).dtype == np.float32
+    assert send([1e-60, 1.0]).dtype == np.float64
+    assert send([1e60, np.inf, np.nan]).dtype == np.float64
+    main = log_traces([0, 1], [1.0, 1e-200], name="g", color="#000", floor=1e-201, ceil=10)[0]
     assert np.asarray(main["y"])[1] == 1e-200  # not rounded to 0 (which a log axis would drop)
 
 

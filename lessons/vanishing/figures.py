@@ -1,10 +1,10 @@
-"""Figures for the /vanishing-gradients lesson: gradient size against distance from the loss (log axis,
-with the analytic |w|^k), an activation next to its derivative, eigenvalues against the unit circle,
+"""Figures for the "Vanishing & exploding gradients" lesson: gradient size against distance from the loss (log
+axis, with the analytic |w|^k), an activation next to its derivative, eigenvalues against the unit circle,
 and gradient clipping by value vs by norm.
 
-Pure functions: demo dataclasses in, ``go.Figure`` out. No Streamlit. Zeros and overflows on log axes
-are drawn as labelled markers (``log_traces``), never dropped. Built from plain dicts in one
-``go.Figure`` call each (see views/figures/bptt.py for why).
+Pure functions of the recipe's results (lessons.vanishing.recipe); no Streamlit. Zeros and overflows on log
+axes are drawn as labelled markers (``lessons.kit.logaxes.log_traces``), never dropped. Every figure is built
+from plain dicts in one unvalidated pass (``theme.styled``); the tests validate them by rebuilding.
 """
 
 from __future__ import annotations
@@ -12,46 +12,50 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn_core.demos.vanishing import ChainResult, Clip2D, MatrixResult, RunClip
-
-from .bptt import LEGEND_BELOW, fmt, house, log_axis_range, log_limits, log_traces, note
-from .theme import BLUE, GREEN, NEUTRAL, ORANGE, PURPLE, VERMILLION, axis, f32, figure, hline, vline
+from lessons.kit.logaxes import log_axis_range, log_limits, log_traces
+from lessons.kit.numbers import short
+from lessons.kit.theme import (
+    BLUE,
+    GREEN,
+    LEGEND_BELOW,
+    NEUTRAL,
+    ORANGE,
+    PURPLE,
+    VERMILLION,
+    axis,
+    f32,
+    hline,
+    note,
+    styled,
+    vline,
+)
+from lessons.vanishing.recipe import ChainResult, Clip2D, MatrixResult, RunClip
 
 SATURATED = 0.1  # act'(a) below this: the unit is "saturated" and passes back less than a tenth
+# How the figures name an activation in legends and axis titles (the controls use kit.settings.ACTIVATION_LABELS).
 ACTIVATION_LABEL = {"identity": "identity", "tanh": "tanh", "sigmoid": "σ (sigmoid)", "relu": "ReLU",
                     "leaky_relu": "leaky ReLU", "elu": "ELU"}
 DERIVATIVE_NOTE = {"sigmoid": "σ′ ≤ 0.25 everywhere", "tanh": "tanh′ ≤ 1, → 0 for large |a|",
                    "relu": "ReLU′ is 0 or 1", "leaky_relu": "0.01 or 1", "elu": "e<sup>a</sup> for a < 0, else 1",
                    "identity": "always 1"}
+MARGIN = {"t": 16, "b": 10, "l": 10, "r": 10}
+PALE = "rgba(138,148,163,0.45)"  # the analytic line, drawn wide underneath the measured one
 
 
-def _log_layout(floor: float, ceil: float, *, height: int, x_title: str, y_title: str, **extra) -> dict:
+def _log_figure(data: list[dict], floor: float, ceil: float, *, height: int, x_title: str, y_title: str,
+                shapes: list | None = None, **extra) -> go.Figure:
     """A log-y chart with the legend below; a dotted line at 1 (above: the gradient grew; below: it shrank)."""
-    shapes = [hline(1.0)] if floor < 1 < ceil else []
-    return house(
-        height=height, hovermode="x unified", legend=LEGEND_BELOW, margin={"t": 24, "b": 10, "l": 10, "r": 10},
+    ones = [hline(1.0)] if floor < 1 < ceil else []
+    return styled(
+        data, height=height, hovermode="x unified", legend=LEGEND_BELOW, margin={**MARGIN, "t": 24},
         xaxis=axis(x_title), yaxis=axis(y_title, type="log", range=log_axis_range(floor, ceil), exponentformat="power"),
-        shapes=shapes + extra.pop("shapes", []), **extra,
+        shapes=ones + (shapes or []), **extra,
     )
 
 
 # -- the scalar chain -----------------------------------------------------------------------------------
-def gradient_norm_figure(chain: ChainResult, *, activation: str) -> go.Figure:
-    """|∂L/∂h_{T-k}| against k = steps back from the loss (log axis), with |w|^k and, where act' ≤ c < 1,
-    the best case (|w|·c)^k. Exact zeros sit on the floor, overflows on the ceiling, both labelled.
-    """
-    k = chain.distance
-    show_bound = not np.allclose(chain.bound, chain.analytic, equal_nan=True)
-    floor, ceil = log_limits(chain.grad, chain.analytic, *([chain.bound] if show_bound else []))
-    # The analytic line underneath as a wide pale band, so an exact match (identity) still shows both.
-    data = log_traces(k, chain.analytic, name=f"|w|<sup>k</sup> = {fmt(abs(chain.w), 3)}<sup>k</sup>",
-                      color="rgba(138,148,163,0.45)", floor=floor, ceil=ceil, mode="lines",
-                      special=False, width=6)
-    if show_bound:
-        data += log_traces(k, chain.bound, name="(|w|·max act′)<sup>k</sup>: the best case", color=ORANGE, dash="dot",
-                           floor=floor, ceil=ceil, mode="lines", special=False, width=2)
-    data += log_traces(k, chain.grad, name=f"|∂L/∂h| with {ACTIVATION_LABEL.get(activation, activation)}",
-                       color=BLUE, floor=floor, ceil=ceil, width=2.5)
+def _chain_marks(chain: ChainResult, floor: float) -> tuple[list[dict], list[dict]]:
+    """Where the gradient overflowed (a line and a label) and where it became exactly 0 (an arrow)."""
     shapes, notes = [], []
     if chain.overflow_distance is not None:
         shapes.append(vline(chain.overflow_distance, color=VERMILLION))
@@ -61,33 +65,41 @@ def gradient_norm_figure(chain: ChainResult, *, activation: str) -> go.Figure:
         notes.append({"x": chain.zero_distance, "y": np.log10(floor), "xref": "x", "yref": "y",
                       "text": f"exactly 0 from k = {chain.zero_distance}", "showarrow": True, "arrowhead": 2,
                       "ax": 40, "ay": -36, "font": {"size": 12, "color": BLUE}, "arrowcolor": BLUE})
-    lay = _log_layout(floor, ceil, height=400, x_title="k = steps back from the loss (k = T: the initial state h₀)",
-                      y_title="|∂L/∂h<sub>T−k</sub>|", shapes=shapes, annotations=notes)
-    return figure(data, lay)
+    return shapes, notes
 
 
+def gradient_norm_figure(chain: ChainResult, *, activation: str) -> go.Figure:
+    """|∂L/∂h_{T-k}| against k = steps back from the loss (log axis), with |w|^k and, where act' ≤ c < 1,
+    the best case (|w|·c)^k. Exact zeros sit on the floor, overflows on the ceiling, both labelled.
+    """
+    k = chain.distance
+    show_bound = not np.allclose(chain.bound, chain.analytic, equal_nan=True)
+    floor, ceil = log_limits(chain.grad, chain.analytic, *([chain.bound] if show_bound else []))
+    # The analytic line underneath as a wide pale band, so an exact match (identity) still shows both.
+    data = log_traces(k, chain.analytic, name=f"|w|<sup>k</sup> = {short(abs(chain.w), 3)}<sup>k</sup>",
+                      color=PALE, floor=floor, ceil=ceil, mode="lines", special=False, width=6)
+    if show_bound:
+        data += log_traces(k, chain.bound, name="(|w|·max act′)<sup>k</sup>: the best case", color=ORANGE, dash="dot",
+                           floor=floor, ceil=ceil, mode="lines", special=False, width=2)
+    data += log_traces(k, chain.grad, name=f"|∂L/∂h| with {ACTIVATION_LABEL.get(activation, activation)}",
+                       color=BLUE, floor=floor, ceil=ceil, width=2.5)
+    shapes, notes = _chain_marks(chain, floor)
+    return _log_figure(data, floor, ceil, height=400,
+                       x_title="k = steps back from the loss (k = T: the initial state h₀)",
+                       y_title="|∂L/∂h<sub>T−k</sub>|", shapes=shapes, annotations=notes)
+
+
+# -- the activation and its slope -----------------------------------------------------------------------
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) index of every run of True in ``mask``."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
     return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def activation_figure(name: str, a: np.ndarray, y: np.ndarray, d: np.ndarray, chain: ChainResult | None = None,
-                      ) -> go.Figure:
-    """Left: act(a). Right: act'(a), with the saturated zone (act' < 0.1) shaded and its maximum marked.
-    ``chain``: the run's own (a_t, act(a_t), act'(a_t)) drawn as dots, so you see where the steps landed.
-    """
-    lo, hi = float(a[0]), float(a[-1])
-    label = ACTIVATION_LABEL.get(name, name)
-    data = [
-        {"type": "scatter", "x": f32(a), "y": f32(y), "mode": "lines", "line": {"color": BLUE, "width": 3},
-         "name": "act(a)", "hovertemplate": "a = %{x:.2f}: act(a) = %{y:.3f}<extra></extra>"},
-        {"type": "scatter", "x": f32(a), "y": f32(d), "mode": "lines", "line": {"color": ORANGE, "width": 3},
-         "name": "act′(a)", "xaxis": "x2", "yaxis": "y2",
-         "hovertemplate": "a = %{x:.2f}: act′(a) = %{y:.3f}<extra></extra>"},
-    ]
+def _saturation(name: str, a: np.ndarray, d: np.ndarray) -> tuple[list[dict], list[dict]]:
+    """Shade where the derivative is tiny (a gradient crossing such a step is cut by 10× or more) in both
+    panels, and mark the derivative's maximum."""
     shapes, notes = [], []
-    # Shade where the derivative is tiny: a gradient crossing such a step is cut by 10× or more.
     sat = d < SATURATED
     if sat.any() and not sat.all():
         for i0, i1 in _runs(sat):
@@ -102,31 +114,59 @@ def activation_figure(name: str, a: np.ndarray, y: np.ndarray, d: np.ndarray, ch
     shapes.append(hline(dmax, yref="y2", xref="x2 domain"))
     notes.append(note(DERIVATIVE_NOTE.get(name, f"max {dmax:.3g}"), 1, dmax, xref="x2 domain", yref="y2",
                       xanchor="right"))
+    return shapes, notes
+
+
+def _run_points(chain: ChainResult, lo: float, hi: float) -> tuple[list[dict], list[dict]]:
+    """The run's own (a_t, act(a_t)) and (a_t, act'(a_t)) as dots; points off the chart sit on its edge and
+    are counted in a note."""
+    pa = np.clip(np.nan_to_num(chain.pre, nan=0.0), lo, hi)
+    out = int(np.sum(~(np.abs(chain.pre) <= max(abs(lo), abs(hi)))))  # off the chart, inf and NaN included
+    steps = np.arange(1, chain.pre.shape[0] + 1)
+    run = {"type": "scatter", "mode": "markers", "name": "this run's steps", "legendgroup": "run",
+           "marker": {"color": PURPLE, "size": 6, "opacity": 0.6}, "customdata": steps}
+    data = [{**run, "x": f32(pa), "y": f32(np.clip(np.nan_to_num(chain.h), -1e6, 1e6)),
+             "hovertemplate": "step %{customdata}: a = %{x:.2f}<extra></extra>"},
+            {**run, "x": f32(pa), "y": f32(np.nan_to_num(chain.deriv)), "xaxis": "x2", "yaxis": "y2",
+             "showlegend": False, "hovertemplate": "step %{customdata}: act′(a) = %{y:.3f}<extra></extra>"}]
+    notes = []
+    if out:
+        notes.append(note(f"{out} step{'s' if out > 1 else ''} had |a| > {hi:g}: drawn at the edge", 0.5,
+                          -0.3, xanchor="center", yanchor="top", color=NEUTRAL))
+    return data, notes
+
+
+def activation_figure(name: str, a: np.ndarray, y: np.ndarray, d: np.ndarray, chain: ChainResult | None = None,
+                      ) -> go.Figure:
+    """Left: act(a). Right: act'(a), with the saturated zone (act' < 0.1) shaded and its maximum marked.
+    ``a, y, d``: the curve (``rnn_core.curve``). ``chain``: the run's own (a_t, act(a_t), act'(a_t)) drawn as
+    dots, so you see where the steps landed.
+    """
+    lo, hi = float(a[0]), float(a[-1])
+    data = [
+        {"type": "scatter", "x": f32(a), "y": f32(y), "mode": "lines", "line": {"color": BLUE, "width": 3},
+         "name": "act(a)", "hovertemplate": "a = %{x:.2f}: act(a) = %{y:.3f}<extra></extra>"},
+        {"type": "scatter", "x": f32(a), "y": f32(d), "mode": "lines", "line": {"color": ORANGE, "width": 3},
+         "name": "act′(a)", "xaxis": "x2", "yaxis": "y2",
+         "hovertemplate": "a = %{x:.2f}: act′(a) = %{y:.3f}<extra></extra>"},
+    ]
+    shapes, notes = _saturation(name, a, d)
     if chain is not None:
-        pa = np.clip(np.nan_to_num(chain.pre, nan=0.0), lo, hi)
-        out = int(np.sum(~(np.abs(chain.pre) <= max(abs(lo), abs(hi)))))  # off the chart, inf and NaN included
-        steps = np.arange(1, chain.pre.shape[0] + 1)
-        run = {"type": "scatter", "mode": "markers", "name": "this run's steps", "legendgroup": "run",
-               "marker": {"color": PURPLE, "size": 6, "opacity": 0.6}, "customdata": steps}
-        data.append({**run, "x": f32(pa), "y": f32(np.clip(np.nan_to_num(chain.h), -1e6, 1e6)),
-                     "hovertemplate": "step %{customdata}: a = %{x:.2f}<extra></extra>"})
-        data.append({**run, "x": f32(pa), "y": f32(np.nan_to_num(chain.deriv)), "xaxis": "x2", "yaxis": "y2",
-                     "showlegend": False, "hovertemplate": "step %{customdata}: act′(a) = %{y:.3f}<extra></extra>"})
-        if out:
-            notes.append(note(f"{out} step{'s' if out > 1 else ''} had |a| > {hi:g}: drawn at the edge", 0.5,
-                              -0.3, xanchor="center", yanchor="top", color=NEUTRAL))
+        points, off_chart = _run_points(chain, lo, hi)
+        data += points
+        notes += off_chart
     y_range = [lo, hi] if name == "identity" else [float(min(np.min(y), -0.1)) - 0.1, float(max(np.max(y), 1.1)) + 0.1]
-    lay = house(
-        height=330, legend={"orientation": "h", "y": 1.12, "yanchor": "bottom", "x": 1, "xanchor": "right",
-                            "bgcolor": "rgba(0,0,0,0)"},
-        margin={"t": 40, "b": 10, "l": 10, "r": 10},
+    return styled(
+        data, height=330, hovermode="closest",
+        legend={"orientation": "h", "y": 1.12, "yanchor": "bottom", "x": 1, "xanchor": "right",
+                "bgcolor": "rgba(0,0,0,0)"},
+        margin={**MARGIN, "t": 40},
         xaxis=axis("a", domain=[0, 0.46], range=[lo, hi]),
-        yaxis=axis(f"{label}(a)", range=y_range),
+        yaxis=axis(f"{ACTIVATION_LABEL.get(name, name)}(a)", range=y_range),
         xaxis2=axis("a", domain=[0.56, 1], anchor="y2", range=[lo, hi]),
-        yaxis2=axis("derivative", anchor="x2", range=[-0.05, max(1.1, dmax * 1.15)]),
+        yaxis2=axis("derivative", anchor="x2", range=[-0.05, max(1.1, float(np.max(d)) * 1.15)]),
         shapes=shapes, annotations=notes,
     )
-    return figure(data, lay)
 
 
 # -- the matrix case ------------------------------------------------------------------------------------
@@ -156,12 +196,11 @@ def eigenvalue_figure(m: MatrixResult) -> go.Figure:
                  "marker": {"color": col, "size": 10, "line": {"color": "white", "width": 1}},
                  "hovertemplate": "λ = %{x:.3f} %{y:+.3f}i<extra></extra>"})
     lim = max(1.3, 1.15 * m.radius)
-    lay = house(
-        height=380, legend={**LEGEND_BELOW, "y": -0.18}, margin={"t": 16, "b": 10, "l": 10, "r": 10},
+    return styled(
+        data, height=380, hovermode="closest", legend={**LEGEND_BELOW, "y": -0.18}, margin=MARGIN,
         xaxis=axis("Re λ", range=[-lim, lim], zeroline=True, constrain="domain"),
         yaxis=axis("Im λ", range=[-lim, lim], zeroline=True, scaleanchor="x", scaleratio=1),
     )
-    return figure(data, lay)
 
 
 def matrix_norm_figure(m: MatrixResult, *, activation: str) -> go.Figure:
@@ -169,12 +208,11 @@ def matrix_norm_figure(m: MatrixResult, *, activation: str) -> go.Figure:
     k = m.distance
     floor, ceil = log_limits(m.norms, m.analytic)
     label = ACTIVATION_LABEL.get(activation, activation)
-    data = log_traces(k, m.analytic, name=f"ρ<sup>k</sup> = {m.radius:.2f}<sup>k</sup>",
-                      color="rgba(138,148,163,0.45)", floor=floor, ceil=ceil, mode="lines",
-                      special=False, width=6)
+    data = log_traces(k, m.analytic, name=f"ρ<sup>k</sup> = {m.radius:.2f}<sup>k</sup>", color=PALE,
+                      floor=floor, ceil=ceil, mode="lines", special=False, width=6)
     data += log_traces(k, m.norms, name=f"‖∂h<sub>T</sub>/∂h<sub>T−k</sub>‖ with {label}",
                        color=radius_color(m.radius), floor=floor, ceil=ceil, width=2.5)
-    return figure(data, _log_layout(floor, ceil, height=380, x_title="k = steps back", y_title="spectral norm"))
+    return _log_figure(data, floor, ceil, height=380, x_title="k = steps back", y_title="spectral norm")
 
 
 # -- clipping -----------------------------------------------------------------------------------------
@@ -194,15 +232,16 @@ def clip_vector_figure(c: Clip2D) -> go.Figure:
     version (shortened onto the circle of radius c, same direction)."""
     thr = c.threshold
     data = [
-        _arrow(c.original, f"gradient g (length {fmt(c.norm_original)})", NEUTRAL, width=3),
+        _arrow(c.original, f"gradient g (length {short(c.norm_original)})", NEUTRAL, width=3),
         _arrow(c.by_value, f"clip by value: turned {_angle(c.angle_value)}", ORANGE),
         _arrow(c.by_norm, f"clip by norm: turned {_angle(c.angle_norm)}", BLUE, dash="dash"),
     ]
     lim = 1.15 * max(abs(c.original).max(), thr, 1e-9)
-    lay = house(
-        height=420, legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.02, "xanchor": "left",
-                            "bgcolor": "rgba(0,0,0,0)"},
-        margin={"t": 16, "b": 10, "l": 10, "r": 10},
+    return styled(
+        data, height=420, hovermode="closest",
+        legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.02, "xanchor": "left",
+                "bgcolor": "rgba(0,0,0,0)"},
+        margin=MARGIN,
         xaxis=axis("g<sub>1</sub>", range=[-lim, lim], zeroline=True, constrain="domain"),
         yaxis=axis("g<sub>2</sub>", range=[-lim, lim], zeroline=True, scaleanchor="x", scaleratio=1),
         shapes=[
@@ -213,7 +252,6 @@ def clip_vector_figure(c: Clip2D) -> go.Figure:
         ],
         annotations=[note("c", thr, -thr, xref="x", yref="y", yanchor="top", color=ORANGE, size=13)],
     )
-    return figure(data, lay)
 
 
 def clip_effect_figure(rc: RunClip) -> go.Figure:
@@ -226,7 +264,7 @@ def clip_effect_figure(rc: RunClip) -> go.Figure:
     floor, ceil = log_limits(rc.grad, rc.clipped)
     data = log_traces(k, rc.grad, name="before clipping", color=NEUTRAL, floor=floor, ceil=ceil)
     if np.isfinite(rc.scale):
-        data += log_traces(k, rc.clipped, name=f"after clip by norm (× {fmt(rc.scale, 2)})", color=BLUE,
+        data += log_traces(k, rc.clipped, name=f"after clip by norm (× {short(rc.scale, 2)})", color=BLUE,
                            floor=floor, ceil=ceil, width=3)
-    return figure(data, _log_layout(floor, ceil, height=360, x_title="k = steps back from the loss",
-                                    y_title="|∂L/∂h<sub>T−k</sub>|"))
+    return _log_figure(data, floor, ceil, height=360, x_title="k = steps back from the loss",
+                       y_title="|∂L/∂h<sub>T−k</sub>|")

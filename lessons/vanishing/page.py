@@ -1,0 +1,294 @@
+"""Lesson: Vanishing and exploding gradients (/vanishing-gradients).
+
+Widgets and presets (lessons/vanishing/settings.py) -> frozen configs -> cached recipe calls -> figures +
+explanation. No maths here: the page only chooses, formats and explains.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.numbers import short
+from lessons.kit.widgets import draw
+from lessons.vanishing import figures as figs
+from lessons.vanishing import recipe
+from lessons.vanishing.settings import CHAIN, PRESETS, SETTINGS, chain_config, clip_config, matrix_config
+from rnn_core import curve
+
+
+# -- cached engine calls -------------------------------------------------------------------------------
+@st.cache_data(max_entries=256, show_spinner=False)
+def chain(cfg: recipe.ChainConfig) -> recipe.ChainResult:
+    return recipe.run_chain(cfg)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def activation_curve(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return curve(name)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def matrix(cfg: recipe.MatrixConfig) -> recipe.MatrixResult:
+    return recipe.run_matrix(cfg)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def clip_2d(ccfg: recipe.ClipConfig) -> recipe.Clip2D:
+    return recipe.clip_2d(ccfg.g1, ccfg.g2, ccfg.threshold)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def clip_run(cfg: recipe.ChainConfig, c: float) -> recipe.RunClip:
+    return recipe.clip_run(recipe.run_chain(cfg), c)
+
+
+# Figures are cached as shared objects (cache_resource: no copy per rerun). st.plotly_chart only reads a
+# figure (it serialises a deep copy), so one object can safely serve every session.
+@st.cache_resource(max_entries=128, show_spinner=False)
+def norm_figure(cfg: recipe.ChainConfig):
+    return figs.gradient_norm_figure(chain(cfg), activation=cfg.activation)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def activation_figure(cfg: recipe.ChainConfig):
+    a, y, d = activation_curve(cfg.activation)
+    return figs.activation_figure(cfg.activation, a, y, d, chain(cfg))
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def matrix_figures(mcfg: recipe.MatrixConfig):
+    m = matrix(mcfg)
+    return figs.eigenvalue_figure(m), figs.matrix_norm_figure(m, activation=mcfg.activation)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def clip_figures(cfg: recipe.ChainConfig, ccfg: recipe.ClipConfig):
+    return figs.clip_vector_figure(clip_2d(ccfg)), figs.clip_effect_figure(clip_run(cfg, ccfg.threshold))
+
+
+# -- controls ------------------------------------------------------------------------------------------
+def apply_preset(name: str) -> None:
+    """on_click callback: runs before the script, so the widgets are created with the new values."""
+    st.session_state.update(PRESETS[name].state())
+
+
+def chain_controls() -> recipe.ChainConfig:
+    S, values = SETTINGS, {}
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([1, 1, 1], gap="medium")
+        for name, col in zip(CHAIN, (c1, c1, c2, c2, c3), strict=True):
+            values[name] = draw(S[name], col)
+        with c3:
+            st.caption("Classic examples, one click:")
+            b1, b2 = st.columns(2)
+            for col, name in zip((b1, b2, b1, b2), PRESETS, strict=True):
+                col.button(PRESETS[name].label, key=f"vg_preset_{name}", on_click=apply_preset, args=(name,),
+                           width="stretch")
+    return chain_config(values)
+
+
+def gradient_table(res: recipe.ChainResult) -> pd.DataFrame:
+    """The data behind the main chart, one row per distance k from the loss."""
+    status = np.where(~np.isfinite(res.grad), "overflow", np.where(res.grad == 0, "exactly 0", "finite"))
+    return pd.DataFrame({"k (steps back)": res.distance, "|dL/dh|": res.grad, "|w|^k": res.analytic,
+                         "(|w|*max act')^k": res.bound, "status": status})
+
+
+# -- sections ------------------------------------------------------------------------------------------
+def norm_messages(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
+    """Overflow and exact zeros are part of the lesson: say what happened, in words."""
+    fmt_name = "float32" if cfg.precision == "float32" else "float64"
+    if res.forward_overflow is not None:
+        st.warning(f"The forward pass overflowed at step {res.forward_overflow + 1}: h became larger than "
+                   f"{fmt_name} can hold, so it is inf from there on.", icon=":material/warning:")
+    if res.overflow_distance is not None:
+        st.warning(f"**The gradient overflowed at k = {res.overflow_distance}** steps back from the loss: the "
+                   f"number became too large for {fmt_name}, so every step beyond is inf (or NaN, where an inf "
+                   "met a 0). Those points sit on the chart's top edge.", icon=":material/warning:")
+    if res.zero_distance is not None:
+        why = ("A ReLU whose input was negative passes back nothing at all: a dead unit."
+               if cfg.activation == "relu" else
+               "The product underflowed: it fell below the smallest number the format can hold.")
+        st.info(f"From k = {res.zero_distance} the gradient is **exactly 0** (marked on the bottom edge: a log "
+                f"axis has no 0). {why}", icon=":material/info:")
+
+
+def norm_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
+    norm_messages(cfg, res)
+    visual, text = beside((3, 2))
+    with visual:
+        plot(norm_figure(cfg), key="vg_norm",
+             alt="Size of the gradient against the number of steps back from the loss, on a log axis")
+        csv_download(gradient_table(res), file_name="gradient_norms.csv", key="vg_csv")
+    with text:
+        st.markdown(
+            "A one-unit RNN $h_t = \\mathrm{act}(w\\,h_{t-1} + x_t)$ reads random inputs; the loss is "
+            "simply $L = h_T$. Going back one step multiplies the gradient by $w\\,\\mathrm{act}'(a_t)$, "
+            "so going back $k$ steps multiplies it by $k$ such factors:"
+        )
+        st.latex(r"\left|\frac{\partial L}{\partial h_{T-k}}\right| = \prod_{s=T-k+1}^{T} |w|\,|\mathrm{act}'(a_s)|")
+        st.latex(r"\le\; \big(|w| \cdot \max|\mathrm{act}'|\big)^{k}")
+        st.markdown(
+            "With the identity activation every factor is exactly $w$: the gradient is $|w|^k$, a straight "
+            "line on this log axis. $2^{50} \\approx 1.13\\times10^{15}$ (it **explodes**), "
+            "$0.5^{50} \\approx 8.9\\times10^{-16}$ (it **vanishes**): the first input is effectively "
+            "forgotten. Saturating activations bend the line further down."
+        )
+        far = res.grad[-1]
+        c1, c2 = st.columns(2)
+        c1.metric(f"|∂L/∂h₀| (k = {cfg.length})", "exactly 0" if far == 0 else short(far),
+                  help=f"The gradient that reached the initial state h₀, all {cfg.length} steps back.")
+        c2.metric(f"|w|^{cfg.length}", short(res.analytic[-1]))
+
+
+def activation_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
+    visual, text = beside((3, 2))
+    with visual:
+        plot(activation_figure(cfg), key="vg_act_fig",
+             alt="The activation function beside its derivative, with this run's steps marked")
+    with text:
+        st.markdown(
+            "Each factor contains the activation's **slope** $\\mathrm{act}'(a_t)$ at the point the step "
+            "landed on (purple dots: this run's steps). Where the curve is flat — *saturated* — the slope "
+            "is nearly 0 and the gradient is nearly cut."
+        )
+        st.latex(r"\sigma'(a) = \sigma(a)\,\big(1-\sigma(a)\big) \le \tfrac14")
+        st.latex(r"\tanh'(a) = 1 - \tanh^2(a) \xrightarrow{\;|a|\to\infty\;} 0")
+        st.markdown(
+            "The sigmoid loses at least 4× per step even in the best case. ReLU's slope is exactly 1 or "
+            "exactly 0: it never shrinks a gradient a little, but a negative input kills it completely."
+        )
+
+
+def matrix_story(m: recipe.MatrixResult, rho: float) -> None:
+    """The text under the matrix charts: why ρ matters, and the measured factor per step."""
+    text, numbers = beside((3, 2))
+    with text:
+        st.markdown(
+            "With $H$ hidden units the factor per step is a matrix, "
+            "$\\partial h_t/\\partial h_{t-1} = \\mathrm{diag}\\big(\\mathrm{act}'(a_t)\\big)\\,W_{hh}$, and "
+            "what matters is how much it can stretch a vector. Here $W_{hh} = \\rho\\,Q$ with $Q$ a random "
+            "orthogonal matrix (a pure rotation), so every eigenvalue sits on the circle $|\\lambda| = \\rho$: "
+            "inside the unit circle gradients shrink, outside they grow. For a linear RNN it is exact:"
+        )
+        st.latex(r"\left\|\frac{\partial h_T}{\partial h_{T-k}}\right\|_2 = \|(\rho Q)^k\|_2 = \rho^{k}")
+    with numbers:
+        rate = "—" if not np.isfinite(m.rate) else f"{m.rate:.3f}"
+        st.metric("Measured factor per step", f"× {rate}", help="Geometric mean of the shrink/growth per step.")
+        if np.isfinite(m.decade_steps):
+            verb = "shrinks" if m.rate < 1 else "grows"
+            st.caption(f"The gradient {verb} 10× every {m.decade_steps:.1f} steps (ρ alone: × {rho:.2f}/step).")
+        elif np.isfinite(m.rate):
+            st.caption("Factor 1: the gradient keeps its size — the edge between vanishing and exploding.")
+
+
+@st.fragment
+def matrix_section(cfg: recipe.ChainConfig) -> None:
+    """Many hidden units: W_hh = ρ·Q. Its own sliders rerun only this part."""
+    c1, c2 = st.columns(2)
+    values = {"hidden": draw(SETTINGS["hidden"], c1), "radius": draw(SETTINGS["radius"], c2)}
+    mcfg = matrix_config(values, cfg)
+    with user_errors(stop=False):
+        m = matrix(mcfg)
+        eig_fig, norm_fig = matrix_figures(mcfg)
+        left, right = st.columns(2, gap="large")
+        with left:
+            plot(eig_fig, key="vg_eig",
+                 alt="Eigenvalues of the recurrent matrix against the unit circle")
+        with right:
+            plot(norm_fig, key="vg_matrix_norm",
+                 alt="Spectral norm of the Jacobian from the last state back k steps, on a log axis")
+        matrix_story(m, mcfg.radius)
+
+
+def clip_vector_part(ccfg: recipe.ClipConfig, vector_fig) -> None:
+    """The 2-D example: both rules side by side, and how far each one turns the gradient."""
+    clip = clip_2d(ccfg)
+    visual, text = beside((3, 2))
+    with visual:
+        plot(vector_fig, key="vg_clip",
+             alt="A two-dimensional gradient clipped by value and by norm")
+    with text:
+        st.markdown("Gradient clipping caps how big a step the optimizer can take. Two rules:")
+        st.latex(r"\text{by value: } g_i \leftarrow \min\big(\max(g_i, -c),\, c\big)")
+        st.latex(r"\text{by norm: } g \leftarrow c\,\frac{g}{\|g\|} \quad \text{if } \|g\| > c")
+        st.markdown(
+            "Clipping **by value** squeezes each entry into the orange square separately, so a long "
+            "gradient also **turns**. Clipping **by norm** shrinks the whole vector onto the blue circle "
+            "and keeps its direction."
+        )
+        a1, a2 = st.columns(2)
+        a1.metric("By value: turned", "—" if np.isnan(clip.angle_value) else f"{clip.angle_value:.1f}°")
+        a2.metric("By norm: turned", "—" if np.isnan(clip.angle_norm) else f"{clip.angle_norm:.1f}°")
+
+
+def clip_run_caption(rc: recipe.RunClip, c: float) -> None:
+    """What clipping did to this run's gradient, in one line (or why it cannot help)."""
+    if not np.isfinite(rc.norm_before):
+        st.warning("This gradient overflowed (inf/NaN): no clipping can repair it — PyTorch's "
+                   "clip_grad_norm_ would turn it into NaN. The fix has to come earlier: smaller weights, "
+                   "float64, or a gated cell.", icon=":material/warning:")
+    elif rc.scale < 1:
+        st.caption(f"‖g‖ = {short(rc.norm_before)} > c = {short(c)}: everything is multiplied by "
+                   f"{short(rc.scale)}. By value the 4-D gradient turns {short(rc.angle_value)}°, "
+                   f"by norm {short(rc.angle_norm if np.isfinite(rc.angle_norm) else 0.0)}°.")
+    else:
+        st.caption(f"‖g‖ = {short(rc.norm_before)} ≤ c = {short(c)}: nothing is clipped.")
+
+
+def clip_run_part(cfg: recipe.ChainConfig, c: float, effect_fig) -> None:
+    """Clipping the run's own gradient: the curve slides down, its shape stays."""
+    rc = clip_run(cfg, c)
+    visual, text = beside((3, 2))
+    with visual:
+        plot(effect_fig, key="vg_clip_effect",
+             alt="Gradient size against steps back, before and after clipping by norm")
+    with text:
+        st.markdown(
+            "**On this run's gradient** (the four weights of the network above, after BPTT). Clipping by "
+            "norm multiplies everything by one factor — exactly as if the loss had been scaled — so the "
+            "curve slides down but keeps its shape: the far past still dominates an exploding gradient, "
+            "and a vanishing one is untouched, because clipping only ever *shrinks*."
+        )
+        clip_run_caption(rc, c)
+        st.dataframe(pd.DataFrame({"gradient": rc.before, "by value": rc.by_value, "by norm": rc.by_norm},
+                                  index=list(rc.names)), width="stretch")
+
+
+@st.fragment
+def clipping_section(cfg: recipe.ChainConfig) -> None:
+    """Clipping by value vs by norm, on a 2-D vector and on the run's gradient. Reruns on its own."""
+    columns = st.columns(3)
+    ccfg = clip_config({name: draw(SETTINGS[name], col) for name, col in zip(("g1", "g2", "threshold"), columns,
+                                                                            strict=True)})
+    with user_errors(stop=False):
+        vector_fig, effect_fig = clip_figures(cfg, ccfg)
+        clip_vector_part(ccfg, vector_fig)
+        clip_run_part(cfg, ccfg.threshold, effect_fig)
+
+
+# -- the page ------------------------------------------------------------------------------------------
+lesson_header("Vanishing and exploding gradients",
+              "Multiply a number by itself fifty times and watch what happens to the gradient.")
+
+
+@lesson_body
+def lesson() -> None:
+    cfg = chain_controls()
+    with user_errors():
+        res = chain(cfg)
+
+    st.subheader("1 · How far back can a gradient reach?", anchor=False)
+    norm_section(cfg, res)
+    st.subheader("2 · Saturation: why the activation matters", anchor=False)
+    activation_section(cfg, res)
+    st.subheader("3 · The matrix case: eigenvalues and the unit circle", anchor=False)
+    matrix_section(cfg)
+    st.subheader("4 · Gradient clipping: by value or by norm", anchor=False)
+    clipping_section(cfg)
+
+
+lesson()
