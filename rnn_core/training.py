@@ -495,3 +495,18 @@ def train(config: TrainConfig, data: TrainData, *, on_progress: Callable[[Progre
     if on_progress is not None and progress is not None:
         on_progress(progress)
     return trainer.result()
+
+
+def ema(values, alpha: float = 0.1) -> np.ndarray:
+    """Exponential moving average (S,) -> (S,), NaN-safe: a readable trend through noisy mini-batch losses.
+
+    Non-finite entries (a skipped, overflowed step) leave the average where it was.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(v)
+    acc = np.nan
+    for i, x in enumerate(v):
+        if np.isfinite(x):
+            acc = x if not np.isfinite(acc) else (1 - alpha) * acc + alpha * x
+        out[i] = acc
+    return out

@@ -1,4 +1,4 @@
-"""The training lab's recipes: tasks and splits, baselines, tiny seeded runs that learn, reports, weights export."""
+"""The training lab's recipe: tasks and splits, baselines, tiny seeded runs that learn, reports, weights export."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import io
 import numpy as np
 import pytest
 
-from rnn_core.demos import training_lab as lab
-from rnn_core.training import Trainer
+from lessons.training import recipe as lab
+from rnn_core.training import Trainer, ema
 
 
 def train(cfg: lab.LabConfig, task: lab.Task, steps: int | None = None):
@@ -193,7 +193,7 @@ def test_clipping_events_line_up_with_the_norms():
 
 
 def test_ema_smooths_and_skips_nan():
-    out = lab.ema([1.0, np.nan, 3.0], alpha=0.5)
+    out = ema([1.0, np.nan, 3.0], alpha=0.5)
     np.testing.assert_allclose(out, [1.0, 1.0, 2.0])
 
 
@@ -226,3 +226,39 @@ def test_exported_weights_reproduce_the_model_in_torch(adding_task):
         out, _ = net.rnn(torch.tensor(x))
         y_torch = net.head(out[-1]).numpy()
     np.testing.assert_allclose(res.model.predict(x), y_torch, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(("task", "kwargs"), [("stock", {}), ("copy", {"bptt": 4}), ("adding", {"bptt": 4})])
+def test_step_plan_counts_what_the_trainer_will_run(task, kwargs):
+    t = lab.make_task(task, 10)
+    cfg = lab.LabConfig(task=task, window=10, epochs=3, **kwargs)
+    steps, batches = lab.step_plan(cfg, t)
+    assert steps == Trainer(cfg.train_config(), t.data).total_steps
+    assert batches == -(-len(t.data.x_train) // cfg.batch_size)
+
+
+def test_the_best_baseline_is_the_lowest_validation_loss(adding_task):
+    base = lab.baselines(adding_task)
+    name, loss = lab.best_baseline(base, "adding")
+    assert loss == min(r["Val MSE"] for r in base.rows) and name in {r["model"] for r in base.rows}
+
+
+def test_copy_loss_is_the_engines_cross_entropy():
+    task = lab.make_task("copy", 3)
+    cfg = lab.LabConfig(task="copy", window=3, hidden_size=4, epochs=1)
+    res = train(cfg, task, steps=2)
+    rep = lab.report(cfg, task, res)
+    logits = res.model.predict(task.data.x_val.transpose(1, 0, 2), mode="many_to_many")
+    z = logits - logits.max(axis=-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    expected = -np.take_along_axis(logp, task.data.y_val.T[..., None], axis=-1).mean()
+    assert rep.row["Val loss"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_gate_input_per_kind(adding_task):
+    x = adding_task.data.x_val[0]
+    line, markers = lab.gate_input("adding", x)
+    assert line.shape == (10,) and len(markers) == 2
+    copy = lab.make_task("copy", 3)
+    line, markers = lab.gate_input("copy", copy.data.x_val[0])
+    assert list(line) == list(copy.codes_val[0]) and markers == []

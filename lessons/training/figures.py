@@ -1,12 +1,12 @@
-"""Figures for the training lab: the task's data, live and final loss curves, gradient norms with clipping
-events, predictions against the truth, a multi-step forecast, the copy task's recall, and the trained
-cell's gates (the stacked heatmaps of the gated-cell lessons, reused for a consistent look).
+"""Figures for the training lab: the task's data, gradient norms with clipping events, predictions against the
+truth, a multi-step forecast, the copy task's recall, and the trained cell's gates (the stacked heatmaps of
+lessons.kit.heatmaps, for the same look as the gated-cell lessons). The loss curves are lessons.kit.curves.
 
 Pure functions: arrays in, ``go.Figure`` out. No Streamlit.
 
 Speed: traces and layout are plain dicts built into a figure in one unvalidated pass (``theme.styled``).
 Plotly's validation of every trace and update cost several milliseconds per figure, paid again on every
-live redraw of the loss curves and every rerun of the page.
+rerun of the page.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .gated import Row, gru_rows, heatmap_stack, lstm_rows
-from .theme import (
+from lessons.kit.curves import MAX_LINE_POINTS, line, thin
+from lessons.kit.heatmaps import Row, heatmap_stack
+from lessons.kit.theme import (
     BLUE,
     GREEN,
     HIGHLIGHT,
@@ -34,42 +35,7 @@ from .theme import (
 
 TRAIN_FILL = "rgba(0, 114, 178, 0.06)"
 VAL_FILL = "rgba(230, 159, 0, 0.12)"
-MODEL_COLOURS = {"model": VERMILLION, "truth": NEUTRAL}
 BASELINE_COLOURS = [BLUE, GREEN, PURPLE, SKY]
-MAX_LINE_POINTS = 1500  # above this, loss curves are thinned (every n-th point) to keep the chart light
-
-
-def _line(x, y, name, color, *, width=2.0, dash=None, mode="lines", opacity=1.0, hover="%{y:.4g}",
-          showlegend=True) -> dict:
-    return {"type": "scattergl" if len(y) > 1000 else "scatter", "x": f32(x), "y": f32(y), "name": name,
-            "mode": mode, "opacity": opacity, "showlegend": showlegend,
-            "line": {"color": color, "width": width, **({"dash": dash} if dash else {})},
-            "hovertemplate": f"{name}: {hover}<extra></extra>"}
-
-
-LEGEND_UNDER_TITLE = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
-TITLE_ON_TOP = {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}}
-
-
-def styled_legend_under_title(data: list[dict], *, title: str | None = None, rows: int = 1, **kwargs) -> go.Figure:
-    """``styled(data, title=title, **kwargs)`` with the title at the top, the legend left-aligned under it, then
-    the plot: they never overlap, however many entries the legend has (``rows`` reserves space for a legend
-    that wraps)."""
-    top = 34 + 24 * rows + (30 if title else 0)
-    fig = styled(data, title=title, legend=LEGEND_UNDER_TITLE, margin={"t": top}, **kwargs)
-    # styled's ``title`` keyword is the text, so the title's placement is set on the built figure. Assigning a
-    # whole property of a figure built unvalidated is a plain store (~0.1 ms); update_layout would cost ~2 ms.
-    fig.layout.title = {**fig.layout.title.to_plotly_json(), **TITLE_ON_TOP}
-    return fig
-
-
-def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Keep every n-th point (and the last) so a long curve stays under MAX_LINE_POINTS."""
-    n = len(x)
-    if n <= MAX_LINE_POINTS:
-        return x, y
-    idx = np.unique(np.r_[np.arange(0, n, -(-n // MAX_LINE_POINTS)), n - 1])
-    return x[idx], y[idx]
 
 
 # -- the task ------------------------------------------------------------------------------------------
@@ -93,7 +59,7 @@ def series_overview(x: np.ndarray, series: np.ndarray, split: int, *, x_title: s
         {"x": (xs + x1) / 2, "y": 1.0, "xref": "x", "yref": "paper", "text": "held out",
          "showarrow": False, "yanchor": "top", "font": {"size": 12, "color": ORANGE}},
     ]
-    return styled([_line(x, series, y_title, BLUE, hover="%{y:.4g} at %{x}")], title=title, height=300,
+    return styled([line(x, series, y_title, BLUE, hover="%{y:.4g} at %{x}")], title=title, height=300,
                   x_title=x_title, y_title=y_title, legend=False, hovermode="x", shapes=shapes, annotations=notes)
 
 
@@ -150,39 +116,7 @@ def copy_example(codes: np.ndarray, target: np.ndarray, n_symbols: int, predicte
                          "showgrid": False})
 
 
-# -- training curves -----------------------------------------------------------------------------------
-def loss_curves(step_loss: np.ndarray, smooth_loss: np.ndarray, val_steps: np.ndarray, val_loss: np.ndarray,
-                *, total_steps: int | None = None, loss_name: str = "MSE", baseline: float | None = None,
-                baseline_name: str = "memoryless baseline", title: str | None = None,
-                height: int = 330) -> go.Figure:
-    """Training loss per optimizer step (faint), its moving average, and the validation loss — log scale.
-
-    step_loss, smooth_loss: (S,); val_steps, val_loss: (V,). total_steps fixes the x range (live view).
-    baseline: a horizontal reference line, e.g. the memoryless model's validation loss.
-    """
-    steps = np.arange(1, len(step_loss) + 1)
-    xs, ys = _thin(steps, np.asarray(step_loss))
-    xm, ym = _thin(steps, np.asarray(smooth_loss))
-    traces = [
-        _line(xs, ys, "training (each batch)", BLUE, width=1, opacity=0.35),
-        _line(xm, ym, "training (smoothed)", BLUE, width=2.5),
-    ]
-    if len(val_loss):
-        traces.append(_line(val_steps, val_loss, "validation", ORANGE, width=2.5, mode="lines+markers"))
-    positive = np.concatenate([np.asarray(step_loss, float), np.asarray(val_loss, float)])
-    positive = positive[np.isfinite(positive) & (positive > 0)]
-    log = bool(positive.size) and positive.max() / max(positive.min(), 1e-300) > 20
-    shapes, notes = [], []
-    if baseline is not None and np.isfinite(baseline) and baseline > 0:
-        line, note = labelled_hline(baseline, baseline_name, NEUTRAL, log=log)
-        shapes.append(line)
-        notes.append(note)
-    return styled_legend_under_title(
-        traces, title=title, height=height, x_title="optimizer step", y_title=f"loss ({loss_name})",
-        hovermode="x unified", yaxis={"type": "log" if log else "linear"},
-        xaxis={"range": [0, total_steps]} if total_steps else None, shapes=shapes or None, annotations=notes or None)
-
-
+# -- gradient norms -------------------------------------------------------------------------------------
 def grad_norm_history(before: np.ndarray, after: np.ndarray, clipped: np.ndarray, *, clip: str,
                       threshold: float, title: str | None = None) -> go.Figure:
     """‖∇‖ before and after clipping for every step (log scale), clipping events marked.
@@ -192,11 +126,11 @@ def grad_norm_history(before: np.ndarray, after: np.ndarray, clipped: np.ndarray
     before, after = np.asarray(before, float), np.asarray(after, float)
     clipped = np.asarray(clipped, bool)
     steps = np.arange(1, len(before) + 1)
-    xb, yb = _thin(steps, before)
-    traces = [_line(xb, yb, "‖∇‖ before clipping", PURPLE, width=1.5)]
+    xb, yb = thin(steps, before)
+    traces = [line(xb, yb, "‖∇‖ before clipping", PURPLE, width=1.5)]
     if clip != "none":
-        xa, ya = _thin(steps, after)
-        traces.append(_line(xa, ya, "‖∇‖ after clipping (the step taken)", GREEN, width=1.5))
+        xa, ya = thin(steps, after)
+        traces.append(line(xa, ya, "‖∇‖ after clipping (the step taken)", GREEN, width=1.5))
     if clipped.any():
         idx = np.flatnonzero(clipped)
         if len(idx) > MAX_LINE_POINTS:
@@ -207,15 +141,15 @@ def grad_norm_history(before: np.ndarray, after: np.ndarray, clipped: np.ndarray
                        "hovertemplate": "step %{x}: clipped (norm was %{y:.3g})<extra></extra>"})
     shapes, notes = None, None
     if clip == "norm":
-        line, note = labelled_hline(threshold, f"max norm {threshold:g}", HIGHLIGHT, log=True, above=False)
-        shapes, notes = [line], [note]
+        limit, note = labelled_hline(threshold, f"max norm {threshold:g}", HIGHLIGHT, log=True, above=False)
+        shapes, notes = [limit], [note]
     n_clip = int(clipped.sum())
     if title is None and len(before):
         title = f"Gradient norm per step — clipped {n_clip} of {len(before)} steps" if clip != "none" else \
             "Gradient norm per step (no clipping)"
-    return styled_legend_under_title(traces, title=title, height=330, x_title="optimizer step",
-                                     y_title="global ‖∇L‖₂", hovermode="x unified", yaxis={"type": "log"},
-                                     shapes=shapes, annotations=notes)
+    return styled(traces, title=title, legend="under title", height=330, x_title="optimizer step",
+                  y_title="global ‖∇L‖₂", hovermode="x unified", yaxis={"type": "log"}, shapes=shapes,
+                  annotations=notes)
 
 
 # -- results ---------------------------------------------------------------------------------------------
@@ -232,17 +166,17 @@ def predictions_vs_truth(x_all: np.ndarray, series: np.ndarray, t_val: np.ndarra
     lo = max(0, first - context)
     xv = x_all[t_val]
     traces = [
-        _line(x_all[lo : first + 1], series[lo : first + 1], "training data (context)", NEUTRAL, width=1.5,
-              dash="dot"),
-        _line(xv, truth, "truth", NEUTRAL, width=2.5),
+        line(x_all[lo : first + 1], series[lo : first + 1], "training data (context)", NEUTRAL, width=1.5,
+             dash="dot"),
+        line(xv, truth, "truth", NEUTRAL, width=2.5),
     ]
     colours = iter(BASELINE_COLOURS)
     for name, p in preds.items():
         is_model = name == model_name
-        traces.append(_line(xv, p, name, VERMILLION if is_model else next(colours), width=2.5 if is_model else 1.5,
-                            dash=None if is_model else "dash"))
-    return styled_legend_under_title(traces, title=title, rows=2, height=400, x_title=x_title, y_title=y_title,
-                                     shapes=[vline(float(x_all[first]), color=ORANGE, width=1)])
+        traces.append(line(xv, p, name, VERMILLION if is_model else next(colours), width=2.5 if is_model else 1.5,
+                           dash=None if is_model else "dash"))
+    return styled(traces, title=title, legend="under title", legend_rows=2, height=400, x_title=x_title,
+                  y_title=y_title, shapes=[vline(float(x_all[first]), color=ORANGE, width=1)])
 
 
 def adding_scatter(truth: np.ndarray, preds: Mapping[str, np.ndarray], *, model_name: str,
@@ -258,9 +192,9 @@ def adding_scatter(truth: np.ndarray, preds: Mapping[str, np.ndarray], *, model_
             "marker": {"color": VERMILLION if is_model else next(colours), "size": 7 if is_model else 5,
                        "opacity": 0.85 if is_model else 0.45},
             "hovertemplate": f"{name}<br>true %{{x:.3f}}, predicted %{{y:.3f}}<extra></extra>"})
-    return styled_legend_under_title(traces, title=title, rows=2, height=420, x_title="true sum",
-                                     y_title="predicted sum", hovermode="closest", xaxis={"range": [-0.05, 2.05]},
-                                     yaxis={"range": [-0.15, 2.15]})
+    return styled(traces, title=title, legend="under title", legend_rows=2, height=420, x_title="true sum",
+                  y_title="predicted sum", hovermode="closest", xaxis={"range": [-0.05, 2.05]},
+                  yaxis={"range": [-0.15, 2.15]})
 
 
 def forecast_figure(x_all: np.ndarray, series: np.ndarray, split: int, forecast_x: np.ndarray,
@@ -274,23 +208,33 @@ def forecast_figure(x_all: np.ndarray, series: np.ndarray, split: int, forecast_
     lo = max(0, split - context)
     end = split + len(forecast_x)
     traces = [
-        _line(x_all[lo:split], series[lo:split], "what the model saw", NEUTRAL, width=2),
-        _line(x_all[split - 1 : end], series[split - 1 : end], "what really happened", NEUTRAL, width=2, dash="dot"),
+        line(x_all[lo:split], series[lo:split], "what the model saw", NEUTRAL, width=2),
+        line(x_all[split - 1 : end], series[split - 1 : end], "what really happened", NEUTRAL, width=2, dash="dot"),
     ]
     colours = iter(BASELINE_COLOURS)
     for name, fc in forecasts.items():
         is_model = name == model_name
         xs = np.r_[x_all[split - 1], forecast_x]
         ys = np.r_[series[split - 1], fc]  # start each forecast from the last known value
-        traces.append(_line(xs, ys, name, VERMILLION if is_model else next(colours), width=2.5 if is_model else 1.5,
-                            dash=None if is_model else "dash"))
+        traces.append(line(xs, ys, name, VERMILLION if is_model else next(colours), width=2.5 if is_model else 1.5,
+                           dash=None if is_model else "dash"))
     start = float(x_all[split - 1])
     # the label where add_vline(annotation_position="top left") puts it: left of the line's top end
     note = {"x": start, "xref": "x", "xanchor": "right", "y": 1, "yref": "y domain", "yanchor": "top",
             "text": "forecast starts", "showarrow": False, "font": {"size": 12, "color": ORANGE}}
-    return styled_legend_under_title(traces, title=title, rows=2, height=400, x_title=x_title, y_title=y_title,
-                                     shapes=[vline(start, color=ORANGE, width=1)],
-                                     annotations=[note])
+    return styled(traces, title=title, legend="under title", legend_rows=2, height=400, x_title=x_title,
+                  y_title=y_title, shapes=[vline(start, color=ORANGE, width=1)], annotations=[note])
+
+
+# The rows of the gate heatmaps per cell kind, in the order the data flows through the cell:
+# (gate or state name, row label, colouring; see lessons.kit.heatmaps.Row).
+GATE_ROWS = {
+    "lstm": (("i", "i · write", "gate"), ("f", "f · keep", "gate"), ("g", "g · candidate", "signed"),
+             ("o", "o · read", "gate"), ("c", "c · belt", "state"), ("h", "h · output", "signed")),
+    "gru": (("r", "r · reset", "gate"), ("z", "z · keep", "gate"), ("n", "n · candidate", "signed"),
+            ("h", "h · state", "signed")),
+    "rnn": (("h", "h · state", "signed"),),
+}
 
 
 def gate_heatmaps(gates: Mapping[str, np.ndarray], x: np.ndarray, *, kind: str, title: str | None = None,
@@ -300,12 +244,7 @@ def gate_heatmaps(gates: Mapping[str, np.ndarray], x: np.ndarray, *, kind: str, 
     gates: "i","f","g","o","c","h" (LSTM), "r","z","n","h" (GRU) or "h" (RNN), each (T, H).
     x: (T,) the input line drawn on top. markers: time steps to outline (e.g. the adding problem's markers).
     """
-    if kind == "lstm":
-        rows = lstm_rows(gates, gates["c"], gates["h"])
-    elif kind == "gru":
-        rows = gru_rows(gates, gates["h"])
-    else:
-        rows = [Row("h", "h · state", gates["h"], "signed")]
+    rows = [Row(name, label, gates[name], colour) for name, label, colour in GATE_ROWS[kind]]
     outlines = [{"type": "rect", "xref": "x", "yref": "paper", "x0": t - 0.5, "x1": t + 0.5, "y0": 0, "y1": 1,
                  "line": {"color": HIGHLIGHT, "width": 2}, "fillcolor": "rgba(213, 94, 0, 0.06)"} for t in markers]
     return heatmap_stack(np.asarray(x, float), rows, None, title=title, x_label=x_label, extra_shapes=outlines)

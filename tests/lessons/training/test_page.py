@@ -7,10 +7,10 @@ import pytest
 from apptest_helpers import charts, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
-from rnn_core.demos import training_lab as lab
+from lessons.training import recipe as lab
 from rnn_core.training import Trainer
 
-PAGE = "views/lessons/training.py"
+PAGE = "lessons/training/page.py"
 TINY = {"training_epochs": "1", "training_hidden": "4"}
 
 

@@ -1,51 +1,43 @@
 """Lesson: a character-level LSTM. Train it on Shakespeare (or your own text) in the browser, sample from it
 with a temperature, and look inside: the text coloured by one hidden unit, and the next-character odds.
 
-Widgets -> CharConfig -> a Trainer stepped here (progress, live loss, Stop; the same pattern as the training
-lab) -> the trained model kept in st.session_state keyed by the config -> rnn_core.demos.char_rnn ->
-views.figures.char_rnn. The pasted text is not bound to the URL: tens of KB do not fit in a link.
+Widgets (lessons/char_rnn/settings.py) -> CharConfig -> a Trainer stepped here (progress, live loss, Stop; the
+same pattern as the training lab) -> the trained model kept in st.session_state keyed by the config ->
+cached lessons/char_rnn/recipe calls -> lessons/char_rnn/figures. The pasted text is not bound to the URL:
+tens of KB do not fit in a link.
+
+How Stop works: clicking any widget while the script runs makes Streamlit interrupt this script at its next
+``st.*`` call and start a new run. The trainer is parked in session_state before the loop starts, so the new
+run finds it and keeps what it had learned so far as a stopped run. The Stop button is just a widget to click.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnn_core.demos import char_rnn as demo
-from rnn_core.demos.training_lab import ema
+from lessons.char_rnn import figures as figs
+from lessons.char_rnn import recipe as demo
+from lessons.char_rnn.recipe import CharRun
+from lessons.char_rnn.settings import SEGMENT, SETTINGS, SHIPPED_PRIME, config
+from lessons.kit.curves import loss_curves
+from lessons.kit.layout import beside, csv_download, lesson_header, live_updates, plot, user_errors
+from lessons.kit.widgets import draw
 from rnn_core.model import SequenceModel
-from rnn_core.training import Trainer, TrainResult
-from views.figures import char_rnn as figs
-from views.figures.training import loss_curves
-from views.lessons.common import beside, csv_download, lesson_header, live_updates, plot, user_errors
+from rnn_core.training import Trainer, ema
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "assets" / "coriolanus.txt"
-SOURCES = {"shipped": "Shakespeare (shipped)", "pasted": "My own text"}  # labels go into the URL
-LR_CHOICES = (0.001, 0.003, 0.01, 0.02, 0.05)
 TEMPERATURES = (0.5, 1.0, 2.0)
 UPDATE_EVERY = 0.3
-SEGMENT = 500  # characters of held-out text shown in the "look inside" view
-D = demo.CharConfig()
-
-
-@dataclass
-class CharRun:
-    """A trained model and how its training went (kept in session_state; small: ~40k parameters)."""
-
-    config: demo.CharConfig
-    model: SequenceModel
-    result: TrainResult
-
-    @property
-    def run_id(self) -> tuple:
-        """Cache key for everything computed from the model: a stopped run differs from a finished one."""
-        return (self.config, self.result.steps)
+MAX_STORED_RUNS = 6
+LOSS_NAME = "nats per character"
+BASELINE_NAME = "memoryless (letter frequencies)"
 
 
 # -- cached --------------------------------------------------------------------------------------------------
@@ -94,7 +86,7 @@ def store(run: CharRun) -> None:
     stored = runs()
     stored.pop(run.config, None)
     stored[run.config] = run
-    while len(stored) > 6:
+    while len(stored) > MAX_STORED_RUNS:
         stored.pop(next(iter(stored)))
 
 
@@ -120,8 +112,8 @@ def train(cfg: demo.CharConfig, corpus: demo.Corpus) -> None:
         snap = trainer.result()
         with chart:
             plot(loss_curves(snap.step_loss, ema(snap.step_loss), snap.val_steps, snap.val_loss,
-                             total_steps=p.total_steps, loss_name="nats per character", baseline=corpus.unigram,
-                             baseline_name="memoryless (letter frequencies)", title="training live", height=300),
+                             total_steps=p.total_steps, loss_name=LOSS_NAME, baseline=corpus.unigram,
+                             baseline_name=BASELINE_NAME, title="training live", height=300),
                  key=f"char_live_{redraws}")
     st.session_state.pop("char_active", None)
     store(CharRun(cfg, trainer.model, trainer.result()))
@@ -129,37 +121,57 @@ def train(cfg: demo.CharConfig, corpus: demo.Corpus) -> None:
     chart.empty()
 
 
-# -- sections ------------------------------------------------------------------------------------------------
+# -- 1 · the text and 2 · training ---------------------------------------------------------------------------
 def text_section() -> tuple[str, str]:
     """Returns (text, text id). Stops the page with a message when the pasted text is not usable."""
-    source = st.segmented_control("Text to learn from", list(SOURCES), format_func=SOURCES.get, default="shipped",
-                                  required=True, key="char_source", bind="query-params")
+    source = draw(SETTINGS["source"])
     if source == "shipped":
         return shipped_text(), "shipped"
-    text = st.text_area("Paste at least a few pages of plain text (stays in this session; not put in the URL)",
-                        height=180, key="char_text",
+    s = SETTINGS["text"]  # a text area, not bound to the URL (see settings.py)
+    text = st.text_area(s.label, height=180, key=s.key,
                         placeholder="It was a bright cold day in April, and the clocks were striking thirteen…")
     with user_errors():
         demo.check_text(text)
     return text, hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
+def text_overview(text: str, corpus: demo.Corpus) -> None:
+    visual, words = beside()
+    with visual:
+        chars, probs = frequencies(text)
+        plot(figs.frequency_figure(chars, probs, title="The most common characters: all a memoryless model knows"),
+             key="char_freq", alt="Character frequencies")
+    with words:
+        st.markdown(f"**{len(text):,} characters**, **{corpus.vocab_size} different ones**. Each character becomes "
+                    f"a one-hot vector of length {corpus.vocab_size}, and the network is trained to predict the next "
+                    f"character at every position. The last {100 * demo.VAL_FRACTION:.0f} % of the text is held out.")
+        st.markdown(f"A **memoryless** model can only use how often each character occurs: it scores "
+                    f"**{corpus.unigram:.3f} nats** per character on the held-out text. To beat it, the LSTM must "
+                    f"use the characters before — after “th” an “e” is far likelier than its 9 % average.")
+
+
 def training_controls(text_id: str) -> demo.CharConfig:
+    S = SETTINGS
     c1, c2, c3, c4 = st.columns(4, gap="medium")
-    hidden = c1.slider("Hidden size H", 16, 128, D.hidden_size, 16, key="char_hidden", bind="query-params",
-                       help="More units remember more, but each step costs more.")
-    seq = c2.slider("Sequence length T", 10, 100, D.seq_len, 10, key="char_T", bind="query-params",
-                    help="Characters per training window: backpropagation reaches at most this far back.")
-    lr = c3.select_slider("Learning rate (Adam)", LR_CHOICES, D.lr, key="char_lr", bind="query-params",
-                          format_func=lambda v: f"{v:g}")
-    epochs = c3.slider("Epochs", 1, 40, D.epochs, key="char_epochs", bind="query-params",
-                       help="One epoch = one pass over the training text.")
-    seed = c4.number_input("Seed", 0, 9999, D.seed, key="char_seed", bind="query-params",
-                           help="The same seed and settings train the same model.")
-    return demo.CharConfig(hidden_size=int(hidden), seq_len=int(seq), lr=float(lr), epochs=int(epochs),
-                           seed=int(seed), text_id=text_id)
+    values = {"hidden": draw(S["hidden"], c1), "seq_len": draw(S["seq_len"], c2), "lr": draw(S["lr"], c3),
+              "epochs": draw(S["epochs"], c3), "seed": draw(S["seed"], c4)}
+    return config(values, text_id)
 
 
+def train_buttons(cfg: demo.CharConfig, corpus: demo.Corpus) -> bool:
+    """Train / Stop and what a run will take; True when Train was pressed."""
+    steps, n_windows = demo.step_plan(cfg, corpus)
+    b1, b2, b3 = st.columns([1, 1, 4], vertical_alignment="center")
+    go_train = b1.button("Train", type="primary", icon=":material/play_arrow:", key="char_train", width="stretch")
+    b2.button("Stop", icon=":material/stop:", key="char_stop", width="stretch",
+              help="Stops training and keeps the model as it is so far.")
+    b3.caption(f"{steps:,} optimizer steps on {n_windows:,} windows of {cfg.seq_len} characters (Adam, clipping "
+               f"by norm at {cfg.clip_threshold:g}). The loss drops below the memoryless model's within the first "
+               f"few seconds; the rest of the run teaches it words.")
+    return go_train
+
+
+# -- after training ------------------------------------------------------------------------------------------
 def status(run: CharRun, corpus: demo.Corpus) -> None:
     r = run.result
     rate = r.steps / max(r.elapsed, 1e-9)
@@ -181,8 +193,8 @@ def results(run: CharRun, corpus: demo.Corpus, text: str, default_prime: str) ->
     r = run.result
     visual, words = beside()
     with visual:
-        plot(loss_curves(r.step_loss, ema(r.step_loss), r.val_steps, r.val_loss, loss_name="nats per character",
-                         baseline=corpus.unigram, baseline_name="memoryless (letter frequencies)",
+        plot(loss_curves(r.step_loss, ema(r.step_loss), r.val_steps, r.val_loss, loss_name=LOSS_NAME,
+                         baseline=corpus.unigram, baseline_name=BASELINE_NAME,
                          title="Cross-entropy: how surprised the model is by the next character"),
              key="char_loss", alt="Training and validation loss")
         frame = pd.DataFrame({"step": np.arange(1, r.steps + 1), "train_loss": r.step_loss})
@@ -202,13 +214,10 @@ def results(run: CharRun, corpus: demo.Corpus, text: str, default_prime: str) ->
 def sample_section(run: CharRun, corpus: demo.Corpus, text: str, default_prime: str) -> None:
     st.subheader("3 · Let it write", anchor=False)
     c1, c2, c3, c4 = st.columns([2, 1.4, 1.4, 1], gap="medium")
-    prime = c1.text_input("Start text", default_prime, key="char_prime", bind="query-params",
-                          help="The model reads this first, then continues it one sampled character at a time. "
-                               "Type \\n for a new line.")
-    temp = c2.slider("Temperature τ", 0.1, 2.0, 0.8, 0.1, key="char_temp", bind="query-params",
-                     help="Below 1: safer, more repetitive. Above 1: more surprising, more mistakes.")
-    length = c3.slider("Characters to write", 100, 1000, 400, 50, key="char_len", bind="query-params")
-    seed = c4.number_input("Sampling seed", 0, 9999, 0, key="char_sample_seed", bind="query-params")
+    prime = draw(SETTINGS["prime"], c1, default=default_prime)
+    temp = draw(SETTINGS["temperature"], c2)
+    length = draw(SETTINGS["length"], c3)
+    seed = draw(SETTINGS["sample_seed"], c4)
     prime = prime.replace("\\n", "\n")
     with user_errors(stop=False):
         out = sample_text(run.run_id, text, prime, int(length), float(temp), int(seed), run.model)
@@ -234,36 +243,37 @@ def sample_section(run: CharRun, corpus: demo.Corpus, text: str, default_prime: 
                         "temperature does.")
 
 
+def inside_controls(run: CharRun, corpus: demo.Corpus, text: str) -> tuple[str, int, int, int, list[dict]]:
+    """Colour by h or c, which unit, where in the held-out text, which character's odds: (state, unit, start,
+    position, the unit finder's leads, whose best one is where the unit box starts). The ranges follow the
+    held-out text and the model's size."""
+    S, H = SETTINGS, run.config.hidden_size
+    val_len = len(corpus.val_text)
+    c1, c2, c3, c4 = st.columns([1.2, 1, 1.4, 1.4], gap="medium")
+    state = draw(S["state"], c1)
+    start = 0
+    if val_len > SEGMENT + 50:  # a short held-out text is shown whole, nothing to scroll
+        start = draw(S["start"], c3, hi=val_len - SEGMENT, default=0)
+    pos = draw(S["position"], c4, hi=min(SEGMENT, val_len) - 2, default=S["position"].default)
+    leads = unit_leads(run.run_id, text, int(start), state, run.model)
+    if st.session_state.get(S["unit"].key, 1) > H:  # a smaller model than the one the unit was picked for
+        st.session_state[S["unit"].key] = H
+    unit = draw(S["unit"], c2, hi=H, default=leads[0]["unit"] if leads else 1)
+    return state, int(unit), int(start), int(pos), leads
+
+
 @st.fragment
 def inside_section(run: CharRun, corpus: demo.Corpus, text: str) -> None:
     st.subheader("4 · Look inside: what does one unit track?", anchor=False)
-    H = run.config.hidden_size
-    val_len = len(corpus.val_text)
-    c1, c2, c3, c4 = st.columns([1.2, 1, 1.4, 1.4], gap="medium")
-    state = c1.segmented_control("Colour by", ["h", "c"], format_func={"h": "hidden h", "c": "cell c"}.get,
-                                 default="c", required=True, key="char_state", bind="query-params",
-                                 help="h = o ⊙ tanh(c) is what the next layer sees; c is the LSTM's memory belt.")
-    start = 0
-    if val_len > SEGMENT + 50:  # a short held-out text is shown whole, nothing to scroll
-        start = c3.slider("Where in the held-out text", 0, val_len - SEGMENT, 0, 50, key="char_start",
-                          bind="query-params")
-    pos = c4.slider("Character for the next-letter odds", 0, min(SEGMENT, val_len) - 2, 40, key="char_pos",
-                    bind="query-params")
-    leads = unit_leads(run.run_id, text, int(start), state, run.model)
-    if st.session_state.get("char_unit", 1) > H:  # a smaller model than the one the unit was picked for
-        st.session_state["char_unit"] = H
-    unit = c2.number_input("Unit", 1, H, leads[0]["unit"] if leads else 1, key="char_unit", bind="query-params",
-                           help="Starts at the most promising lead from the table below.")
-    ins = look_inside(run.run_id, text, int(start), run.model)
-    acts = (ins.h if state == "h" else ins.c)[:, int(unit) - 1]
-    limit = max(float(np.abs(acts).max()), 1e-6)  # this unit's own range, so even a quiet unit shows its pattern
+    state, unit, start, pos, leads = inside_controls(run, corpus, text)
+    ins = look_inside(run.run_id, text, start, run.model)
+    acts, limit = demo.unit_activations(ins, state, unit)
     visual, words = beside()
     with visual:
-        st.html(figs.colour_legend_html(limit, f"{'h' if state == 'h' else 'c'} of unit {int(unit)}"))
-        st.html(figs.colored_text_html(ins.text, acts, limit, highlight=int(pos),
-                                       label=f"unit {int(unit)} {state}"))
-        csv_download(pd.DataFrame({"char": list(ins.text), f"unit{int(unit)}_{state}": acts}),
-                     file_name=f"unrolled_char_unit{int(unit)}.csv", key="char_dl_unit",
+        st.html(figs.colour_legend_html(limit, f"{'h' if state == 'h' else 'c'} of unit {unit}"))
+        st.html(figs.colored_text_html(ins.text, acts, limit, highlight=pos, label=f"unit {unit} {state}"))
+        csv_download(pd.DataFrame({"char": list(ins.text), f"unit{unit}_{state}": acts}),
+                     file_name=f"unrolled_char_unit{unit}.csv", key="char_dl_unit",
                      label="Download these activations (CSV)")
     with words:
         st.markdown("**Each character is coloured by one unit's value after reading it** — orange positive, blue "
@@ -276,10 +286,15 @@ def inside_section(run: CharRun, corpus: demo.Corpus, text: str) -> None:
                         "r in this passage):")
             st.dataframe(leads, hide_index=True, width="stretch",
                          column_config={"r": st.column_config.NumberColumn(format="%.2f")})
+    next_character(ins, pos)
+
+
+def next_character(ins: demo.Inside, pos: int) -> None:
+    """The model's favourite next characters after the outlined one, and the one that really came next."""
     visual, words = beside()
     with visual:
-        chars, probs, true_next = demo.top_k(ins, int(pos), 8)
-        before = ins.text[max(0, int(pos) - 30) : int(pos) + 1]
+        chars, probs, true_next = demo.top_k(ins, pos, 8)
+        before = ins.text[max(0, pos - 30) : pos + 1]
         plot(figs.top_k_figure(chars, probs, true_next,
                                title=f"After “…{figs.show_char(before[-1]) if before else ''}”: the next character"),
              key="char_topk", alt="Top next-character probabilities")
@@ -299,32 +314,12 @@ st.subheader("1 · The text", anchor=False)
 text, text_id = text_section()
 with user_errors():
     corpus = corpus_for(text)
-visual, words = beside()
-with visual:
-    chars, probs = frequencies(text)
-    plot(figs.frequency_figure(chars, probs, title="The most common characters: all a memoryless model knows"),
-         key="char_freq", alt="Character frequencies")
-with words:
-    st.markdown(f"**{len(text):,} characters**, **{corpus.vocab_size} different ones**. Each character becomes a "
-                f"one-hot vector of length {corpus.vocab_size}, and the network is trained to predict the next "
-                f"character at every position. The last {100 * demo.VAL_FRACTION:.0f} % of the text is held out.")
-    st.markdown(f"A **memoryless** model can only use how often each character occurs: it scores "
-                f"**{corpus.unigram:.3f} nats** per character on the held-out text. To beat it, the LSTM must use "
-                f"the characters before — after “th” an “e” is far likelier than its 9 % average.")
+text_overview(text, corpus)
 
 st.subheader("2 · Train the LSTM", anchor=False)
 with st.container(border=True):
     cfg = training_controls(text_id)
-    n_windows = (corpus.cut - 1) // cfg.seq_len
-    steps = cfg.epochs * -(-n_windows // cfg.batch_size)
-    b1, b2, b3 = st.columns([1, 1, 4], vertical_alignment="center")
-    go = b1.button("Train", type="primary", icon=":material/play_arrow:", key="char_train", width="stretch")
-    b2.button("Stop", icon=":material/stop:", key="char_stop", width="stretch",
-              help="Stops training and keeps the model as it is so far.")
-    b3.caption(f"{steps:,} optimizer steps on {n_windows:,} windows of {cfg.seq_len} characters (Adam, clipping "
-               f"by norm at {cfg.clip_threshold:g}). The loss drops below the memoryless model's within the first "
-               f"few seconds; the rest of the run teaches it words.")
-    if go:
+    if train_buttons(cfg, corpus):
         train(cfg, corpus)
 
 run = runs().get(cfg)
@@ -332,6 +327,5 @@ if run is None:
     st.info("Press **Train**. Then you can sample text from the model and look inside it.", icon=":material/info:")
 else:
     status(run, corpus)
-    # The box shows a new line as the two characters \n (a text input has no line breaks); see sample_section.
-    default_prime = "MENENIUS:\\n" if text_id == "shipped" else text[:10].replace("\n", "\\n")
+    default_prime = SHIPPED_PRIME if text_id == "shipped" else text[:10].replace("\n", "\\n")
     results(run, corpus, text, default_prime)

@@ -16,8 +16,18 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import BLUE, HIGHLIGHT, MONO_FAMILY, NEUTRAL, ORANGE, VERMILLION, contrast_text, diverging_rgb, f32, styled
-from .training import styled_legend_under_title
+from lessons.kit.theme import (
+    BLUE,
+    HIGHLIGHT,
+    MONO_FAMILY,
+    NEUTRAL,
+    ORANGE,
+    VERMILLION,
+    contrast_text,
+    diverging_rgb,
+    f32,
+    styled,
+)
 
 VISIBLE = {"\n": "⏎", " ": "␣", "\t": "⇥"}
 
@@ -89,10 +99,9 @@ def temperature_figure(chars: Sequence[str], probs: np.ndarray, temperatures: Se
                        "marker": {"color": palette[j % len(palette)],
                                   "line": {"color": HIGHLIGHT, "width": 2} if is_chosen else {"width": 0}},
                        "hovertemplate": f"τ = {t:g}<br>%{{x}}: %{{y:.1%}}<extra></extra>"})
-    return styled_legend_under_title(traces, title=title, height=340, y_title="probability", hovermode="x unified",
-                                     barmode="group", bargap=0.2,
-                                     xaxis={"tickfont": {"family": MONO_FAMILY, "size": 15}},
-                                     yaxis={"tickformat": ".0%"})
+    return styled(traces, title=title, legend="under title", height=340, y_title="probability",
+                  hovermode="x unified", barmode="group", bargap=0.2,
+                  xaxis={"tickfont": {"family": MONO_FAMILY, "size": 15}}, yaxis={"tickformat": ".0%"})
 
 
 def frequency_figure(chars: Sequence[str], probs: np.ndarray, *, title: str | None = None) -> go.Figure:

@@ -1,4 +1,5 @@
-"""Training-lab figures built from small arrays: the traces, axes and marks a student relies on."""
+"""Training-lab figures built from small arrays: the traces, axes and marks a student relies on.
+(The loss curves are lessons.kit.curves: tests/lessons/kit/test_curves.py.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from views.figures import training as figs
+from lessons.training import figures as figs
 
 
 def names(fig) -> list[str]:
@@ -26,7 +27,6 @@ def test_every_figure_passes_plotly_validation():
     adding = np.zeros((10, 2))
     adding[:, 0] = np.linspace(0, 0.9, 10)
     adding[[2, 7], 1] = 1
-    loss = np.geomspace(5, 0.01, 1200)  # long enough for WebGL lines
     before = np.geomspace(0.1, 10, 40)
     gates = {k: np.random.default_rng(0).uniform(-1, 1, (12, 3)) for k in "ifgoch"}
     figures = [
@@ -34,9 +34,6 @@ def test_every_figure_passes_plotly_validation():
         figs.adding_example(adding, 0.9),
         figs.copy_example(np.array([[1, 2, 0, 9, 0, 0]]), np.array([[0, 0, 0, 0, 1, 2]]), 8,
                           np.array([[0, 0, 0, 0, 1, 3]]), title="copy"),
-        figs.loss_curves(loss, loss, np.array([600, 1200]), np.array([0.5, 0.02]), baseline=0.05, total_steps=2400,
-                         title="live"),
-        figs.loss_curves(loss[:5], loss[:5], np.array([]), np.array([])),
         *(figs.grad_norm_history(before, np.minimum(before, 1.0), before > 1, clip=clip, threshold=1.0)
           for clip in ("none", "value", "norm")),
         figs.predictions_vs_truth(x, series, t_val, series[t_val], preds, model_name="this model", x_title="t",
@@ -78,24 +75,6 @@ def test_copy_example_marks_right_and_wrong_recalls():
     assert z[2, 4] == 2 and z[2, 5] == 3  # right, wrong
     text = np.asarray(fig.data[0].text)
     assert list(text[0]) == ["A", "B", "·", "▶", "·", "·"]
-
-
-def test_loss_curves_go_log_when_the_loss_falls_far_and_show_the_baseline():
-    loss = np.geomspace(5, 0.01, 300)
-    fig = figs.loss_curves(loss, loss, np.array([0, 100, 300]), np.array([6, 0.1, 0.02]), baseline=0.05,
-                           baseline_name="memoryless", total_steps=400)
-    assert names(fig) == ["training (each batch)", "training (smoothed)", "validation"]
-    assert fig.layout.yaxis.type == "log" and tuple(fig.layout.xaxis.range) == (0, 400)
-    note = next(a for a in fig.layout.annotations if a.text == "memoryless")
-    assert note.y == pytest.approx(np.log10(0.05))  # placed in log units on a log axis
-    assert fig.layout.shapes[0].y0 == 0.05
-
-
-def test_loss_curves_stay_linear_for_a_flat_loss_and_thin_long_runs():
-    loss = 1 + 0.1 * np.sin(np.arange(5000))
-    fig = figs.loss_curves(loss, loss, np.array([]), np.array([]))
-    assert fig.layout.yaxis.type == "linear" and len(fig.data) == 2
-    assert len(fig.data[0].x) <= figs.MAX_LINE_POINTS + 1 and fig.data[0].x[-1] == 5000
 
 
 def test_grad_norms_mark_clipping_events_on_a_log_axis():

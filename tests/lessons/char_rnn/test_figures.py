@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from views.figures import char_rnn as figs
+from lessons.char_rnn import figures as figs
 
 
 def test_colored_text_escapes_html_and_keeps_every_character():

@@ -9,10 +9,10 @@ import pytest
 from apptest_helpers import open_lesson
 from streamlit.testing.v1 import AppTest
 
-from rnn_core.demos import char_rnn as demo
+from lessons.char_rnn import recipe as demo
 from rnn_core.training import Trainer
 
-PAGE = "views/lessons/char_rnn.py"
+PAGE = "lessons/char_rnn/page.py"
 TINY = {"char_epochs": "1", "char_hidden": "16", "char_T": "20"}
 
 
@@ -114,7 +114,7 @@ def test_pasted_text_trains():
 def test_an_interrupted_run_is_kept_as_stopped():
     at = open_page()
     cfg = demo.CharConfig()
-    corpus = demo.make_corpus((Path(__file__).resolve().parents[1] / "assets" / "coriolanus.txt").read_text())
+    corpus = demo.make_corpus((Path(__file__).resolve().parents[3] / "assets" / "coriolanus.txt").read_text())
     trainer = Trainer(cfg.train_config(), demo.train_data(corpus, cfg.seq_len))
     run = trainer.run()
     for _ in range(2):

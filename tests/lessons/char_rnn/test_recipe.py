@@ -1,4 +1,4 @@
-"""The char-RNN recipes: text checks, the corpus and its memoryless baseline, a tiny run that beats it,
+"""The char-RNN recipe: text checks, the corpus and its memoryless baseline, a tiny run that beats it,
 seeded sampling, and the look-inside helpers."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_core.demos import char_rnn as demo
+from lessons.char_rnn import recipe as demo
 from rnn_core.training import Trainer
 
-TEXT = (Path(__file__).resolve().parents[1] / "assets" / "coriolanus.txt").read_text(encoding="utf-8")
+TEXT = (Path(__file__).resolve().parents[3] / "assets" / "coriolanus.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +129,22 @@ def test_unit_finder_finds_a_planted_unit():
     ins = demo.Inside(text, h, h.copy(), np.full((len(text), 3), 1 / 3), ("a", "b", "c"))
     rows = {r["feature"]: r for r in demo.unit_finder(ins, "h")}
     assert rows["capital letters"]["unit"] == 5 and rows["capital letters"]["r"] == pytest.approx(1.0)
+
+
+def test_step_plan_counts_what_the_trainer_will_run(corpus):
+    cfg = demo.CharConfig(seq_len=30, epochs=2)
+    steps, windows = demo.step_plan(cfg, corpus)
+    data = demo.train_data(corpus, cfg.seq_len)
+    assert windows == len(data.x_train) == (corpus.cut - 1) // cfg.seq_len
+    assert steps == Trainer(cfg.train_config(), data).total_steps
+
+
+def test_unit_activations_use_the_units_own_range():
+    h = np.array([[0.1, -2.0], [0.3, 1.0]])
+    ins = demo.Inside("ab", h, 10 * h, np.full((2, 3), 1 / 3), ("a", "b", "c"))
+    acts, limit = demo.unit_activations(ins, "h", 1)
+    assert list(acts) == [0.1, 0.3] and limit == 0.3
+    acts, limit = demo.unit_activations(ins, "c", 2)
+    assert list(acts) == [-20.0, 10.0] and limit == 20.0
+    assert demo.unit_activations(demo.Inside("a", np.zeros((1, 1)), np.zeros((1, 1)), np.ones((1, 1)), ("a",)),
+                                 "h", 1)[1] == 1e-6

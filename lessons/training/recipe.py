@@ -1,10 +1,10 @@
-"""Recipes for the training lab: build a task, train a model on it, and measure it against memoryless baselines.
+"""Recipe for the training lab: build a task, train a model on it, and measure it against memoryless baselines.
 
-NumPy only. The page turns its widgets into a frozen ``LabConfig`` (the cache and session key), calls
+NumPy and rnn_core only. The page turns its widgets into a frozen ``LabConfig`` (the cache and session key), calls
 ``make_task`` for the data, steps a ``rnn_core.training.Trainer`` itself (so it can draw progress and be
 stopped), and hands the finished ``TrainResult`` to ``report`` for everything the results section draws.
 
-Three kinds of task:
+Three kinds of task, each one row of ``KINDS`` (what differs between them is looked up, never branched on):
 - series ("stock", "sine", "noisy_sine", "sunspots", "upload"): the last k values predict the next one,
   many-to-one with MSE on values standardised with training statistics only;
 - "adding": Hochreiter & Schmidhuber's adding problem, many-to-one with MSE;
@@ -15,21 +15,25 @@ Shapes: N samples, T (or k) time steps, H hidden units, S optimizer steps.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .. import tasks
-from ..baseline import LinearAR, copy_task_baseline_loss, last_value, recursive_forecast
-from ..model import SequenceModel
-from ..training import TrainConfig, TrainData, TrainResult
+from rnn_core import tasks
+from rnn_core.baseline import LinearAR, copy_task_baseline_loss, last_value, recursive_forecast
+from rnn_core.losses import softmax_cross_entropy
+from rnn_core.model import SequenceModel
+from rnn_core.training import TrainConfig, TrainData, TrainResult, batches_per_epoch, ema, planned_steps
+from rnn_core.validation import check_choice, check_int
 
 SERIES_TASKS = ("stock", "sine", "noisy_sine", "sunspots", "upload")
 TASKS = (*SERIES_TASKS, "adding", "copy")
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 # A good starting window per task: about a month of trading days, one sine period, one solar cycle,
 # a sequence long enough that memory matters for the two benchmarks.
 DEFAULT_WINDOW = {"stock": 20, "sine": 20, "noisy_sine": 20, "sunspots": 12, "upload": 20, "adding": 30, "copy": 10}
+# A good starting number of epochs per task: the short sunspot series needs more passes, the adding problem fewer.
+DEFAULT_EPOCHS = {"stock": 20, "sine": 20, "noisy_sine": 20, "sunspots": 60, "upload": 20, "adding": 10, "copy": 40}
 WINDOW_RANGE = (2, 100)
 DATA_SEED = 2024  # fixed: changing the model seed must not change the data, or runs would not be comparable
 VAL_FRACTION = 0.2
@@ -39,6 +43,12 @@ COPY_SIZES = (2000, 200)
 COPY_SYMBOLS, COPY_LENGTH = 8, 5
 FORECAST_STEPS = 40
 MAX_SHOWN = 200  # points in the adding-problem scatter
+COPY_SHOWN = 6  # held-out copy sequences in the report
+
+
+def kind_of(task: str) -> str:
+    """"series" for every series task, else the task's own name ("adding", "copy"): the key of ``KINDS``."""
+    return "series" if task in SERIES_TASKS else task
 
 
 @dataclass(frozen=True)
@@ -66,12 +76,9 @@ class LabConfig:
     data_id: str = ""
 
     def __post_init__(self):
-        if self.task not in TASKS:
-            raise ValueError(f"task: expected one of {', '.join(TASKS)}, got {self.task!r}")
-        lo, hi = WINDOW_RANGE
-        w = self.window
-        if isinstance(w, bool) or not isinstance(w, int | np.integer) or not lo <= w <= hi:
-            raise ValueError(f"window: expected an integer from {lo} to {hi}, got {self.window!r}")
+        check_choice("task", self.task, TASKS)
+        check_int("window", self.window, *WINDOW_RANGE)
+        # Not check_int: the message says what 0 means.
         if isinstance(self.bptt, bool) or not isinstance(self.bptt, int | np.integer) or self.bptt < 0:
             raise ValueError(f"bptt: expected 0 (full BPTT) or a positive number of steps, got {self.bptt!r}")
         self.train_config()  # every other setting is checked by TrainConfig
@@ -83,21 +90,21 @@ class LabConfig:
 
     @property
     def kind(self) -> str:
-        return "series" if self.task in SERIES_TASKS else self.task
+        return kind_of(self.task)
 
     def train_config(self) -> TrainConfig:
-        copy = self.task == "copy"
+        kind = KINDS[self.kind]
         return TrainConfig(
             cell=self.cell, hidden_size=self.hidden_size, optimizer=self.optimizer, lr=self.lr,
             momentum=self.momentum, epochs=self.epochs, batch_size=self.batch_size, clip=self.clip,
             clip_threshold=self.clip_threshold, bptt=self.bptt or None, seed=self.seed,
-            mode="many_to_many" if copy else "many_to_one", loss="xent" if copy else "mse",
+            mode=kind.mode, loss=kind.loss,
         )
 
     @property
     def label(self) -> str:
-        """Short model name for tables and legends, e.g. "LSTM H=32"."""
-        return f"{CELL_NAMES[self.cell]} H={self.hidden_size}"
+        """Short model name for tables and legends, e.g. "LSTM H=32" (the engine's cell kinds are acronyms)."""
+        return f"{self.cell.upper()} H={self.hidden_size}"
 
     @property
     def settings(self) -> str:
@@ -144,18 +151,11 @@ def generated_series(task: str) -> np.ndarray:
 
 def make_task(task: str, window: int, series=None) -> Task:
     """Build the data for ``task``. ``series`` (N,) is required for "sunspots" and "upload", ignored otherwise."""
-    if task not in TASKS:
-        raise ValueError(f"task: expected one of {', '.join(TASKS)}, got {task!r}")
-    if task in ("adding", "copy"):
-        fn = tasks.adding_problem if task == "adding" else _copy
-        (n_tr, n_val) = ADDING_SIZES if task == "adding" else COPY_SIZES
-        xt, yt = fn(n_tr, window, seed=DATA_SEED)
-        xv, yv = fn(n_val, window, seed=DATA_SEED + 1)
-        if task == "adding":
-            return Task(task, window, "adding", TrainData(xt, yt, xv, yv))
-        codes_val = xv.argmax(axis=-1)
-        return Task(task, window, "copy", TrainData(xt, yt, xv, yv, num_classes=COPY_SYMBOLS + 1),
-                    codes_val=codes_val)
+    check_choice("task", task, TASKS)
+    return KINDS[kind_of(task)].make(task, window, series)
+
+
+def _series_task(task: str, window: int, series) -> Task:
     if task in SERIES_LENGTH:
         series = generated_series(task)
     elif series is None:
@@ -168,8 +168,27 @@ def make_task(task: str, window: int, series=None) -> Task:
     return Task(task, window, "series", split.train_data(), series=s, split=split)
 
 
+def _adding_task(task: str, window: int, series=None) -> Task:
+    xt, yt = tasks.adding_problem(ADDING_SIZES[0], window, seed=DATA_SEED)
+    xv, yv = tasks.adding_problem(ADDING_SIZES[1], window, seed=DATA_SEED + 1)
+    return Task(task, window, "adding", TrainData(xt, yt, xv, yv))
+
+
+def _copy_task(task: str, window: int, series=None) -> Task:
+    xt, yt = _copy(COPY_SIZES[0], window, DATA_SEED)
+    xv, yv = _copy(COPY_SIZES[1], window, DATA_SEED + 1)
+    return Task(task, window, "copy", TrainData(xt, yt, xv, yv, num_classes=COPY_SYMBOLS + 1),
+                codes_val=xv.argmax(axis=-1))
+
+
 def _copy(n: int, T: int, seed: int):
     return tasks.copy_task(n, T, seed, n_symbols=COPY_SYMBOLS, length=COPY_LENGTH)
+
+
+def step_plan(cfg: LabConfig, task: Task) -> tuple[int, int]:
+    """(optimizer steps of a full run, mini-batches per epoch), as the engine's Trainer will count them."""
+    tc, n = cfg.train_config(), len(task.data.x_train)
+    return planned_steps(tc, n, task.steps), batches_per_epoch(tc, n)
 
 
 # -- baselines -----------------------------------------------------------------------------------------
@@ -177,7 +196,7 @@ def _copy(n: int, T: int, seed: int):
 class Baselines:
     """Memoryless models on the task's validation part, for the comparison table and the charts.
 
-    rows: one dict per baseline (same columns as the model rows of ``metrics_row``).
+    rows: one dict per baseline (same columns as the model rows of ``report``).
     pred_val: name -> (N_val,) one-step predictions in original units (series) or of the sum (adding).
     forecast: name -> (F,) recursive forecast from the start of the validation part (series only).
     """
@@ -189,39 +208,72 @@ class Baselines:
 
 AR_NAME = "Linear AR (last k values)"
 PERSIST_NAME = "Tomorrow = today"
+LINEAR_NAME = "Linear regression on all inputs"
+MEAN_NAME = "Always the average sum"
 
 
 def baselines(task: Task) -> Baselines:
     """Fit the memoryless baselines on the training part and score them on the validation part."""
+    return KINDS[task.kind].baselines(task)
+
+
+def best_baseline(base: Baselines, kind: str) -> tuple[str, float]:
+    """The best baseline's name and validation loss, in the units of the training loss of a ``kind`` task."""
+    key = KINDS[kind].loss_column
+    best = min(base.rows, key=lambda r: r[key])
+    return best["model"], best[key]
+
+
+@dataclass(frozen=True)
+class _HeldOut:
+    """A series task's held-out part in original units: truth (N_val,) for the one-step predictions,
+    truth_forecast (F,) for the forecast, which starts from the scaled window ``start`` (k,)."""
+
+    truth: np.ndarray
+    truth_forecast: np.ndarray
+    start: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        return len(self.truth_forecast)
+
+
+def _held_out(task: Task) -> _HeldOut:
+    sp = task.split
+    steps = forecast_steps(task)
+    return _HeldOut(truth=sp.scaler.inverse(task.data.y_val[:, 0]),
+                    truth_forecast=task.series[sp.split : sp.split + steps],
+                    start=sp.scaled[sp.split - sp.k : sp.split])
+
+
+def _series_baselines(task: Task) -> Baselines:
+    d, sp = task.data, task.split
+    inv, held = sp.scaler.inverse, _held_out(task)
+    ar = LinearAR().fit(d.x_train, d.y_train)
+    preds = {AR_NAME: inv(ar.predict(d.x_val)[:, 0]), PERSIST_NAME: inv(last_value(d.x_val)[:, 0])}
+    fc = {AR_NAME: inv(recursive_forecast(ar, held.start, held.steps)),
+          PERSIST_NAME: np.full(held.steps, task.series[sp.split - 1])}
+    how = ((AR_NAME, task.window + 1, "least squares on the training windows"),
+           (PERSIST_NAME, 0, "repeats the last value; nothing to fit"))
+    rows = tuple(_with_settings(_series_row(name, params, preds[name], held.truth, fc[name], held.truth_forecast,
+                                            sp.scaler.std), text)
+                 for name, params, text in how)
+    return Baselines(rows, preds, fc)
+
+
+def _adding_baselines(task: Task) -> Baselines:
     d = task.data
-    if task.kind == "series":
-        sp = task.split
-        ar = LinearAR().fit(d.x_train, d.y_train)
-        inv = sp.scaler.inverse
-        truth = inv(d.y_val[:, 0])
-        preds = {AR_NAME: inv(ar.predict(d.x_val)[:, 0]), PERSIST_NAME: inv(last_value(d.x_val)[:, 0])}
-        steps = forecast_steps(task)
-        start = sp.scaled[sp.split - sp.k : sp.split]
-        fc = {AR_NAME: inv(recursive_forecast(ar, start, steps)),
-              PERSIST_NAME: np.full(steps, task.series[sp.split - 1])}
-        truth_fc = task.series[sp.split : sp.split + steps]
-        rows = tuple(
-            _with_settings(_series_row(name, params, preds[name], truth, fc[name], truth_fc, sp.scaler.std), how)
-            for name, params, how in ((AR_NAME, task.window + 1, "least squares on the training windows"),
-                                      (PERSIST_NAME, 0, "repeats the last value; nothing to fit"))
-        )
-        return Baselines(rows, preds, fc)
-    if task.kind == "adding":
-        flat_tr = d.x_train.reshape(len(d.x_train), -1)
-        lin = LinearAR().fit(flat_tr, d.y_train)
-        pred_lin = lin.predict(d.x_val.reshape(len(d.x_val), -1))[:, 0]
-        truth = d.y_val[:, 0]
-        mean = np.full_like(truth, float(d.y_train.mean()))
-        name_lin, name_mean = "Linear regression on all inputs", "Always the average sum"
-        rows = (_with_settings(_adding_row(name_lin, flat_tr.shape[1] + 1, pred_lin, truth),
-                               "least squares on all 2T inputs at once"),
-                _with_settings(_adding_row(name_mean, 1, mean, truth), "the mean target of the training set"))
-        return Baselines(rows, {name_lin: pred_lin, name_mean: mean})
+    flat_tr = d.x_train.reshape(len(d.x_train), -1)
+    pred_lin = LinearAR().fit(flat_tr, d.y_train).predict(d.x_val.reshape(len(d.x_val), -1))[:, 0]
+    truth = d.y_val[:, 0]
+    mean = np.full_like(truth, float(d.y_train.mean()))
+    rows = (_with_settings(_adding_row(LINEAR_NAME, flat_tr.shape[1] + 1, pred_lin, truth),
+                           "least squares on all 2T inputs at once"),
+            _with_settings(_adding_row(MEAN_NAME, 1, mean, truth), "the mean target of the training set"))
+    return Baselines(rows, {LINEAR_NAME: pred_lin, MEAN_NAME: mean})
+
+
+def _copy_baselines(task: Task) -> Baselines:
     loss = copy_task_baseline_loss(task.window, COPY_SYMBOLS, COPY_LENGTH)
     return Baselines(({"model": "No memory (best guess)", "settings": "blanks right, symbols guessed at random",
                        "params": 0, "Val loss": loss, "Recall accuracy": 1.0 / COPY_SYMBOLS},),)
@@ -260,7 +312,7 @@ class Report:
     row: this model's metrics (same columns as the baselines' rows).
     Series: t_val (N_val,) series index of each held-out target; truth_val, pred_val (N_val,) original units;
     forecast_t (F,), forecast (F,), truth_forecast (F,).  Adding: truth_val, pred_val (N_val,) sums.
-    Copy: codes (n, L) inputs of a few held-out sequences, target (n, L), predicted (n, L), correct (n, L) bool.
+    Copy: codes (n, L) inputs of a few held-out sequences, target (n, L), predicted (n, L).
     Gates on one held-out sequence: gate_x (T, D) its input, gates: name -> (T, H) (plus "c" for an LSTM,
     "h" for every cell). weights: PyTorch state_dict names -> arrays.
     """
@@ -297,18 +349,6 @@ class Report:
         return self.steps / self.elapsed if self.elapsed > 0 else float("nan")
 
 
-def ema(values, alpha: float = 0.1) -> np.ndarray:
-    """Exponential moving average (S,) -> (S,), NaN-safe: a readable trend through noisy mini-batch losses."""
-    v = np.asarray(values, dtype=np.float64)
-    out = np.empty_like(v)
-    acc = np.nan
-    for i, x in enumerate(v):
-        if np.isfinite(x):
-            acc = x if not np.isfinite(acc) else (1 - alpha) * acc + alpha * x
-        out[i] = acc
-    return out
-
-
 def _time_first(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(x, dtype=np.float64).transpose(1, 0, 2))
 
@@ -319,58 +359,57 @@ def _healthy(model: SequenceModel) -> bool:
 
 def report(cfg: LabConfig, task: Task, result: TrainResult) -> Report:
     """Evaluate a trained (or stopped) model on the held-out data of ``task``."""
-    model, d = result.model, task.data
+    model, kind = result.model, KINDS[task.kind]
     ok = _healthy(model)
-    common = dict(
+    x_val = task.data.x_val
+    seq = np.asarray(x_val[kind.gate_sample(len(x_val))], dtype=np.float64)
+    gates, gate_x = _gates(model, seq) if ok else ({}, seq)
+    return Report(
         label=cfg.label, step_loss=result.step_loss, smooth_loss=ema(result.step_loss),
         val_steps=result.val_steps, val_loss=result.val_loss, grad_before=result.grad_norm_before,
         grad_after=result.grad_norm_after, clipped=result.clipped, weights=model.state_dict_torch(),
         stopped=result.stopped, diverged_step=result.diverged_step, steps=result.steps,
-        total_steps=result.total_steps, elapsed=result.elapsed,
+        total_steps=result.total_steps, elapsed=result.elapsed, gates=gates, gate_x=gate_x,
+        **kind.evaluate(cfg, task, model, ok),
     )
-    seq = _gate_sequence(task)
-    gates, gate_x = _gates(model, seq) if ok else ({}, seq)
-    params = model.num_params()
-    if task.kind == "series":
-        sp, inv = task.split, task.split.scaler.inverse
-        truth = inv(d.y_val[:, 0])
-        pred = inv(model.predict(_time_first(d.x_val))[:, 0]) if ok else np.full_like(truth, np.nan)
-        steps = forecast_steps(task)
-        start = sp.scaled[sp.split - sp.k : sp.split]
-        fc = inv(recursive_forecast(model, start, steps)) if ok else np.full(steps, np.nan)
-        truth_fc = task.series[sp.split : sp.split + steps]
-        row = _with_settings(_series_row(cfg.label, params, pred, truth, fc, truth_fc, sp.scaler.std), cfg.settings)
-        return Report(row=row, gates=gates, gate_x=gate_x, t_val=sp.t_val, truth_val=truth, pred_val=pred,
-                      forecast_t=np.arange(sp.split, sp.split + steps), forecast=fc, truth_forecast=truth_fc,
-                      **common)
-    if task.kind == "adding":
-        truth = d.y_val[:, 0]
-        pred = model.predict(_time_first(d.x_val))[:, 0] if ok else np.full_like(truth, np.nan)
-        row = _with_settings(_adding_row(cfg.label, params, pred, truth), cfg.settings)
-        return Report(row=row, gates=gates, gate_x=gate_x, truth_val=truth[:MAX_SHOWN], pred_val=pred[:MAX_SHOWN],
-                      **common)
-    logits = model.predict(_time_first(d.x_val), mode="many_to_many") if ok else None  # (L, N, C)
+
+
+def _series_report(cfg: LabConfig, task: Task, model: SequenceModel, ok: bool) -> dict:
+    """One-step predictions and the recursive forecast in original units (NaN for a broken model)."""
+    d, sp = task.data, task.split
+    inv, held = sp.scaler.inverse, _held_out(task)
+    pred = inv(model.predict(_time_first(d.x_val))[:, 0]) if ok else np.full_like(held.truth, np.nan)
+    fc = inv(recursive_forecast(model, held.start, held.steps)) if ok else np.full(held.steps, np.nan)
+    row = _series_row(cfg.label, model.num_params(), pred, held.truth, fc, held.truth_forecast, sp.scaler.std)
+    return {"row": _with_settings(row, cfg.settings), "t_val": sp.t_val, "truth_val": held.truth, "pred_val": pred,
+            "forecast_t": np.arange(sp.split, sp.split + held.steps), "forecast": fc,
+            "truth_forecast": held.truth_forecast}
+
+
+def _adding_report(cfg: LabConfig, task: Task, model: SequenceModel, ok: bool) -> dict:
+    """Predicted sums of the held-out sequences (the first MAX_SHOWN for the scatter)."""
+    d = task.data
+    truth = d.y_val[:, 0]
+    pred = model.predict(_time_first(d.x_val))[:, 0] if ok else np.full_like(truth, np.nan)
+    row = _with_settings(_adding_row(cfg.label, model.num_params(), pred, truth), cfg.settings)
+    return {"row": row, "truth_val": truth[:MAX_SHOWN], "pred_val": pred[:MAX_SHOWN]}
+
+
+def _copy_report(cfg: LabConfig, task: Task, model: SequenceModel, ok: bool) -> dict:
+    """Cross-entropy over every step, recall accuracy over the steps after the ▶ signal, a few sequences."""
+    d = task.data
     recall = slice(COPY_LENGTH + task.window, None)
-    if logits is None:
-        loss, acc, predicted = float("nan"), float("nan"), np.zeros_like(d.y_val)
-    else:
+    if ok:
+        logits = model.predict(_time_first(d.x_val), mode="many_to_many")  # (L, N, C)
         predicted = logits.argmax(axis=-1).T  # (N, L)
-        z = logits - logits.max(axis=-1, keepdims=True)
-        logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
-        loss = float(-np.take_along_axis(logp, d.y_val.T[..., None], axis=-1).mean())
+        loss = softmax_cross_entropy(logits, d.y_val.T)[0]
         acc = float((predicted[:, recall] == d.y_val[:, recall]).mean())
-    row = {"model": cfg.label, "settings": cfg.settings, "params": params, "Val loss": loss, "Recall accuracy": acc}
-    n = 6
-    return Report(row=row, gates=gates, gate_x=gate_x, codes=task.codes_val[:n], target=d.y_val[:n],
-                  predicted=predicted[:n], **common)
-
-
-def _gate_sequence(task: Task) -> np.ndarray:
-    """One held-out input sequence (T, D) to look inside the trained cell with."""
-    if task.kind == "series":
-        x = task.data.x_val
-        return np.asarray(x[len(x) // 2], dtype=np.float64)
-    return np.asarray(task.data.x_val[0], dtype=np.float64)
+    else:
+        loss, acc, predicted = float("nan"), float("nan"), np.zeros_like(d.y_val)
+    row = {"model": cfg.label, "settings": cfg.settings, "params": model.num_params(), "Val loss": loss,
+           "Recall accuracy": acc}
+    n = COPY_SHOWN
+    return {"row": row, "codes": task.codes_val[:n], "target": d.y_val[:n], "predicted": predicted[:n]}
 
 
 def _gates(model: SequenceModel, x: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -380,6 +419,11 @@ def _gates(model: SequenceModel, x: np.ndarray) -> tuple[dict[str, np.ndarray], 
         out["c"] = np.asarray(trace.c)
     out["h"] = np.asarray(trace.h)
     return out, x
+
+
+def gate_input(kind: str, gate_x: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The line drawn above the gate heatmaps for a ``kind`` task's sequence (T, D), and the steps to outline."""
+    return KINDS[kind].gate_line(np.asarray(gate_x))
 
 
 def weights_npz(weights: dict[str, np.ndarray]) -> bytes:
@@ -392,3 +436,38 @@ def weights_npz(weights: dict[str, np.ndarray]) -> bytes:
 def with_stopped(result: TrainResult) -> TrainResult:
     """The snapshot of a run that was interrupted from outside (a Stop click) marked as stopped."""
     return replace(result, stopped=True)
+
+
+# -- the three kinds of task, side by side ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Kind:
+    """Everything one kind of task does its own way.
+
+    mode, loss: how the model is trained ("many_to_one"/"many_to_many", "mse"/"xent").
+    loss_column: the metric rows' validation loss, in the units of the training loss (the baseline to beat).
+    make(task, window, series) -> Task; baselines(task) -> Baselines;
+    evaluate(cfg, task, model, healthy) -> the model's metric row and the Report fields its charts need.
+    gate_sample(n_val) -> which held-out sequence to look inside the cell with.
+    gate_line(x (T, D)) -> (the input as one line (T,), the steps to outline).
+    """
+
+    mode: str
+    loss: str
+    loss_column: str
+    make: Callable[[str, int, object], Task]
+    baselines: Callable[[Task], Baselines]
+    evaluate: Callable[[LabConfig, Task, SequenceModel, bool], dict]
+    gate_sample: Callable[[int], int]
+    gate_line: Callable[[np.ndarray], tuple[np.ndarray, list[int]]]
+
+
+KINDS = {
+    "series": Kind("many_to_one", "mse", "Val MSE (scaled)", _series_task, _series_baselines, _series_report,
+                   gate_sample=lambda n: n // 2, gate_line=lambda x: (x[:, 0], [])),
+    # the adding problem's input is (value, marker): draw the values, outline the two marked steps
+    "adding": Kind("many_to_one", "mse", "Val MSE", _adding_task, _adding_baselines, _adding_report,
+                   gate_sample=lambda n: 0, gate_line=lambda x: (x[:, 0], np.flatnonzero(x[:, 1] > 0.5).tolist())),
+    # the copy task's input is one-hot: draw the symbol codes
+    "copy": Kind("many_to_many", "xent", "Val loss", _copy_task, _copy_baselines, _copy_report,
+                 gate_sample=lambda n: 0, gate_line=lambda x: (x.argmax(axis=1).astype(float), [])),
+}

@@ -1,7 +1,7 @@
-"""Recipes for the character-level RNN lesson: check a text, train a small LSTM on it, sample from it,
+"""Recipe for the character-level RNN lesson: check a text, train a small LSTM on it, sample from it,
 and look inside it the way Karpathy's "The Unreasonable Effectiveness of RNNs" did.
 
-NumPy only. The page steps a ``rnn_core.training.Trainer`` itself (progress, Stop) on ``train_data``;
+NumPy and rnn_core only. The page steps a ``rnn_core.training.Trainer`` itself (progress, Stop) on ``train_data``;
 everything after training takes the trained ``SequenceModel`` and the ``CharDataset``.
 Shapes: L characters of a text segment, H hidden units, V characters in the vocabulary.
 """
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..baseline import unigram_loss
-from ..losses import softmax
-from ..model import SequenceModel
-from ..tasks import CharDataset
-from ..training import TrainConfig, TrainData
+from rnn_core.baseline import unigram_loss
+from rnn_core.losses import softmax
+from rnn_core.model import SequenceModel
+from rnn_core.tasks import CharDataset
+from rnn_core.training import TrainConfig, TrainData, TrainResult, planned_steps
 
 MIN_CHARS = 1000  # below this there is too little to learn from and to hold out
 MAX_CHARS = 200_000  # above this one epoch takes too long in a browser session
@@ -65,6 +65,20 @@ class CharConfig:
                            loss="xent", eval_every=25)
 
 
+@dataclass
+class CharRun:
+    """A trained model and how its training went (the page keeps it in session_state; small: ~40k parameters)."""
+
+    config: CharConfig
+    model: SequenceModel
+    result: TrainResult
+
+    @property
+    def run_id(self) -> tuple:
+        """Cache key for everything computed from the model: a stopped run differs from a finished one."""
+        return (self.config, self.result.steps)
+
+
 @dataclass(frozen=True)
 class Corpus:
     """A checked text ready to train on: the dataset, the train/val cut and the memoryless baseline loss."""
@@ -91,6 +105,12 @@ def make_corpus(text: str) -> Corpus:
 def train_data(corpus: Corpus, seq_len: int) -> TrainData:
     """Non-overlapping windows of seq_len characters (train) and the held-out tail (val), one-hot on the fly."""
     return corpus.dataset.train_data(seq_len, VAL_FRACTION)
+
+
+def step_plan(cfg: CharConfig, corpus: Corpus) -> tuple[int, int]:
+    """(optimizer steps of a full run, training windows), as the engine's Trainer will count them."""
+    windows = len(corpus.dataset.windows(cfg.seq_len, stop=corpus.cut)[0])
+    return planned_steps(cfg.train_config(), windows, cfg.seq_len), windows
 
 
 def frequencies(corpus: Corpus, top: int = 20) -> tuple[list[str], np.ndarray]:
@@ -165,6 +185,13 @@ def top_k(ins: Inside, position: int, k: int = 5) -> tuple[list[str], np.ndarray
     order = np.argsort(-p, kind="stable")[:k]
     true_next = ins.text[position + 1] if position + 1 < len(ins.text) else None
     return [ins.vocab[i] for i in order], p[order], true_next
+
+
+def unit_activations(ins: Inside, state: str, unit: int) -> tuple[np.ndarray, float]:
+    """One unit's values over the segment, (L,), from h or c (``state``), and the limit to colour them by: the
+    unit's own range, so even a quiet unit shows its pattern. ``unit`` is 1-based."""
+    acts = (ins.h if state == "h" else ins.c)[:, int(unit) - 1]
+    return acts, max(float(np.abs(acts).max()), 1e-6)
 
 
 def text_features(text: str) -> dict[str, np.ndarray]:
