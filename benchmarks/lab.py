@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from rnn_core.demos import char_rnn as chard  # noqa: E402
-from rnn_core.demos import training_lab as lab  # noqa: E402
+from lessons.char_rnn import recipe as chard  # noqa: E402
+from lessons.training import recipe as lab  # noqa: E402
 from rnn_core.training import TrainConfig, Trainer  # noqa: E402
 
 

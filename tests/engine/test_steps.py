@@ -14,7 +14,7 @@ from rnn_core.steps import gru_step, lstm_step, previous_states, replay, rnn_ste
 
 TOL = 1e-12
 CELLS = [
-    pytest.param(lambda: rnn_core.RNN(3, 4, nonlinearity=act, seed=1), id=f"rnn-{act}")
+    pytest.param(lambda act=act: rnn_core.RNN(3, 4, nonlinearity=act, seed=1), id=f"rnn-{act}")
     for act in rnn_core.ACTIVATIONS
 ] + [
     pytest.param(lambda: rnn_core.LSTM(3, 4, seed=2), id="lstm"),
