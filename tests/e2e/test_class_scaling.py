@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.serving import CHROMIUM_ARGS, app_cluster, routes, upstream_counts
+from benchmarks.serving import app_cluster, routes, upstream_counts
 from e2e.conftest import _unavailable as unavailable
 
 pytestmark = pytest.mark.browser
@@ -40,16 +40,11 @@ def students_until_both_serve(browser, base: str, workdir: Path, most: int = 16)
     return problems
 
 
-def test_two_processes_behind_nginx_share_a_class_with_sticky_sessions():
+def test_two_processes_behind_nginx_share_a_class_with_sticky_sessions(browser):
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         unavailable("nginx is not installed (apt-get install -y nginx)")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-
     with tempfile.TemporaryDirectory() as tmp, app_cluster(2, Path(tmp), through_nginx=True) as (base, _):
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            problems = students_until_both_serve(browser, base, Path(tmp))
-            browser.close()
+        problems = students_until_both_serve(browser, base, Path(tmp))
         served = upstream_counts(Path(tmp) / "access.log")
         sticky = routes(Path(tmp) / "access.log")
     assert not problems, problems
