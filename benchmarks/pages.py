@@ -67,6 +67,9 @@ def main() -> int:
         for url, path in targets:
             def make(path=path):
                 at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+                # Run once first: before it, AppTest finds a page by its file name, and every lesson's script
+                # is called page.py (until b986120 three lessons were silently measured as Home this way).
+                at.run()
                 return at.switch_page(path).run()
             rows.append((url, make))
         for name, make in rows:
