@@ -1,7 +1,8 @@
 """Numbers as a student reads them: in chart labels, in LaTeX, in sentences. One place for every format.
 
-- ``num``: a label with fixed decimals, scientific notation when huge, the real minus sign (−), ∞ for
-  overflow, never "−0.00".
+- ``num``: a label with fixed decimals, compact scientific notation when huge (1.6e79: it must fit in a
+  node of a diagram), the real minus sign (−), ∞ for overflow, never "−0.00".
+- ``fit``: ``num`` squeezed into a few characters (fewer decimals, one-digit mantissa): labels in nodes.
 - ``signed``: the same with an explicit sign (+0.25, −0.25): values on a diagram's wires.
 - ``short``: a compact number with ``digits`` significant digits (0.431, -2.1e-05, inf): metrics and captions.
 - ``pct``: a share in 0..1 as a whole percentage.
@@ -34,10 +35,26 @@ def num(value: float, digits: int = 2) -> str:
     special = _not_finite(value)
     if special is not None:
         return special
-    text = f"{value:.{digits}f}" if abs(value) < HUGE else f"{value:.1e}"
+    if abs(value) >= HUGE:
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}".replace("-", "−")
+    text = f"{value:.{digits}f}"
     if text.lstrip("-").strip("0.") == "":  # -0.00 -> 0.00
         text = text.lstrip("-")
     return text.replace("-", "−")
+
+
+def fit(value: float, width: int = 5, digits: int = 2) -> str:
+    """``num`` with as many decimals (at most ``digits``) as fit in ``width`` characters: a label inside a
+    small node. 243.0 -> "243.0", 1234.5 -> "1235", -1.6e79 -> "−2e79"; hover text keeps the exact value."""
+    for d in range(digits, -1, -1):
+        text = num(value, d)
+        if "e" in text and len(text) > width:  # 1.6e79 -> 2e79
+            mantissa, exponent = text.split("e")
+            text = f"{float(mantissa.replace('−', '-')):.0f}e{exponent}".replace("-", "−")
+        if len(text) <= width:
+            return text
+    return text
 
 
 def signed(value: float, digits: int = 2) -> str:

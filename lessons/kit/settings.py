@@ -65,6 +65,16 @@ class Setting:
             return f"{value:g}"
         return str(value)
 
+    def link_text(self, value) -> str:
+        """How ``value`` is written in a link: a choice's label, true/false, or the number as typed."""
+        if self.kind in CHOICES:
+            return self.text(value)
+        if self.kind == "toggle":
+            return "true" if value else "false"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
     def from_link(self, raw: str) -> object:
         """The value a link's text ``raw`` asks for, or ValueError saying why this control cannot show it.
 
@@ -106,6 +116,20 @@ class Setting:
         if self.kind == "toggle":
             return isinstance(value, bool)
         return isinstance(value, str)
+
+
+@dataclass(frozen=True)
+class Try:
+    """A "Try this" link: a few control values (by setting name, in the config's terms) and what they show."""
+
+    label: str
+    icon: str
+    tip: str
+    values: Mapping[str, object]
+
+    def query(self, table: Mapping[str, Setting]) -> dict[str, str]:
+        """The link's query parameters."""
+        return {table[name].key: table[name].link_text(value) for name, value in self.values.items()}
 
 
 def defaults(table: Mapping[str, Setting]) -> dict[str, object]:

@@ -10,7 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lessons.kit.canvas import HEAD_PX, Canvas, frozen_axes
-from lessons.kit.numbers import num, tex, tex_paren
+from lessons.kit.logaxes import log_axis_range, log_limits, log_traces
+from lessons.kit.numbers import HUGE, fit, num, tex, tex_paren
 from lessons.kit.theme import (
     BLUE,
     DIVERGING,
@@ -24,6 +25,8 @@ from lessons.kit.theme import (
     f32,
     figure,
     layout,
+    note,
+    send,
     symmetric_limit,
 )
 from lessons.unrolled.recipe import UnrolledRun
@@ -79,7 +82,7 @@ def _node_trace(xs, ys, values, limit: float, *, name: str, symbol: str, size: f
     """One row of nodes filled by value on the diverging scale; inf is drawn at the scale's end."""
     vals = np.asarray(values, dtype=float)
     color = np.clip(np.nan_to_num(vals, nan=0.0, posinf=limit, neginf=-limit), -limit, limit)
-    marker = {"symbol": symbol, "size": size, "color": f32(color), "colorscale": DIVERGING,
+    marker = {"symbol": symbol, "size": size, "color": send(color), "colorscale": DIVERGING,
               "cmin": -limit, "cmax": limit,
               "line": {"color": [HIGHLIGHT if w > 1.5 else NEUTRAL for w in line_width], "width": line_width},
               "showscale": show_scale}
@@ -122,7 +125,7 @@ def _hidden_nodes(run: UnrolledRun, slots: list[tuple[float, int]], y_h: float, 
             unit = f" unit {k + 1}" if H > 1 else ""
             hover.append(f"{name}{unit} = {num(state[k], 3)}")
             widths.append(3.0 if row == selected else 1.0)
-    texts = [num(v) for v in vals] if H == 1 else None
+    texts = [fit(v) for v in vals] if H == 1 else None
     size = NODE_PX if H == 1 else CELL_UNITS * PX_PER_UNIT - 3
     return _node_trace(xs, ys, vals, lim_h, name="h", symbol="circle" if H == 1 else "square", size=size,
                        texts=texts, hover=hover, line_width=widths, show_scale=True)
@@ -135,7 +138,7 @@ def _io_nodes(values: np.ndarray, slots: list[tuple[float, int]], y: float, lim:
     hover = [f"{label}<sub>{row + 1}</sub> = {num(values[row], 3)}" for _, row in slots]
     widths = [3.0 if row == selected else 1.0 for _, row in slots]
     return _node_trace(xs, [y] * len(xs), vals, lim, name=label, symbol="circle", size=NODE_PX,
-                       texts=[num(v) for v in vals], hover=hover, line_width=widths, show_scale=False)
+                       texts=[fit(v) for v in vals], hover=hover, line_width=widths, show_scale=False)
 
 
 def _row_labels(cv: Canvas, y_x: float, y_h: float, y_y: float) -> None:
@@ -253,44 +256,78 @@ def rolled_diagram(run: UnrolledRun, step: int) -> go.Figure:
 
 
 # -- h_t over time --------------------------------------------------------------------------------------
-def hidden_over_time(run: UnrolledRun, step: int | None = None) -> go.Figure:
-    """Input and output on top; below, h_t as a line (H = 1) or a time × unit heatmap (H > 1, zmid = 0).
+def exploded(run: UnrolledRun) -> bool:
+    """Whether the state left the range a linear axis can show: beyond ±10⁴ (HUGE) or not finite at all."""
+    h = np.abs(np.asarray(run.h, dtype=float))
+    return bool((~np.isfinite(h)).any() or h.max(initial=0.0) >= HUGE)
 
-    A vertical line marks ``step``; an overflow is announced on the chart.
+
+def hidden_over_time(run: UnrolledRun, step: int | None = None) -> go.Figure:
+    """Input (and output) on top; below, h_t as a line (H = 1) or a time × unit heatmap (H > 1, zmid = 0).
+
+    When the state explodes (``exploded``) the lower panel switches to a log axis of |h_t| (or ‖h_t‖ for
+    H > 1), so the growth stays visible all the way, and steps beyond the float range are marked on the top
+    edge and shaded — never a line that silently stops. A vertical line marks ``step``.
     """
     t = np.arange(1, run.steps + 1)
     mode = "lines+markers" if run.steps <= 60 else "lines"
-    top, bottom = {"xaxis": "x", "yaxis": "y2"}, {"xaxis": "x", "yaxis": "y"}
-    traces = [
-        {"type": "scatter", "x": t, "y": f32(run.x), "mode": mode, "name": "input x<sub>t</sub>",
-         "line": {"color": ORANGE, "width": 2}, "marker": {"size": 5}, **top},
-        {"type": "scatter", "x": t, "y": f32(run.y), "mode": mode, "name": "output y<sub>t</sub>",
-         "line": {"color": GREEN, "width": 2, "dash": "dot"}, "marker": {"size": 5}, **top},
-    ]
-    if run.hidden == 1:
-        traces.append({"type": "scatter", "x": t, "y": f32(run.h[:, 0]), "mode": mode, "name": "hidden h<sub>t</sub>",
-                       "line": {"color": BLUE, "width": 3}, "marker": {"size": 6}, **bottom})
-        y_axis = axis("h<sub>t</sub>", domain=[0, 0.66])
-    else:
-        lim = symmetric_limit(run.h)
-        traces.append({
-            "type": "heatmap", "x": t, "y": np.arange(1, run.hidden + 1), "z": f32(np.clip(run.h.T, -lim, lim)),
-            "colorscale": DIVERGING, "zmid": 0.0, "zmin": -lim, "zmax": lim, "name": "h",
-            "colorbar": colorbar("h value", y=0.33, len=0.66), "xgap": 1 if run.steps <= 60 else 0, "ygap": 1,
-            "hovertemplate": "t = %{x}<br>unit %{y}<br>h = %{z:.3f}<extra></extra>", **bottom})
-        y_axis = axis("hidden unit", domain=[0, 0.66], dtick=1, autorange="reversed")
-    shapes, anns = [], []
+    top = {"xaxis": "x", "yaxis": "y2"}
+    traces = [{"type": "scatter", "x": t, "y": f32(run.x), "mode": mode, "name": "input x<sub>t</sub>",
+               "line": {"color": ORANGE, "width": 2}, "marker": {"size": 5}, **top}]
+    big = exploded(run)
+    if not big:
+        traces.append({"type": "scatter", "x": t, "y": f32(run.y), "mode": mode, "name": "output y<sub>t</sub>",
+                        "line": {"color": GREEN, "width": 2, "dash": "dot"}, "marker": {"size": 5}, **top})
+    lower, y_axis, shapes, anns = (_log_state(run, t) if big else
+                                   _line_state(run, t, mode) if run.hidden == 1 else _heat_state(run, t))
     if step is not None:
         shapes.append({"type": "line", "x0": step + 1, "x1": step + 1, "xref": "x", "y0": 0, "y1": 1,
                        "yref": "paper", "line": {"color": HIGHLIGHT, "width": 2, "dash": "dash"}, "opacity": 0.8})
-    if run.overflow_step is not None:
-        anns.append({"x": run.overflow_step + 1, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
-                     "text": f"overflow at t = {run.overflow_step + 1}", "font": {"color": HIGHLIGHT},
-                     "yanchor": "bottom"})
-    lay = layout(height=440, hovermode="x unified" if run.hidden == 1 else "closest", shapes=shapes,
+    lay = layout(height=440, hovermode="x unified" if run.hidden == 1 or big else "closest", shapes=shapes,
                  annotations=anns, xaxis=axis("time step t", anchor="y"), yaxis=y_axis,
-                 yaxis2=axis("x<sub>t</sub>, y<sub>t</sub>", domain=[0.74, 1.0], anchor="x"))
-    return figure(traces, lay)
+                 yaxis2=axis("x<sub>t</sub>" if big else "x<sub>t</sub>, y<sub>t</sub>", domain=[0.74, 1.0],
+                             anchor="x"))
+    return figure(traces + lower, lay)
+
+
+def _line_state(run: UnrolledRun, t: np.ndarray, mode: str) -> tuple[list, dict, list, list]:
+    trace = {"type": "scatter", "x": t, "y": f32(run.h[:, 0]), "mode": mode, "name": "hidden h<sub>t</sub>",
+             "line": {"color": BLUE, "width": 3}, "marker": {"size": 6}, "xaxis": "x", "yaxis": "y"}
+    return [trace], axis("h<sub>t</sub>", domain=[0, 0.66]), [], []
+
+
+def _heat_state(run: UnrolledRun, t: np.ndarray) -> tuple[list, dict, list, list]:
+    lim = symmetric_limit(run.h)
+    trace = {"type": "heatmap", "x": t, "y": np.arange(1, run.hidden + 1), "z": f32(np.clip(run.h.T, -lim, lim)),
+             "colorscale": DIVERGING, "zmid": 0.0, "zmin": -lim, "zmax": lim, "name": "h",
+             "colorbar": colorbar("h value", y=0.33, len=0.66), "xgap": 1 if run.steps <= 60 else 0, "ygap": 1,
+             "hovertemplate": "t = %{x}<br>unit %{y}<br>h = %{z:.3f}<extra></extra>", "xaxis": "x", "yaxis": "y"}
+    return [trace], axis("hidden unit", domain=[0, 0.66], dtick=1, autorange="reversed"), [], []
+
+
+def _log_state(run: UnrolledRun, t: np.ndarray) -> tuple[list, dict, list, list]:
+    """|h_t| (H = 1) or ‖h_t‖ and |y_t| (H > 1) on a log axis; non-finite steps on the top edge, shaded."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        size = np.abs(run.h[:, 0]) if run.hidden == 1 else np.linalg.norm(run.h, axis=1)
+    name = "|h<sub>t</sub>|" if run.hidden == 1 else "‖h<sub>t</sub>‖"
+    series = [(size, name, BLUE, None)] + ([] if run.hidden == 1 else [(run.y, "|y<sub>t</sub>|", GREEN, "dot")])
+    floor, ceil = log_limits(*(v for v, *_ in series))
+    traces = []
+    for values, label, color, dash in series:
+        traces += log_traces(t, values, name=label, color=color, dash=dash, floor=floor, ceil=ceil,
+                             hover=f"{label} = %{{y:.3g}}", mode="lines")
+    shapes, anns = [], []
+    bad = np.flatnonzero(~np.isfinite(size))
+    if bad.size:
+        k = int(bad[0]) + 1
+        shapes.append({"type": "rect", "xref": "x", "yref": "y domain", "x0": k - 0.5, "x1": run.steps + 0.5,
+                       "y0": 0, "y1": 1, "fillcolor": "rgba(213, 94, 0, 0.10)", "line": {"width": 0},
+                       "layer": "below"})
+        anns.append(note(f"beyond the float range from t = {k}", k, 1.0, xref="x", yref="y domain",
+                         yanchor="top", color=HIGHLIGHT))
+    y_axis = axis(f"{name} (log scale)", domain=[0, 0.66], type="log", range=log_axis_range(floor, ceil),
+                  exponentformat="power")
+    return traces, y_axis, shapes, anns
 
 
 # -- the activation with a_t marked ---------------------------------------------------------------------

@@ -9,11 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.numbers import num
 from lessons.kit.settings import ACTIVATION_LABELS
 from lessons.kit.widgets import draw, step_slider
 from lessons.unrolled import figures as figs
 from lessons.unrolled import recipe
-from lessons.unrolled.settings import SEQUENCE_LABELS, SETTINGS, config, first_step
+from lessons.unrolled.settings import SETTINGS, TRIES, config, first_step
+from lessons.unrolled.stories import hidden_story
 
 PAGE = "lessons/unrolled/page.py"
 
@@ -21,6 +23,11 @@ PAGE = "lessons/unrolled/page.py"
 @st.cache_data(max_entries=128, show_spinner=False)
 def run_network(cfg: recipe.UnrolledConfig) -> recipe.UnrolledRun:
     return recipe.run_unrolled(cfg)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def behaviour(cfg: recipe.UnrolledConfig) -> recipe.Behaviour:
+    return recipe.behaviour(run_network(cfg))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -101,27 +108,18 @@ def step_through(run: recipe.UnrolledRun) -> None:
 
 
 
-def hidden_story(run: recipe.UnrolledRun) -> str:
-    cfg = run.config
-    if run.hidden > 1:
-        return ("Each row of the heatmap is one hidden unit: together the $H$ numbers are the network's "
-                "entire memory of the past. $W_{hh}$ mixes the units at every step, so a single input "
-                "echoes through all of them.\n\nTry the **impulse** and follow the echo across units and time.")
-    stories = {
-        "impulse": "After the single 1 the input is silent, so everything $h_t$ still holds is **memory**. "
-                   "With $|w| < 1$ the echo fades by about a factor $w$ per step; with identity and "
-                   "$|w| > 1$ it grows without bound; a negative $w$ makes it flip sign every step.",
-        "step": "The input switches on and stays on. $h_t$ climbs towards a level where the new input and "
-                "the carried-over memory balance — larger $w$ means a slower, higher climb.",
-        "sine": "The state follows the wave with a **lag**: it is a smoothed blend of the present input and "
-                "its own past. Raise $w$ to lengthen the memory and watch the lag grow.",
-        "random walk": "Like a day-by-day price, each value is yesterday's plus a random move. The hidden "
-                       "state is a running summary of the path so far — exactly what a forecaster would "
-                       "need to predict tomorrow.",
-        "typed": "Your own sequence: change one number and see how far ahead its effect is still visible "
-                 "in $h_t$.",
-    }
-    return stories[cfg.sequence]
+def state_warning(run: recipe.UnrolledRun) -> None:
+    """Overflow, and a state grown too large for a linear axis, are part of the lesson: say what happened."""
+    if run.overflow_step is not None:
+        st.warning(f"The hidden state overflowed at step t = {run.overflow_step + 1}: the numbers grew past what a "
+                   "computer can store (about 1.8 × 10³⁰⁸). That is the *exploding* state — lower |w| or use a "
+                   "squashing activation. The chart below marks every step beyond the float range.",
+                   icon=":material/warning:")
+    elif figs.exploded(run):
+        size, step = run.peak
+        st.info(f"The hidden state has grown to {num(size)} by step t = {step + 1}: it *explodes*. "
+                "The chart below shows its size on a log scale, where steady growth by a factor per step is a "
+                "straight line.", icon=":material/trending_up:")
 
 
 def main_chart_frame(run: recipe.UnrolledRun) -> pd.DataFrame:
@@ -162,11 +160,7 @@ def lesson() -> None:
     with user_errors():
         run = run_network(cfg)
 
-    if run.overflow_step is not None:
-        st.warning(f"The hidden state overflowed at step t = {run.overflow_step + 1}: the numbers grew past what a "
-                   "computer can store. That is the *exploding* state — lower |w| or use a squashing activation.",
-                   icon=":material/warning:")
-
+    state_warning(run)
     weight_matrices_note()
 
     step_through(run)
@@ -177,7 +171,7 @@ def lesson() -> None:
     with visual:
         plot(figs.hidden_over_time(run), key="unrolled_main", alt="input, output and hidden state over time")
     with text:
-        st.markdown(hidden_story(run))
+        st.markdown(hidden_story(run, behaviour(run.config) if run.hidden == 1 else None))
         csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
 
 
@@ -185,15 +179,5 @@ lesson()
 
 st.divider()
 st.markdown("**Try this:**")
-TRIES = [  # (label, icon, what happens, the settings as URL query parameters)
-    ("Fading memory", ":material/water_drop:", "w = 0.5: the echo halves each step",
-     {"unrolled_w": "0.5", "unrolled_T": "20"}),
-    ("Exploding memory", ":material/local_fire_department:", "w = 1.5, identity: the echo grows 1.5× each step",
-     {"unrolled_w": "1.5", "unrolled_act": ACTIVATION_LABELS["identity"], "unrolled_T": "30"}),
-    ("Flipping sign", ":material/swap_vert:", "w = −0.9: the echo alternates in sign",
-     {"unrolled_w": "-0.9", "unrolled_T": "20"}),
-    ("Eight units", ":material/grid_view:", "H = 8 hidden units reading a random walk",
-     {"unrolled_H": "8", "unrolled_seq": SEQUENCE_LABELS["random walk"], "unrolled_T": "60"}),
-]
-for col, (label, icon, tip, params) in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=label, icon=icon, help=tip, query_params=params)
+for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))

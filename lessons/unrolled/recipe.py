@@ -86,6 +86,13 @@ class UnrolledRun:
     def hidden(self) -> int:
         return self.h.shape[1]
 
+    @property
+    def peak(self) -> tuple[float, int]:
+        """(largest |h| over every unit and finite step, 0-based step where it occurs); (0, 0) for none."""
+        size = np.where(np.isfinite(self.h), np.abs(self.h), 0.0).max(axis=1)
+        step = int(np.argmax(size))
+        return float(size[step]), step
+
 
 # -- inputs ---------------------------------------------------------------------------------------------
 def event_step(steps: int) -> int:
@@ -169,6 +176,107 @@ def run_unrolled(cfg: UnrolledConfig) -> UnrolledRun:
         w_ih=cell.params["weight_ih"][:, 0], w_hh=cell.params["weight_hh"], b=step.bias, v=v, c=c,
         overflow_step=trace.overflow_step, from_input=step.from_input, from_memory=step.from_memory,
     )
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What the one-unit state did after the input's event (the impulse, or the switch-on of the step).
+
+    factor: typical per-step factor of the impulse's echo over the last steps — the echo being the state minus
+        the state the same network reaches without the impulse (geometric mean of up to 8 ratios of consecutive
+        non-zero finite values; None when there are fewer than two; 0 when the echo was wiped out).
+    flips: the echo's sign alternated on nearly every step (for at least 3 steps).
+    level: where the state came to rest (None while it still moves), and settle_steps: steps after the event
+        until it stays within 1 % of it.
+    lag: for the sine input, the delay in steps at which h_t best matches the input (None otherwise).
+    steady: the echo's size changed by the same factor (within 3 %) over the last steps.
+    swing: (a, b) when the state ends up alternating between two values, else None.
+    """
+
+    factor: float | None
+    flips: bool
+    level: float | None
+    settle_steps: int | None
+    lag: int | None
+    steady: bool = True
+    swing: tuple[float, float] | None = None
+    zeroed: bool = False  # the state was exactly 0 at some step after the event (a ReLU cut it off)
+
+
+def behaviour(run: UnrolledRun) -> Behaviour:
+    """Describe a one-unit run in the numbers the lesson's sentences quote (see lessons/unrolled/stories.py)."""
+    h = run.h[:, 0]
+    start = event_step(run.steps) if run.config.sequence in ("impulse", "step") else 0
+    quiet = build_rnn(run.config).forward(np.zeros((run.steps, 1))).h[:, 0]  # the same network, no input
+    with np.errstate(all="ignore"):
+        echo = (h - quiet)[start:]
+    level, settle = _resting(h[start:])
+    lag = sine_lag(run.x, h) if run.config.sequence == "sine" else None
+    return Behaviour(_factor(echo), _flips(echo), level, settle, lag, _steady(echo), _swing(h[start:]),
+                     bool((h[start + 1 :] == 0).any()))
+
+
+def _steady(e: np.ndarray) -> bool:
+    with np.errstate(all="ignore"):
+        tail = e[-6:]
+        ratios = np.abs(tail[1:] / tail[:-1])
+    ratios = ratios[np.isfinite(ratios) & (ratios > 0)]
+    return bool(ratios.size < 2 or ratios.max() <= 1.03 * ratios.min())
+
+
+def _swing(h: np.ndarray) -> tuple[float, float] | None:
+    """The two values a state alternates between at the end (a 2-cycle), or None."""
+    if h.size < 6 or not np.isfinite(h[-6:]).all():
+        return None
+    a, b = h[-1], h[-2]
+    tol = 1e-6 * max(1.0, abs(a), abs(b))
+    if abs(a - b) > 1e-3 and np.allclose(h[-6::2], h[-6], atol=tol) and np.allclose(h[-5::2], h[-5], atol=tol):
+        return float(b), float(a)
+    return None
+
+
+def _factor(h: np.ndarray) -> float | None:
+    with np.errstate(all="ignore"):
+        ok = np.isfinite(h[1:]) & np.isfinite(h[:-1]) & (h[:-1] != 0)
+        ratios = np.abs(h[1:][ok] / h[:-1][ok])[-8:]
+    ratios = ratios[np.isfinite(ratios)]
+    if ratios.size and ratios[-1] == 0 or (h.size > 1 and np.all(h[1:] == 0)):
+        return 0.0  # wiped out (a ReLU turned the echo into exactly 0)
+    if ratios.size < 2:
+        return None
+    return float(np.exp(np.mean(np.log(ratios))))
+
+
+def _flips(h: np.ndarray) -> bool:
+    signs = np.sign(h[np.isfinite(h) & (h != 0)])
+    return signs.size >= 4 and bool(np.mean(signs[1:] != signs[:-1]) > 0.9)
+
+
+def _resting(h: np.ndarray) -> tuple[float | None, int | None]:
+    """(the level the state stays at, the first step from which it stays within 1 % of it) or (None, None)."""
+    if h.size < 3 or not np.isfinite(h).all():
+        return None, None
+    end = float(h[-1])
+    tol = 0.01 * max(abs(end), 1e-3)
+    if abs(h[-1] - h[-2]) > 1e-6 * max(1.0, abs(end)):
+        return None, None
+    inside = np.abs(h - end) <= tol
+    first = int(np.flatnonzero(~inside)[-1] + 1) if (~inside).any() else 0
+    return end, first
+
+
+def sine_lag(x: np.ndarray, h: np.ndarray) -> int:
+    """The delay (0 .. one period) at which the state's second half best matches the input, by correlation."""
+    half = len(h) // 2
+    best, lag = -np.inf, 0
+    for d in range(min(SINE_PERIOD, half)):
+        xs, hs = x[half - d : len(h) - d], h[half:]
+        if np.std(xs) == 0 or np.std(hs) == 0 or not np.isfinite(hs).all():
+            continue
+        r = float(np.corrcoef(xs, hs)[0, 1])
+        if r > best + 1e-12:
+            best, lag = r, d
+    return lag
 
 
 def activation_curve(name: str, a_max: float = 4.0, points: int = 161) -> tuple[np.ndarray, np.ndarray]:

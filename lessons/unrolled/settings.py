@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessons.kit.settings import ACTIVATION_LABELS, Setting
+from lessons.kit.settings import ACTIVATION_LABELS, Setting, Try
 from lessons.kit.typed import MAX_ABS, MAX_TYPED, parse_numbers
 from lessons.unrolled.recipe import MAX_HIDDEN, MAX_STEPS, UnrolledConfig, event_step
 
@@ -37,6 +37,18 @@ SETTINGS = {
                  help="Highlights one step in every picture and writes its update with the real numbers."),
     "view": Setting("unrolled_view", "View", "Unrolled", "segmented", options=("Unrolled", "Rolled")),
 }
+
+
+# "Try this" links under the lesson. Their tips are claims: tests/claims/test_unrolled.py checks each one.
+TRIES = (
+    Try("Fading memory", ":material/water_drop:", "w = 0.5: the echo halves each step", {"w_rec": 0.5, "length": 20}),
+    Try("Exploding memory", ":material/local_fire_department:", "w = 1.5, identity: the echo grows 1.5× each step",
+        {"w_rec": 1.5, "activation": "identity", "length": 30}),
+    Try("Flipping sign", ":material/swap_vert:", "w = −0.9: the echo alternates in sign",
+        {"w_rec": -0.9, "length": 20}),
+    Try("Eight units", ":material/grid_view:", "H = 8 hidden units reading a random walk",
+        {"hidden": 8, "sequence": "random walk", "length": 60}),
+)
 
 
 def config(values: dict) -> UnrolledConfig:

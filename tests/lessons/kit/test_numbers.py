@@ -13,7 +13,8 @@ def test_labels_use_a_real_minus_and_never_show_minus_zero():
     assert numbers.num(float("inf")) == "∞"
     assert numbers.num(-math.inf) == "−∞"
     assert numbers.num(math.nan) == "NaN"
-    assert numbers.num(1.23e7) == "1.2e+07"
+    assert numbers.num(1.23e7) == "1.2e7"
+    assert numbers.num(-1.6e79) == "−1.6e79" and numbers.num(2.5e-300 * 1e304) == "2.5e4"
 
 
 def test_signed_short_and_percent():
@@ -29,3 +30,11 @@ def test_tex_writes_powers_of_ten_and_brackets_what_needs_them():
     assert numbers.tex_paren(-0.5) == "(-0.50)"
     assert numbers.tex_paren(0.5) == "0.50"
     assert numbers.tex_paren(2e5) == r"(2.0\times 10^{5})"
+
+
+def test_fit_keeps_node_labels_within_five_characters():
+    cases = {0.5: "0.50", -0.5: "−0.50", 27.0: "27.00", 243.0: "243.0", 1234.6: "1235", -1234.6: "−1235",
+             12345.6: "1.2e4", -12345.0: "−1e4", 1.6e79: "2e79", -1.6e79: "−2e79", math.inf: "∞"}
+    for value, label in cases.items():
+        assert numbers.fit(value) == label, value
+        assert len(numbers.fit(value)) <= 5

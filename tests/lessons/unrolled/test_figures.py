@@ -135,11 +135,32 @@ def test_hidden_over_time_is_a_heatmap_centred_at_zero_for_several_units():
     assert heat.zmid == 0 and heat.zmin == -heat.zmax
 
 
-def test_hidden_over_time_announces_overflow():
-    r = run(length=5)
-    r.overflow_step = 2
+def test_an_exploding_state_is_drawn_on_a_log_axis_all_the_way():
+    r = run(sequence="impulse", length=200, w_rec=3.0, activation="identity")
+    assert r.overflow_step is None and np.abs(r.h).max() > 1e79  # finite, but far beyond float32
     fig = figs.hidden_over_time(r, 0)
-    assert any("overflow at t = 3" in a.text for a in fig.layout.annotations)
+    assert fig.layout.yaxis.type == "log"
+    line = next(d for d in fig.data if d.name == "|h<sub>t</sub>|")
+    shown = np.asarray(line.y, dtype=float)
+    assert np.isfinite(shown[-1]) and shown[-1] > 1e79  # the line reaches the last step: nothing cut off
+    assert fig.layout.yaxis.range[1] >= np.log10(shown[-1])
+
+
+def test_overflow_is_marked_on_the_chart_not_dropped():
+    r = run(sequence="impulse", length=200, w_rec=80.0, activation="identity")  # 80^167 > 1.8e308
+    k = r.overflow_step + 1
+    fig = figs.hidden_over_time(r, 0)
+    assert any(f"beyond the float range from t = {k}" in a.text for a in fig.layout.annotations)
+    marks = next(d for d in fig.data if d.name == "|h<sub>t</sub>|: overflow (not finite)")
+    assert list(marks.x) == list(range(k, 201))  # every overflowed step has its marker on the top edge
+    assert any(s.type == "rect" and s.x0 == k - 0.5 for s in fig.layout.shapes)
+
+
+def test_huge_values_still_fit_in_the_nodes():
+    r = run(sequence="impulse", length=200, w_rec=3.0, activation="identity")
+    fig = figs.unrolled_diagram(r, 199)
+    labels = [t for d in fig.data if d.mode and "text" in d.mode and d.text for t in d.text if t]
+    assert "2e79" in labels and all(len(t) <= 5 for t in labels if t[0].isdigit() or t[0] == "−")
 
 
 def test_figures_send_float32():

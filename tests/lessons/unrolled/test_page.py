@@ -113,3 +113,18 @@ def test_typed_numbers_drive_the_network():
     spec = main_chart(at)
     np.testing.assert_allclose(decode(spec["data"][0]["y"]), [0, 0, 2, 0])
     assert at.slider(key="unrolled_T").disabled
+
+
+def test_an_exploding_state_is_announced_with_its_size_and_drawn_on_a_log_scale():
+    at = open_page(unrolled_w="3", unrolled_act="identity", unrolled_T="200")
+    assert any("has grown to" in i.value and "by step t = 200" in i.value for i in at.info)
+    logs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert any(s["layout"].get("yaxis", {}).get("type") == "log" for s in logs)
+    assert not at.warning  # finite: an explosion, not an overflow
+
+
+def test_the_story_under_the_chart_quotes_this_run():
+    at = open_page(unrolled_w="0.5", unrolled_T="20")
+    assert any("**fades** about ×0.50 per step" in m.value for m in at.markdown)
+    at = open_page(unrolled_w="-0.9", unrolled_T="20")
+    assert any("flipping sign every step" in m.value for m in at.markdown)
