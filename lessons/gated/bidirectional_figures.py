@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lessons.kit.heatmaps import Row, heatmap_stack, row_offsets
+from lessons.kit.heatmaps import Row, heatmap_stack, row_offsets, steps_of
+from lessons.kit.numbers import num
 from lessons.kit.theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, SEQUENTIAL, VERMILLION, colorbar, f32, styled
 
 FORWARD = BLUE  # the direction that reads the past
@@ -20,7 +21,7 @@ BOTH = VERMILLION
 
 def direction_heatmaps(x: np.ndarray, forward: np.ndarray, backward: np.ndarray, t: int | None) -> go.Figure:
     """Input on top, then the forward states, the backward states and the concatenated output [→ ; ←],
-    all (T, H) or (T, 2H) drawn time across, unit down, on one time axis with a cursor at ``t``."""
+    all (T, H) or (T, 2H) drawn time across (steps 1..T), unit down, on one time axis with a cursor at step ``t``."""
     H = forward.shape[1]
     out = np.concatenate([forward, backward], axis=1)
     rows = [Row("h→", "forward h →", forward, "shared"), Row("h←", "← backward h", backward, "shared"),
@@ -33,10 +34,10 @@ def direction_heatmaps(x: np.ndarray, forward: np.ndarray, backward: np.ndarray,
 
 
 def sensitivity_bars(forward: np.ndarray, backward: np.ndarray, t: int) -> go.Figure:
-    """‖∂h→_t/∂x_s‖ and ‖∂h←_t/∂x_s‖ against the input step s, on a log axis; (T,) each.
+    """‖∂h→_t/∂x_s‖ and ‖∂h←_t/∂x_s‖ against the input step s = 1..T, on a log axis; (T,) each; t is a step 1..T.
     Zeros (the forward half cannot see s > t, the backward half s < t) are left out of the log plot."""
     T = len(forward)
-    s = np.arange(T)
+    s = steps_of(T)
     traces = [{"type": "bar", "x": s, "y": f32(np.where(vals > 0, vals, np.nan)), "name": name,
                "marker": {"color": color}, "opacity": 0.9,
                "hovertemplate": "x<sub>%{x}</sub>: %{y:.3g}<extra>" + name + "</extra>"}
@@ -46,7 +47,7 @@ def sensitivity_bars(forward: np.ndarray, backward: np.ndarray, t: int) -> go.Fi
         x_title=f"input step s   (← the past · t = {t} · the future →)",
         y_title="‖∂h<sub>t</sub> / ∂x<sub>s</sub>‖", hovermode="x unified",
         legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-        yaxis={"type": "log", "exponentformat": "power", "dtick": 1}, xaxis={"range": [-0.6, T - 0.4]},
+        yaxis={"type": "log", "exponentformat": "power", "dtick": 1}, xaxis={"range": [0.4, T + 0.6]},
         barmode="group", bargap=0.15,
         shapes=[{"type": "rect", "xref": "x", "yref": "paper", "x0": t - 0.5, "x1": t + 0.5, "y0": 0, "y1": 1,
                  "line": {"color": HIGHLIGHT, "width": 2}, "fillcolor": "rgba(213, 94, 0, 0.06)"}],
@@ -54,10 +55,10 @@ def sensitivity_bars(forward: np.ndarray, backward: np.ndarray, t: int) -> go.Fi
 
 
 def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -> go.Figure:
-    """Two (T, T) maps side by side, output step t down, input step s across, coloured by log₁₀ of the
-    sensitivity: the forward direction fills the lower triangle (s ≤ t), the backward one the upper."""
+    """Two (T, T) maps side by side, output step t down, input step s across (both 1..T), coloured by log₁₀ of
+    the sensitivity: the forward direction fills the lower triangle (s ≤ t), the backward one the upper."""
     T = forward.shape[0]
-    steps = np.arange(T)
+    steps = steps_of(T)
     logs = [np.where(m > 0, np.log10(np.maximum(m, 1e-300)), np.nan) for m in (forward, backward)]
     finite = np.concatenate([v[np.isfinite(v)] for v in logs]) if any(np.isfinite(v).any() for v in logs) else [0]
     lo, hi = float(np.floor(np.min(finite))), float(np.ceil(np.max(finite)))
@@ -70,7 +71,7 @@ def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -
                "xaxis": "x" if k == 1 else "x2", "yaxis": "y" if k == 1 else "y2",
                "hovertemplate": f"{name}<br>output t=%{{y}}, input s=%{{x}}<br>log₁₀ = %{{z:.2f}}<extra></extra>"}
               for k, (vals, name) in enumerate(zip(logs, ("forward →", "backward ←"), strict=True), start=1)]
-    axis = {"range": [-0.5, T - 0.5], "showgrid": False}
+    axis = {"range": [0.5, T + 0.5], "showgrid": False}
     return styled(
         traces, height=380, legend=False, hovermode="closest",
         coloraxis={"colorscale": SEQUENTIAL, "cmin": lo, "cmax": hi, "colorbar": cbar},
@@ -86,7 +87,7 @@ def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -
              "showarrow": False, "xanchor": "center", "yanchor": "bottom", "font": {"color": BACKWARD, "size": 13}},
         ],
         shapes=[] if t is None else [
-            {"type": "rect", "xref": xr, "yref": yr, "x0": -0.5, "x1": T - 0.5, "y0": t - 0.5, "y1": t + 0.5,
+            {"type": "rect", "xref": xr, "yref": yr, "x0": 0.5, "x1": T + 0.5, "y0": t - 0.5, "y1": t + 0.5,
              "line": {"color": HIGHLIGHT, "width": 2}} for xr, yr in (("x", "y"), ("x2", "y2"))],
         margin={"l": 10, "r": 124, "t": 36, "b": 10},  # r: the colour bar and its long title, measured
     )
@@ -101,7 +102,7 @@ def readout_figure(r2: dict[str, float], example_t: np.ndarray, example_y: np.nd
     labels = {"forward": "→ only", "backward": "← only", "both": "both"}
     traces = [{"type": "bar", "x": [labels[k] for k in names], "y": [max(r2[k], 0.0) for k in names],
                "xaxis": "x", "yaxis": "y", "marker": {"color": [colors[k] for k in names]},
-               "text": [f"{r2[k]:.2f}" for k in names], "textposition": "outside", "cliponaxis": False,
+               "text": [num(r2[k]) for k in names], "textposition": "outside", "cliponaxis": False,
                "showlegend": False, "hovertemplate": "%{x}: R² = %{text}<extra></extra>"},
               {"type": "scatter", "x": example_t, "y": f32(example_y), "name": "target", "xaxis": "x2",
                "yaxis": "y2", "mode": "lines", "line": {"color": NEUTRAL, "width": 5}, "opacity": 0.55}]

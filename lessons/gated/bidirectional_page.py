@@ -13,6 +13,7 @@ import streamlit as st
 
 from lessons.gated import bidirectional_figures as figs
 from lessons.gated import bidirectional_recipe as recipe
+from lessons.gated import stories
 from lessons.gated.controls import sequence_picker, typed
 from lessons.gated.settings import BI_PATTERNS, BI_SETTINGS, TASKS, bi_config, first_bi_step, readout_config
 from lessons.gated.tables import direction_table
@@ -48,8 +49,9 @@ def heatmaps(cfg: recipe.BiConfig, t: int):
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def sensitivity_figures(cfg: recipe.BiConfig, t: int) -> tuple:
-    s = sensitivity(cfg)
-    return figs.sensitivity_bars(s.forward[t], s.backward[t], t), figs.sensitivity_maps(s.forward, s.backward, t)
+    s = sensitivity(cfg)  # row t − 1 is step t
+    return (figs.sensitivity_bars(s.forward[t - 1], s.backward[t - 1], t),
+            figs.sensitivity_maps(s.forward, s.backward, t))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -79,9 +81,9 @@ def controls() -> dict:
 
 def states_text() -> None:
     st.markdown(
-        "**Forward (→)** is an ordinary LSTM: at step t it has read $x_0 \\dots x_t$. **Backward (←)** is a "
+        "**Forward (→)** is an ordinary LSTM: at step t it has read $x_1 \\dots x_t$. **Backward (←)** is a "
         "second LSTM with its own weights, fed the sequence reversed: at step t it has read "
-        "$x_{T-1} \\dots x_t$. Its "
+        "$x_T \\dots x_t$. Its "
         "states are drawn in the original time order, so both rows line up with the input.\n\n"
         "The **output** at each step stacks the two states, forward units on top of the line and backward "
         "units below it — PyTorch's `nn.LSTM(bidirectional=True)` returns exactly this, "
@@ -123,7 +125,7 @@ def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
 @st.fragment
 def step_through(cfg: recipe.BiConfig, T: int) -> None:
     """The step slider and the charts it moves; only this part reruns when the step moves."""
-    t = step_slider(S["t"], 0, T - 1, first_bi_step(T))
+    t = step_slider(S["t"], 1, T, first_bi_step(T))
     visual, text = beside((2.2, 1))
     with visual:
         plot(heatmaps(cfg, t), key="bidir_heatmaps", alt="Forward, backward and concatenated hidden states")
@@ -131,10 +133,6 @@ def step_through(cfg: recipe.BiConfig, T: int) -> None:
     with text:
         states_text()
     what_each_half_sees(cfg, t)
-
-
-def r2_text(value: float) -> str:
-    return "≈ 0" if value < 0.005 else f"{value:.2f}"
 
 
 def future_section(values: dict) -> None:
@@ -146,20 +144,17 @@ def future_section(values: dict) -> None:
         st.markdown(
             "Here nothing in the LSTMs is trained. We run them on 300 random sequences (uniform noise), then fit "
             "only a **linear readout** $y_t \\approx w \\cdot \\text{features}_t + b$ by least squares on 200 "
-            "of them, and score it on the "
-            "other 100 (R² = 1 perfect, 0 no better than guessing the mean).\n\n"
-            "- To output **the next input**, the forward state is useless (R² ≈ 0): it has not read $x_{t+1}$ yet. "
-            "The backward state has.\n"
-            "- **The previous input** is the mirror image.\n"
-            "- **Both neighbours** need both directions: each half alone explains about half of the target."
+            "of them, and score it on the other 100 (R² = 1 perfect, 0 no better than guessing the mean)."
         )
     rcfg = readout_config(values)
+    r2 = readout(rcfg).r2
     with visual:
         plot(readout_figure(rcfg), key="bidir_readout", alt="Readout scores per direction")
-    r2 = readout(rcfg).r2
-    st.caption(f"R²: forward only {r2_text(r2['forward'])} · backward only {r2_text(r2['backward'])} · both "
-               f"{r2_text(r2['both'])}. The 'both' readout has twice as many features (2H = {2 * rcfg.hidden}), "
-               "which helps a little on its own; the gaps between the directions are the point.")
+    with text:
+        st.markdown(stories.readout_story(rcfg.task, r2, rcfg.hidden))
+    st.caption(f"R²: forward only {stories.r2_text(r2['forward'])} · backward only "
+               f"{stories.r2_text(r2['backward'])} · both {stories.r2_text(r2['both'])}. Each half has H = "
+               f"{rcfg.hidden} features; 'both' has 2H = {2 * rcfg.hidden}.")
 
 
 lesson_header("Bidirectional LSTM", "Two LSTMs read the same sequence, one forwards and one backwards, so every "

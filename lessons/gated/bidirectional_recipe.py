@@ -3,6 +3,7 @@ and show a task whose answer lies in the future.
 
 NumPy and rnn_core only (the input patterns and the slider-to-weights mapping come from the LSTM/GRU recipe
 next door); frozen configs in, dataclasses of arrays out. Shapes: T steps, H hidden units per direction.
+Steps are numbered t = 1..T as on the pages (row t − 1 of every array is step t).
 """
 
 from __future__ import annotations
@@ -124,7 +125,8 @@ class ReadoutConfig:
 @dataclass
 class Readout:
     """r2: feature set ("forward", "backward", "both") -> R² on the test sequences (1 perfect, 0 useless).
-    example_t (T−2,), example_y (T−2,) and example_pred: set -> (T−2,) predictions for one test sequence."""
+    example_t (T−2,): the steps 2..T−1 (each has a neighbour on both sides); example_y (T−2,) and
+    example_pred: set -> (T−2,) predictions for one test sequence."""
 
     r2: dict[str, float]
     example_t: np.ndarray
@@ -133,7 +135,7 @@ class Readout:
 
 
 def _target(x: np.ndarray, task: str) -> np.ndarray:
-    """x (T, N) -> y for steps 1..T-2, (T-2, N): every target needs one neighbour on each side available."""
+    """x (T, N) -> y for steps 2..T−1, (T−2, N): every target needs one neighbour on each side available."""
     if task == "next":
         return x[2:]
     if task == "previous":
@@ -161,7 +163,7 @@ def readout(cfg: ReadoutConfig) -> Readout:
         truth = y[:, cfg.train :]
         r2[name] = float(1.0 - ((truth - pred) ** 2).mean() / truth.var())
         preds[name] = pred[:, 0]
-    return Readout(r2=r2, example_t=np.arange(1, cfg.steps - 1), example_y=y[:, cfg.train], example_pred=preds)
+    return Readout(r2=r2, example_t=np.arange(2, cfg.steps), example_y=y[:, cfg.train], example_pred=preds)
 
 
 def _ridge(F: np.ndarray, y: np.ndarray, lam: float = 1e-3) -> np.ndarray:

@@ -30,9 +30,9 @@ def typed(values: dict, patterns: dict[str, str]) -> bool:
 
 
 def step_and_unit(table: dict[str, Setting], steps: int, hidden: int) -> tuple[int, int | None]:
-    """The step slider 0..T−1 beside the choice of whose numbers the cell diagram shows (one unit or the
+    """The step slider 1..T beside the choice of whose numbers the cell diagram shows (one unit or the
     mean over all of them). Returns (t, unit index, or None for the mean)."""
     a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
-    t = step_slider(table["t"], 0, steps - 1, table["t"].default, a)
+    t = step_slider(table["t"], 1, steps, table["t"].default, a)
     choice = draw(replace(table["unit"], options=unit_options(hidden)), b)
     return t, unit_index(choice)

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lessons.kit.canvas import Canvas, frozen_axes
-from lessons.kit.heatmaps import Row
+from lessons.kit.heatmaps import Row, steps_of
 from lessons.kit.numbers import pct, signed
 from lessons.kit.theme import (
     BLUE,
@@ -28,6 +28,7 @@ from lessons.kit.theme import (
     contrast_text,
     diverging_color,
     f32,
+    send,
     styled,
 )
 
@@ -272,11 +273,11 @@ def _side_label(x: float, y: float, text: str, color: str, axis: int, anchor: st
 
 def _input_and_gate_traces(x: np.ndarray, i: np.ndarray, f: np.ndarray, o: np.ndarray, write_step: int) -> list:
     """Row 1: the value channel as bars (the stored value in orange); row 2: the gates i, f, o."""
-    steps = np.arange(len(f))
+    steps = steps_of(len(f))
     traces = [
         {"type": "bar", "x": steps, "y": f32(x[:, 0]), "marker": {"color": NEUTRAL}, "name": "noise on the value input",
          "yaxis": "y", "hovertemplate": "t=%{x}: %{y:.2f}<extra>value input</extra>"},
-        {"type": "bar", "x": [write_step], "y": [float(x[write_step, 0])], "marker": {"color": ORANGE},
+        {"type": "bar", "x": [write_step], "y": [float(x[write_step - 1, 0])], "marker": {"color": ORANGE},
          "name": "the value to store", "yaxis": "y", "hovertemplate": "t=%{x}: %{y:.2f}<extra>stored value</extra>"},
     ]
     for arr, name, color in ((i, "input gate i", ORANGE), (f, "forget gate f", BLUE), (o, "output gate o", GREEN)):
@@ -289,7 +290,7 @@ def _ghost_traces(ghosts: dict[str, np.ndarray], c: np.ndarray, h: np.ndarray) -
     """Row 3: faint belts for other forget biases, each labelled at its end unless that label would sit on
     another (the main belt's, the output's or an earlier ghost's). Returns (traces, annotations)."""
     T = len(c)
-    steps = np.arange(T)
+    steps = steps_of(T)
     traces, annotations = [], []
     ends: list[float] = [float(c[-1]), float(h[-1])]
     span = max(float(np.nanmax(np.abs(c))), 0.1)
@@ -300,19 +301,19 @@ def _ghost_traces(ghosts: dict[str, np.ndarray], c: np.ndarray, h: np.ndarray) -
         end = float(ghost[-1])
         if all(abs(end - e) > 0.07 * span for e in ends):
             ends.append(end)
-            annotations.append({"x": T - 1, "y": end, "xref": "x3", "yref": "y3", "text": label, "showarrow": False,
+            annotations.append({"x": T, "y": end, "xref": "x3", "yref": "y3", "text": label, "showarrow": False,
                                 "xanchor": "left", "xshift": 6, "font": {"size": 11, "color": SKY}})
     return traces, annotations
 
 
 def _belt_traces(c: np.ndarray, h: np.ndarray, read_step: int) -> list:
-    """Row 3: the belt c, the output h and the recalled value (a star at the read step)."""
-    steps = np.arange(len(c))
+    """Row 3: the belt c, the output h and the recalled value (a star at the read step, 1..T)."""
+    steps = steps_of(len(c))
     line3 = {"type": "scatter", "xaxis": "x3", "yaxis": "y3", "hovertemplate": "%{y:.3f}"}
     return [
         {**line3, "x": steps, "y": f32(c), "name": "belt c", "line": {"color": VERMILLION, "width": 4}},
         {**line3, "x": steps, "y": f32(h), "name": "output h", "line": {"color": PURPLE, "width": 2}},
-        {**line3, "x": [read_step], "y": [float(h[read_step])], "mode": "markers", "name": "recalled",
+        {**line3, "x": [read_step], "y": [float(h[read_step - 1])], "mode": "markers", "name": "recalled",
          "marker": {"color": PURPLE, "size": 12, "symbol": "star"},
          "hovertemplate": "recalled h=%{y:.3f}<extra></extra>"},
     ]
@@ -320,14 +321,14 @@ def _belt_traces(c: np.ndarray, h: np.ndarray, read_step: int) -> list:
 
 def _remember_notes(doms: list[tuple[float, float]], i: np.ndarray, f: np.ndarray, o: np.ndarray, c: np.ndarray,
                     h: np.ndarray, write_step: int, read_step: int) -> list[dict]:
-    """The line labels, the row titles and the "write"/"read" marks above the top row."""
+    """The line labels, the row titles and the "write"/"read" marks above the top row (steps 1..T)."""
     T = len(c)
     notes = [
-        _side_label(T - 1, float(c[-1]), "<b>belt c</b>", VERMILLION, 3),
-        _side_label(read_step, 0.5 * float(h[read_step]), "output h", PURPLE, 3, anchor="right"),
-        _side_label(T - 1, float(f[-2]), "<b>f</b> keep", BLUE, 2),
-        _side_label(write_step, float(i[write_step]), "<b>i</b> write", ORANGE, 2, yanchor="top"),
-        _side_label(read_step, float(o[read_step]), "<b>o</b> read", GREEN, 2, anchor="right", yanchor="top"),
+        _side_label(T, float(c[-1]), "<b>belt c</b>", VERMILLION, 3),
+        _side_label(read_step, 0.5 * float(h[read_step - 1]), "output h", PURPLE, 3, anchor="right"),
+        _side_label(T, float(f[-2]), "<b>f</b> keep", BLUE, 2),
+        _side_label(write_step, float(i[write_step - 1]), "<b>i</b> write", ORANGE, 2, yanchor="top"),
+        _side_label(read_step, float(o[read_step - 1]), "<b>o</b> read", GREEN, 2, anchor="right", yanchor="top"),
     ]
     titles = ("inputs: one value to store, then distracting noise", "gates (0 = closed, 1 = open)",
               "the belt c<sub>t</sub> (dotted: other forget biases) and the output h<sub>t</sub>")
@@ -344,7 +345,7 @@ def _remember_notes(doms: list[tuple[float, float]], i: np.ndarray, f: np.ndarra
 
 def _remember_axes(doms: list[tuple[float, float]], T: int) -> dict:
     """Three rows on one time axis; room on the right for the ghost labels."""
-    x_range = [-0.8, T - 0.2 + max(5.0, 0.14 * T)]
+    x_range = [0.2, T + 0.8 + max(5.0, 0.14 * T)]
     return {
         "yaxis": {"domain": doms[0], "nticks": 4}, "yaxis2": {"domain": doms[1], "range": [-0.05, 1.08],
                                                               "tickvals": [0, 0.5, 1]},
@@ -357,9 +358,10 @@ def _remember_axes(doms: list[tuple[float, float]], T: int) -> dict:
 
 def remember_figure(x: np.ndarray, i: np.ndarray, f: np.ndarray, o: np.ndarray, c: np.ndarray, h: np.ndarray,
                     write_step: int, read_step: int, ghosts: dict[str, np.ndarray] | None = None) -> go.Figure:
-    """Three rows on one time axis: the inputs (value channel; write and read flags), the gates i f o,
-    and the belt c_t with the output h_t. ``ghosts``: label -> (T,) belts for other forget biases, drawn faintly.
-    x: (T, 3) [value, write flag, read flag]; the other arrays (T,).
+    """Three rows on one time axis (steps 1..T): the inputs (value channel; write and read flags), the gates
+    i f o, and the belt c_t with the output h_t. ``ghosts``: label -> (T,) belts for other forget biases, drawn
+    faintly. x: (T, 3) [value, write flag, read flag]; the other arrays (T,), row t − 1 being step t.
+    write_step, read_step: steps 1..T.
     """
     doms = _domains(REMEMBER_ROWS, REMEMBER_GAP)
     ghost_traces, ghost_notes = _ghost_traces(ghosts or {}, c, h)
@@ -371,3 +373,33 @@ def remember_figure(x: np.ndarray, i: np.ndarray, f: np.ndarray, o: np.ndarray, 
     return styled(traces, height=540, hovermode="x unified", legend=False, **_remember_axes(doms, len(c)),
                   shapes=shapes, annotations=annotations, barmode="overlay",
                   margin={"l": 10, "r": 10, "t": 44, "b": 10})
+
+
+# -- the GRU's two reset forms ------------------------------------------------------------------------
+def reset_form_figure(after: np.ndarray, before: np.ndarray, unit: int) -> go.Figure:
+    """One unit's h in both reset forms (top) and their difference on its own, magnified scale (bottom).
+
+    after, before: (T,) h of unit ``unit`` (0-based) in PyTorch's form and in Cho et al.'s, steps 1..T.
+    """
+    steps = steps_of(len(after))
+    diff = np.asarray(after, float) - np.asarray(before, float)
+    line = {"type": "scatter", "x": steps, "mode": "lines"}
+    traces = [
+        {**line, "y": f32(after), "name": "PyTorch: reset after", "line": {"color": BLUE, "width": 2.5},
+         "hovertemplate": "t=%{x}: h=%{y:.4f}<extra>PyTorch</extra>"},
+        {**line, "y": f32(before), "name": "Cho et al.: reset before", "line": {"color": ORANGE, "width": 2,
+                                                                                "dash": "dash"},
+         "hovertemplate": "t=%{x}: h=%{y:.4f}<extra>Cho et al.</extra>"},
+        {**line, "y": send(diff), "name": "difference", "xaxis": "x2", "yaxis": "y2", "showlegend": False,
+         "line": {"color": NEUTRAL, "width": 2}, "fill": "tozeroy",
+         "hovertemplate": "t=%{x}: %{y:.2e}<extra>PyTorch − Cho</extra>"},
+    ]
+    lim = float(np.abs(diff).max()) or 1e-12
+    return styled(traces, height=360, hovermode="x unified",
+                  legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+                  xaxis={"anchor": "y", "showticklabels": False, "range": [0.5, len(after) + 0.5]},
+                  yaxis={"domain": [0.45, 1.0], "title": {"text": f"h of unit {unit + 1}"}},
+                  xaxis2={"anchor": "y2", "matches": "x", "title": {"text": "time step t"}},
+                  yaxis2={"domain": [0.0, 0.33], "range": [-1.15 * lim, 1.15 * lim], "exponentformat": "e",
+                          "title": {"text": "difference"}},
+                  margin={"l": 10, "r": 10, "t": 40, "b": 10})

@@ -11,16 +11,17 @@ import pandas as pd
 import streamlit as st
 
 from lessons.gated import figures as figs
-from lessons.gated import recipe
+from lessons.gated import recipe, stories
 from lessons.gated.controls import sequence_picker, step_and_unit, typed
-from lessons.gated.settings import GRU_FORMS, GRU_SETTINGS, SEQUENCE_PATTERNS, gru_config
+from lessons.gated.settings import GRU_FORMS, GRU_SETTINGS, GRU_TRIES, SEQUENCE_PATTERNS, gru_config
 from lessons.gated.tables import step_unit_table
 from lessons.kit.heatmaps import heatmap_stack
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
-from lessons.kit.numbers import pct
+from lessons.kit.numbers import pct, signed
 from lessons.kit.widgets import draw
 
 S = GRU_SETTINGS
+PAGE = "lessons/gated/gru_page.py"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -29,9 +30,20 @@ def run_gru(cfg: recipe.GRUConfig) -> recipe.GatedRun:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def form_gap(cfg: recipe.GRUConfig) -> float:
-    """The largest |h_after − h_before| over the sequence and the units."""
-    return float(recipe.reset_form_gap(cfg)[2].max())
+def form_view(cfg: recipe.GRUConfig) -> tuple:
+    """(unit, its h in PyTorch's form, in Cho et al.'s, the largest gap over every unit and step)."""
+    return recipe.reset_form_view(cfg)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def form_figure(cfg: recipe.GRUConfig):
+    unit, after, before, _ = form_view(cfg)
+    return figs.reset_form_figure(after, before, unit)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def pulse_fate(cfg: recipe.GRUConfig) -> recipe.PulseFate:
+    return recipe.pulse_fate(run_gru(cfg))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -99,15 +111,27 @@ N_BEFORE_SPLIT = r"""\begin{aligned} n_t = \tanh\big(&W_{in}x_t + b_{in} \\ &+ W
 \end{aligned}"""
 
 
+def _tex(value: float) -> str:
+    """A signed value for the step's equation: +0.123, −0.123, never −0.000."""
+    return signed(value, 3).replace("−", "-")
+
+
+def _term(value: float) -> str:
+    """A signed value as the next term of a sum: + 0.123, - 0.123."""
+    text = _tex(value)
+    return f"- {text[1:]}" if text.startswith("-") else f"+ {text.lstrip('+')}"
+
+
 def step_numbers(v: dict, unit: int | None) -> None:
     who = "averaged over the units" if unit is None else f"unit {unit + 1}"
     st.markdown(f"**This step, in numbers** ({who}):")
     if unit is None:
-        st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {v['kept']:+.3f} {v['written']:+.3f}"
-                 rf" = {v['h']:+.3f} \end{{aligned}}")
+        st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {_tex(v['kept'])} "
+                 rf"{_term(v['written'])} = {_tex(v['h'])} \end{{aligned}}")
     else:
-        st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {v['z']:.3f}\times({v['h_prev']:+.3f})"
-                 rf" \\ &\quad + {1 - v['z']:.3f}\times({v['n']:+.3f}) \\ &= {v['h']:+.3f} \end{{aligned}}")
+        st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ "
+                 rf"&= {v['z']:.3f}\times({_tex(v['h_prev'])})"
+                 rf" \\ &\quad + {1 - v['z']:.3f}\times({_tex(v['n'])}) \\ &= {_tex(v['h'])} \end{{aligned}}")
     st.markdown(
         f"The update gate keeps **{pct(v['z'])}** of the old state and takes **{pct(1 - v['z'])}** "
         f"from the candidate. The reset gate lets **{pct(v['r'])}** of the past into that candidate."
@@ -115,17 +139,23 @@ def step_numbers(v: dict, unit: int | None) -> None:
 
 
 GATE_STORIES = """
-Rows are quantities, columns time steps, lines of pixels hidden units; the orange frame is step **t**.
+Rows are quantities, columns time steps t = 1…T, lines of pixels hidden units; the orange frame is step **t**.
 
 - **z — the update gate: how much of the past to keep.** At 1 a unit copies its old value forward
   untouched; at 0 it replaces it with the candidate. It does the jobs of the LSTM's forget *and* input gates
   at once, tied together: whatever share is not kept (1 − z) is written. Move the **update-gate bias** and
-  watch this row, and how long the pulse lingers in h.
+  watch this row brighten at every step, and the pulse linger longer in h (below b_z ≈ −2 it is gone within
+  three steps either way).
 - **r — the reset gate.** How much of the past the candidate may look at. Near 0 the candidate is built
   from the current input alone, as if the sequence started afresh.
 - **n — the candidate** (tanh, −1 to 1): the new content on offer.
-- **h — the state.** The GRU has no separate cell state: h is both the memory and the output.
 """
+
+
+def gate_stories(cfg: recipe.GRUConfig) -> str:
+    """The bullets beside the heatmaps; the state's is written from this run."""
+    fate = pulse_fate(cfg)
+    return f"{GATE_STORIES}- {stories.gru_state_story(cfg.pattern, fate, cfg.update_bias, fate.peak)}\n"
 
 
 @st.fragment
@@ -148,7 +178,7 @@ def step_through(cfg: recipe.GRUConfig, run: recipe.GatedRun) -> None:
         plot(heatmaps(cfg, t), key="gru_heatmaps", alt="Heatmaps of the GRU gates over time")
         csv_download(gate_table(cfg), file_name="gru_gates.csv", key="gru_csv")
     with text:
-        st.markdown(GATE_STORIES)
+        st.markdown(gate_stories(cfg))
 
 
 FORM_NOTES = {
@@ -170,10 +200,14 @@ def reset_forms(cfg: recipe.GRUConfig) -> None:
             st.markdown(f"**{form}**" + ("  :orange-badge[shown above]" if chosen else ""))
             st.latex(formula)
             st.caption(FORM_NOTES[after])
-    gap = form_gap(cfg)
-    st.markdown(f"With the weights above, switching form changes h by at most **{gap:.3g}** over this sequence. "
-                "The forms differ only where r varies from unit to unit or the recurrent bias b_hn matters, so "
-                "the gap is often small for a freshly initialised cell, and grows as training shapes r.")
+    unit, _, _, gap = form_view(cfg)
+    visual, text = beside((2.2, 1))
+    with visual:
+        plot(form_figure(cfg), key="gru_forms", alt=f"h of unit {unit + 1} in both reset forms, and their difference")
+    with text:
+        st.markdown(stories.reset_form_story(gap))
+        st.caption(f"The chart shows unit {unit + 1}, where the two forms differ most; the lower panel has its "
+                   "own scale.")
 
 
 def params_section(hidden: int) -> None:
@@ -190,8 +224,9 @@ def params_section(hidden: int) -> None:
                  r"\end{aligned}")
         big = counts(300, 512)
         st.markdown(
-            "The GRU does with three quarters of the LSTM's weights, which is one reason it trains a little faster; "
-            "which works better depends on the task, so try both. For a typical text model with D = 300 and "
+            "The GRU does with three quarters of the LSTM's weights, so each step also takes about three quarters "
+            "of the arithmetic; which works better depends on the task, so try both. For a typical text model "
+            "with D = 300 and "
             f"H = 512: RNN **{big['RNN']:,}**, GRU **{big['GRU']:,}**, LSTM **{big['LSTM']:,}** per layer."
         )
     with visual:
@@ -220,3 +255,8 @@ def lesson() -> None:
 
 
 lesson()
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(GRU_TRIES)), GRU_TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(S))

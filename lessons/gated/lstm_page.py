@@ -13,16 +13,17 @@ import pandas as pd
 import streamlit as st
 
 from lessons.gated import figures as figs
-from lessons.gated import recipe
+from lessons.gated import recipe, stories
 from lessons.gated.controls import sequence_picker, step_and_unit, typed
-from lessons.gated.settings import LSTM_SETTINGS, SEQUENCE_PATTERNS, lstm_config, remember_config
+from lessons.gated.settings import LSTM_SETTINGS, LSTM_TRIES, SEQUENCE_PATTERNS, lstm_config, remember_config
 from lessons.gated.tables import step_unit_table
 from lessons.kit.heatmaps import heatmap_stack
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
-from lessons.kit.numbers import pct
+from lessons.kit.numbers import pct, signed
 from lessons.kit.widgets import draw
 
 S = LSTM_SETTINGS
+PAGE = "lessons/gated/lstm_page.py"
 GHOST_BIASES = (0.0, 2.0, 6.0)  # the remember demo's faint comparison belts
 
 
@@ -50,6 +51,11 @@ def diagram(cfg: recipe.LSTMConfig, t: int, unit: int | None) -> tuple:
 def heatmaps(cfg: recipe.LSTMConfig, t: int):
     r = run_lstm(cfg)
     return heatmap_stack(r.x, figs.lstm_rows(r.gates, r.c, r.h), t)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def pulse_fate(cfg: recipe.LSTMConfig) -> recipe.PulseFate:
+    return recipe.pulse_fate(run_lstm(cfg))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -85,18 +91,29 @@ def controls() -> dict:
     return values
 
 
+def _tex(value: float) -> str:
+    """A signed value for the step's equations: +0.123, −0.123, never −0.000."""
+    return signed(value, 3).replace("−", "-")
+
+
+def _term(value: float) -> str:
+    """A signed value as the next term of a sum: + 0.123, - 0.123."""
+    text = _tex(value)
+    return f"- {text[1:]}" if text.startswith("-") else f"+ {text.lstrip('+')}"
+
+
 def step_equations(v: dict, unit: int | None, peephole: bool) -> None:
     """The update at this step with the numbers put in."""
     if unit is None:
         st.markdown("**This step, in numbers** (averaged over the units; the average of a sum is the sum of "
                     "the averages, so the belt update still adds up):")
-        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {v['kept']:+.3f} {v['written']:+.3f}"
-                 rf" = {v['c']:+.3f} \\ h_t &= o_t \tanh(c_t) = {v['h']:+.3f} \end{{aligned}}")
+        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {_tex(v['kept'])} {_term(v['written'])}"
+                 rf" = {_tex(v['c'])} \\ h_t &= o_t \tanh(c_t) = {_tex(v['h'])} \end{{aligned}}")
     else:
         st.markdown(f"**This step, in numbers** (unit {unit + 1}):")
-        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {v['f']:.3f}\times({v['c_prev']:+.3f})"
-                 rf" \\ &\quad + {v['i']:.3f}\times({v['g']:+.3f}) \\ &= {v['c']:+.3f} \\[4pt]"
-                 rf" h_t &= o_t \tanh(c_t) \\ &= {v['o']:.3f}\times({v['tanh_c']:+.3f}) = {v['h']:+.3f}"
+        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {v['f']:.3f}\times({_tex(v['c_prev'])})"
+                 rf" \\ &\quad + {v['i']:.3f}\times({_tex(v['g'])}) \\ &= {_tex(v['c'])} \\[4pt]"
+                 rf" h_t &= o_t \tanh(c_t) \\ &= {v['o']:.3f}\times({_tex(v['tanh_c'])}) = {_tex(v['h'])}"
                  rf" \end{{aligned}}")
     life = recipe.half_life(v["f"])
     life_txt = "never" if life == float("inf") else f"about **{life:.1f} steps**" if life >= 0.05 else "no time"
@@ -127,24 +144,29 @@ o_t &= \sigma(\dots + w_{co} \odot c_t)
 \end{aligned}
 """
 
-GATE_STORIES = """
-Each row is one quantity, each column one time step, each line of pixels one hidden unit. The orange
+GATE_HEAD = """
+Each row is one quantity, each column one time step t = 1…T, each line of pixels one hidden unit. The orange
 frame is step **t**; drag the slider above to move it.
 
-- **i — the input gate (write).** Opens (bright) when the current input is worth storing. It
-  multiplies the candidate **g**, so a closed input gate protects the belt from noise.
+- **i — the input gate (write).** How much of the candidate **g** is written onto the belt: where it is
+  closed (dark), nothing reaches the belt, whatever the input. A trained LSTM learns to open it for what is
+  worth storing; this one has random weights.
 - **f — the forget gate (keep).** The share of each unit's belt value carried into the next step.
   Near 1 the memory survives; near 0 it is wiped. Move the **forget-gate bias** slider and watch this
   row brighten or darken everywhere at once.
 - **g — the candidate.** A tanh layer proposing new values in (−1, 1), blue for negative, orange for positive.
 - **o — the output gate (read).** How much of the memory is shown to the outside world at this step.
-- **c — the cell state (long-term memory).** Nothing squashes it: it is only scaled by f and topped up by
-  i·g, so it can keep a value for a long time — follow the pulse along this row.
-- **h — the hidden state (short-term memory).** What the next step and any output layer see.
+"""
+GATE_TAIL = """- **h — the hidden state (short-term memory).** What the next step and any output layer see.
 
 Gates are drawn on one 0–1 scale (dark = closed, yellow = open); signed values on the blue–grey–orange scale
-centred at zero.
+centred at zero; the belt c gets its own scale, symmetric around zero.
 """
+
+
+def gate_stories(cfg: recipe.LSTMConfig) -> str:
+    """The bullets beside the heatmaps; the belt's is written from this run."""
+    return f"{GATE_HEAD}- {stories.belt_story(cfg.pattern, pulse_fate(cfg))}\n{GATE_TAIL}"
 
 
 @st.fragment
@@ -169,14 +191,7 @@ def step_through(cfg: recipe.LSTMConfig, run: recipe.GatedRun) -> None:
         plot(heatmaps(cfg, t), key="lstm_heatmaps", alt="Heatmaps of the LSTM gates over time")
         csv_download(gate_table(cfg), file_name="lstm_gates.csv", key="lstm_csv")
     with text:
-        st.markdown(GATE_STORIES)
-
-
-def verdict(kept_fraction: float) -> str:
-    return ("The value survives almost untouched." if kept_fraction > 0.8 else
-            "A good part of it survives." if kept_fraction > 0.3 else
-            "Most of it has leaked away: push b_f higher." if kept_fraction > 0.02 else
-            "It is gone: the belt forgot.")
+        st.markdown(gate_stories(cfg))
 
 
 def remember_section() -> None:
@@ -186,7 +201,8 @@ def remember_section() -> None:
         st.markdown(
             "Here one LSTM unit is **wired by hand** so that each gate has a single job. A *write* flag opens the "
             "input gate, which lets one value onto the belt; a *read* flag opens the output gate many steps later. "
-            "In between, the input is noise — the closed input gate keeps it off the belt.\n\n"
+            "In between, the input is noise — the input gate, almost closed at σ(−6) ≈ 0.25 %, lets only a trace "
+            "of it onto the belt.\n\n"
             "Between write and read only the **forget gate** acts: each step the belt is multiplied by "
             "f = σ(b_f). After k steps a value keeps a share f^k of itself."
         )
@@ -197,21 +213,22 @@ def remember_section() -> None:
         plot(fig, key="lstm_remember", alt="The remember demo: inputs, gates and the cell state over time")
     with text:
         st.latex(rf"f = \sigma({values['keep_bias']:g}) = {res.forget:.4f} \qquad f^{{{res.gap}}} = "
-                 rf"{res.forget_power:.3f}")
+                 rf"{stories.tex_power(res.forget_power)}")
         st.markdown(
-            f"Stored **{res.stored:+.3f}** at step {res.write_step}; after {res.gap} steps the belt still holds "
-            f"**{res.recalled:+.3f}** — **{100 * res.kept_fraction:.1f}%**. {verdict(res.kept_fraction)} The "
-            "dotted lines show the belt for other biases.\n\n"
-            "This is why LSTMs are often initialised with **b_f ≈ 1 or more**: the cell starts out remembering, "
-            "and the gradient flowing back along the belt is multiplied by the same f each step instead of "
-            "a squashing derivative times a weight."
+            f"{stories.remember_story(res)} The dotted lines show the belt for other biases.\n\n"
+            "This is why LSTMs are often initialised with **b_f ≈ 1 or more**: the cell starts out remembering. "
+            "The gradient travels back the same road: in this unit, which has no recurrent weights, the belt is "
+            f"the only road from the read back to the write, and ∂c_{res.read_step}/∂c_{res.write_step} is "
+            f"exactly f^{res.gap} — the same f at every step instead of a squashing derivative times a weight."
         )
 
 
 lesson_header("LSTM: a memory with gates", "A conveyor belt for long-term memory, and three gates that decide "
               "what to write, what to keep and what to show.", icon=":material/memory:")
 st.markdown(
-    "A vanilla RNN rewrites its whole hidden state at every step, so old information fades fast. The LSTM "
+    "A vanilla RNN rewrites its whole hidden state at every step: whatever it keeps of the past is pushed through "
+    "the same weights and the same squashing function again and again, which is how old information fades (the "
+    "earlier lessons showed how fast). The LSTM "
     "keeps a second state, the **cell state c**, that runs from step to step with only two light touches: a "
     "multiplication by the **forget gate** and an addition of new content through the **input gate**. An "
     "**output gate** decides how much of it becomes the hidden state h. Each gate is a sigmoid layer, "
@@ -231,3 +248,8 @@ def lesson() -> None:
 
 
 lesson()
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(LSTM_TRIES)), LSTM_TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(S))

@@ -2,7 +2,8 @@
 
 NumPy and rnn_core only. Every entry point takes a frozen config (hashable, so a page can cache on it) and
 returns a dataclass of arrays. Shapes: T time steps, H hidden units; the lessons feed one input feature (D = 1).
-Steps are counted from 0 here and on the pages (x_0 is the first input).
+Steps are numbered as the course numbers them, t = 1..T: x_1 is the first input and h_0 = c_0 = 0 the initial
+state, so step t is row t − 1 of every (T, ...) array. Functions that take a step (``step_values``) take t.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ NOISE_AFTER_PULSE = 0.25  # the distractors' scale in "pulse + noise": small nex
 
 
 # -- inputs -------------------------------------------------------------------------------------------
-def _pulse_step(steps: int) -> int:
-    """The pulse comes at t = 1 (one quiet step first), or at t = 0 when there is only one step."""
-    return min(1, steps - 1)
+PULSE_STEP = 1  # the pulse is x_1, the first input: the cell meets it straight from h_0 = c_0 = 0
 
 
 def _noise_seed(seed: int) -> list[int]:
@@ -35,7 +34,7 @@ def _noise_seed(seed: int) -> list[int]:
 def input_sequence(pattern: str, steps: int, seed: int = 0, values: tuple[float, ...] = ()) -> np.ndarray:
     """The scalar input x_t, shape (T,), for one of ``PATTERNS``.
 
-    pulse: a single 1 at t = 1 and silence after it: what the cell must remember.
+    pulse: a single 1 at t = 1 (the first input) and silence after it: what the cell must remember.
     pulse + noise: the same pulse followed by small distracting noise.
     step: 0 for the first quarter, then 1.  sine: period 12 steps.  noise: N(0, 1), seeded.
     custom: ``values`` as typed (``steps`` is ignored).
@@ -47,11 +46,11 @@ def input_sequence(pattern: str, steps: int, seed: int = 0, values: tuple[float,
         return np.asarray(values, dtype=np.float64)
     steps = check_int("steps", steps, 1, MAX_STEPS)
     if pattern == "pulse":
-        return signals.impulse(steps, _pulse_step(steps))
+        return signals.impulse(steps, PULSE_STEP - 1)
     if pattern == "pulse + noise":
-        after = np.arange(steps) > 1  # the noise starts after the pulse, so the pulse itself stays clean
-        return signals.impulse(steps, _pulse_step(steps)) + signals.noise(steps, _noise_seed(seed),
-                                                                          NOISE_AFTER_PULSE) * after
+        after = np.arange(1, steps + 1) > PULSE_STEP  # the noise starts after the pulse, which stays clean
+        return signals.impulse(steps, PULSE_STEP - 1) + signals.noise(steps, _noise_seed(seed),
+                                                                      NOISE_AFTER_PULSE) * after
     if pattern == "step":
         return signals.step(steps, steps // 4)
     if pattern == "sine":
@@ -198,6 +197,54 @@ def reset_form_gap(cfg: GRUConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return after, before, np.abs(after - before).max(axis=1)
 
 
+def reset_form_view(cfg: GRUConfig) -> tuple[int, np.ndarray, np.ndarray, float]:
+    """What the page draws to compare the two reset forms: the unit whose h differs most between them, its h
+    in PyTorch's form and in Cho et al.'s (T,) each, and the largest gap over every unit and step."""
+    after, before, gap = reset_form_gap(cfg)
+    unit = int(np.abs(after - before).max(axis=0).argmax())
+    return unit, after[:, unit], before[:, unit], float(gap.max())
+
+
+# -- what a pulse does to the memory -----------------------------------------------------------------
+FADED = 0.01  # "faded": below 1 % of what the pulse wrote
+
+
+@dataclass(frozen=True)
+class PulseFate:
+    """What became of the pulse x_1 = 1 in a run's memory (the LSTM's belt c, or the GRU's state h).
+
+    written: max over units of |memory| at t = 1, what the pulse wrote.  end: the same at the last step T.
+    kept: max over units of |memory_1 · ∏ keep_t| at T (keep = f for the LSTM, z for the GRU, t = 2..T): what
+    the keep gate alone would leave of the pulse's write; the rest of the memory at T was written after t = 1.
+    faded_at: the first step from which |memory| stays below FADED · written up to T, else None.
+    keep_mean: the keep gate's mean over units and steps 2..T.  peak: max |memory| over the whole run.
+    """
+
+    written: float
+    end: float
+    kept: float
+    faded_at: int | None
+    keep_mean: float
+    peak: float
+    steps: int
+
+
+def pulse_fate(run: GatedRun) -> PulseFate:
+    """The pulse's fate in ``run`` (LSTM: the belt c and f; GRU: the state h and z)."""
+    memory, keep = (run.c, run.gates["f"]) if run.kind == "lstm" else (run.h, run.gates["z"])
+    size = np.abs(memory).max(axis=1)
+    written = float(size[0])
+    low = size < FADED * written
+    above = np.flatnonzero(~low)
+    faded_at = None
+    if written > 0 and low[-1]:
+        faded_at = int(above[-1]) + 2 if above.size else 1  # the step after the last one above, 1-based
+    kept = float(np.abs(memory[0] * np.prod(keep[1:], axis=0)).max())
+    mean = float(keep[1:].mean()) if run.steps > 1 else float(keep.mean())
+    return PulseFate(written=written, end=float(size[-1]), kept=kept, faded_at=faded_at, keep_mean=mean,
+                     peak=float(size.max()), steps=run.steps)
+
+
 # -- one step, in numbers -----------------------------------------------------------------------------
 # What the cell diagram prints, besides x and the state(s) the step started from.
 STEP_KEYS = {"lstm": ("i", "f", "g", "o", "kept", "written", "c", "tanh_c", "h"),
@@ -205,7 +252,7 @@ STEP_KEYS = {"lstm": ("i", "f", "g", "o", "kept", "written", "c", "tanh_c", "h")
 
 
 def step_values(run: GatedRun, t: int, unit: int | None = None) -> dict[str, float]:
-    """The numbers the cell diagram prints at step ``t``: one unit, or the mean over units (``unit=None``).
+    """The numbers the cell diagram prints at step ``t`` (1..T): one unit, or the mean over units (``unit=None``).
 
     LSTM keys: x, h_prev, c_prev, i, f, g, o, kept (f·c_prev), written (i·g), c, tanh_c, h.
     GRU keys: x, h_prev, r, z, n, kept (z·h_prev), written ((1-z)·n), h.
@@ -213,16 +260,16 @@ def step_values(run: GatedRun, t: int, unit: int | None = None) -> dict[str, flo
     add up exactly (c = kept + written); the means of products do too, because the mean is linear, but then
     ``kept`` is not mean(f)·mean(c_prev).
     """
-    if not 0 <= t < run.steps:  # the page's words: steps are counted from 0
-        raise ValueError(f"t: expected a step from 0 to {run.steps - 1}, got {t}")
+    if not 1 <= t <= run.steps:  # the page's words: steps are numbered 1..T
+        raise ValueError(f"t: expected a step from 1 to {run.steps}, got {t}")
     if unit is not None and not 0 <= unit < run.hidden:
         raise ValueError(f"unit: expected 0 to {run.hidden - 1}, got {unit}")
 
     def pick(arr: np.ndarray) -> float:
-        row = arr[t]
+        row = arr[t - 1]
         return float(row.mean() if unit is None else row[unit])
 
-    out = {"x": float(run.x[t]), "h_prev": pick(run.h_prev)}
+    out = {"x": float(run.x[t - 1]), "h_prev": pick(run.h_prev)}
     if run.kind == "lstm":
         out["c_prev"] = pick(run.c_prev)
     out.update({name: pick(getattr(run.step, name)) for name in STEP_KEYS[run.kind]})
@@ -257,7 +304,8 @@ class RememberConfig:
 
 @dataclass
 class RememberRun:
-    """Arrays (T,) over T = gap + 3 steps: x (T, 3) inputs, gates i f g o, c (the belt), h (the output)."""
+    """Arrays (T,) over T = gap + 3 steps (row t − 1 is step t): x (T, 3) inputs, gates i f g o, c (the belt),
+    h (the output). write_step, read_step: the steps (1..T) of the write and the read (the last step)."""
 
     x: np.ndarray
     i: np.ndarray
@@ -270,7 +318,6 @@ class RememberRun:
     read_step: int
     stored: float  # c right after the write
     recalled: float  # c when it is read
-    kept_fraction: float  # recalled / stored, ~ f ** gap
 
     @property
     def gap(self) -> int:
@@ -279,15 +326,27 @@ class RememberRun:
     @property
     def forget(self) -> float:
         """f between write and read (the same at every step there: the unit has no recurrent weights)."""
-        return float(self.f[self.write_step + 1])
+        return float(self.f[self.write_step])
 
     @property
     def forget_power(self) -> float:
-        """f ** gap: the share of the stored value the forget gate alone would leave at the read step."""
+        """f ** gap: the share of the stored value that is left at the read step (the forget gate is the only
+        thing that touches it on the way)."""
         return self.forget ** self.gap
 
+    @property
+    def kept(self) -> float:
+        """What is left of the stored value at the read step: stored · f^gap."""
+        return self.stored * self.forget_power
 
-WRITE_STEP = 2
+    @property
+    def leaked(self) -> float:
+        """The rest of the belt at the read step: the noise that got through the almost closed input gate
+        after the write (Σ f^(read−s) i_s g_s), recalled − kept."""
+        return self.recalled - self.kept
+
+
+WRITE_STEP = 3  # two steps of noise before the write
 GATE_SHARPNESS = 12.0  # pre-activation ±6 -> the write/read gates are 0.0025 closed, 0.9975 open
 
 
@@ -303,30 +362,29 @@ def remember_cell(forget_bias: float) -> LSTM:
 
 
 def remember_inputs(cfg: RememberConfig) -> np.ndarray:
-    """x (T, 3): [value, write flag, read flag]; noise on the value channel everywhere but the write step."""
-    read = WRITE_STEP + cfg.gap
-    T = read + 1
+    """x (T, 3): [value, write flag, read flag]; noise on the value channel everywhere but the write step.
+    Row t − 1 is step t; the write is step 3, the read step 3 + gap (the last)."""
+    T = WRITE_STEP + cfg.gap
     x = np.zeros((T, 3))
     rng = np.random.default_rng([cfg.seed, 11])
     x[:, 0] = cfg.noise * rng.uniform(-1, 1, T)  # distractors the closed input gate should ignore
-    x[WRITE_STEP] = [cfg.value, 1.0, 0.0]
-    x[read, 2] = 1.0
+    x[WRITE_STEP - 1] = [cfg.value, 1.0, 0.0]
+    x[T - 1, 2] = 1.0
     return x
 
 
 def run_remember(cfg: RememberConfig) -> RememberRun:
-    """Write ``value`` at step 2, hold it for ``gap`` steps of noise, read it at step 2 + gap."""
+    """Write ``value`` at step 3, hold it for ``gap`` steps of noise, read it at step 3 + gap."""
     check_int("gap", cfg.gap, 1, MAX_STEPS)
     check_number("forget_bias", cfg.forget_bias)
     x = remember_inputs(cfg)
     read = WRITE_STEP + cfg.gap
     tr = remember_cell(cfg.forget_bias).forward(x)
     c = tr.c[:, 0]
-    stored, recalled = float(c[WRITE_STEP]), float(c[read])
     return RememberRun(
         x=x, i=tr.gates["i"][:, 0], f=tr.gates["f"][:, 0], g=tr.gates["g"][:, 0], o=tr.gates["o"][:, 0],
-        c=c, h=tr.h[:, 0], write_step=WRITE_STEP, read_step=read, stored=stored, recalled=recalled,
-        kept_fraction=recalled / stored if stored else 0.0,
+        c=c, h=tr.h[:, 0], write_step=WRITE_STEP, read_step=read, stored=float(c[WRITE_STEP - 1]),
+        recalled=float(c[read - 1]),
     )
 
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from lessons.gated.bidirectional_recipe import MAX_STEPS as BI_MAX_STEPS
 from lessons.gated.bidirectional_recipe import BiConfig, ReadoutConfig
 from lessons.gated.recipe import MAX_STEPS, GRUConfig, LSTMConfig, RememberConfig
-from lessons.kit.settings import Setting
+from lessons.kit.settings import Setting, Try
 from lessons.kit.typed import parse_numbers
 
 # Input patterns of the LSTM and GRU pages: shown label (also what the URL holds) -> the recipe's pattern name.
@@ -72,9 +72,9 @@ def _cell_settings(prefix: str, d: SimpleNamespace, *, gain_help: str,
         "hidden": Setting(f"{prefix}_H", "Hidden units H", d.hidden, lo=1, hi=MAX_UNITS),
         "seed": Setting(f"{prefix}_seed", "Seed (random weights)", d.seed, "number", lo=0, hi=9999),
         "gain": Setting(f"{prefix}_gain", "Input weight scale", d.gain, lo=0.5, hi=6.0, step=0.5, help=gain_help),
-        # The step-through: which step every chart marks, and whose numbers the diagram prints.
+        # The step-through: which step every chart marks (1..T), and whose numbers the diagram prints.
         # Starts at t = 1, the early pulse; its end follows the sequence length (kit.widgets.step_slider).
-        "t": Setting(f"{prefix}_t", STEP_LABEL, 1, lo=0, hi=MAX_STEPS - 1),
+        "t": Setting(f"{prefix}_t", STEP_LABEL, 1, lo=1, hi=MAX_STEPS),
         "unit": Setting(f"{prefix}_unit", "Numbers in the diagram for", "unit 1", "select",
                         options=unit_options(MAX_UNITS)),
     }
@@ -84,8 +84,8 @@ LSTM_SETTINGS = {
     **_cell_settings("lstm", D_LSTM,
                      gain_help="Multiplies the random input weights. PyTorch draws them from U(−1/√H, 1/√H), which "
                                "with one input leaves every gate near 0.5; scaled up, the gates react clearly.",
-                     pattern_help="The early pulse is a single 1 at t = 1 followed by silence: can the cell still "
-                                  "remember it many steps later?"),
+                     pattern_help="The early pulse is a single 1 at t = 1, the first input, followed by silence: "
+                                  "can the cell still remember it many steps later?"),
     "forget_bias": Setting("lstm_bf", "Forget-gate bias b_f", D_LSTM.forget_bias, lo=-4.0, hi=6.0, step=0.5,
                            help="With nothing else going on, the forget gate sits at σ(b_f)."),
     "peephole": Setting("lstm_peep", "Peephole connections", D_LSTM.peephole, "toggle",
@@ -119,11 +119,26 @@ BI_SETTINGS = {
     "gain": Setting("bidir_gain", "Input weight scale", D_BI.gain, lo=0.5, hi=4.0, step=0.5,
                     help="Multiplies the random input weights of both directions (1 = PyTorch's init)."),
     # Starts in the middle of the sequence (see first_bi_step), so both directions have read something.
-    "t": Setting("bidir_t", "Step t (moves the cursor in the charts of this section)", D_BI.steps // 2, lo=0,
-                 hi=BI_MAX_STEPS - 1),
+    "t": Setting("bidir_t", "Step t (moves the cursor in the charts of this section)", D_BI.steps // 2, lo=1,
+                 hi=BI_MAX_STEPS),
     "task": Setting("bidir_task", "Target at each step", label_of(TASKS, D_READOUT.task), "radio",
                     options=tuple(TASKS)),
 }
+
+
+# "Try this" links under the lessons. Their tips are claims: tests/claims/test_lstm.py and test_gru.py check them.
+LSTM_TRIES = (
+    Try("Quick forgetting", ":material/water_drop:", "b_f = −2: f ≈ 0.1, the pulse leaves the belt within a few "
+        "steps", {"forget_bias": -2.0}),
+    Try("Nothing fades", ":material/all_inclusive:", "b_f = 5, T = 97: f ≈ 0.99 forgets almost nothing, and the "
+        "untrained cell's own writes make the belt drift far beyond the pulse", {"forget_bias": 5.0, "steps": 97}),
+)
+GRU_TRIES = (
+    Try("Keep everything", ":material/lock:", "b_z = 5: z ≈ 0.99 keeps h_0 = 0, so the state row stays empty",
+        {"update_bias": 5.0}),
+    Try("Forms apart", ":material/call_split:", "noise input, b_z = −2, input scale 6: the two reset forms part "
+        "visibly", {"pattern": "noise", "update_bias": -2.0, "gain": 6.0}),
+)
 
 
 def _sequence(values: dict, patterns: dict[str, str]) -> tuple[str, tuple[float, ...]]:
@@ -169,5 +184,5 @@ def readout_config(values: dict) -> ReadoutConfig:
 
 
 def first_bi_step(T: int) -> int:
-    """Where the bidirectional step slider starts: the middle of the sequence."""
-    return T // 2
+    """Where the bidirectional step slider (1..T) starts: the middle of the sequence (at least step 1)."""
+    return max(1, T // 2)

@@ -2,12 +2,17 @@
 every distance from the loss, at initialisation and after a short training run.
 
 NumPy and rnn_core only. Training is split into chunks that each return a small picklable ``TrainState`` (parameters,
-Adam moments, losses), so a page can cache every chunk and show progress between them.
+Adam moments, losses), so a page can show progress between them and stop after any of them. The runs a first
+visit shows (the defaults and the "Try this" links, seeds 0–4) are trained once, ahead of time, into
+assets/gradient_flow_runs.json.gz (``python -m lessons.gradient_flow.precompute``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import gzip
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -23,36 +28,46 @@ CELLS = ("rnn", "lstm", "gru")
 BASELINE_MSE = 1.0 / 6.0  # always answering 1 (the mean of the sum of two U(0, 1) values)
 REACH_THRESHOLD = 1e-3  # "still reaches" = at least a thousandth of the gradient at the loss
 N_TRAIN = 512
-N_EVAL = 32
+N_EVAL = 256
+CHUNK_STEPS = 30  # optimizer steps per chunk: a chunk takes well under a second, so a Stop answers quickly
 
 
 @dataclass(frozen=True)
 class FlowConfig:
     """The adding problem with T steps; every cell has H hidden units and starts from the same seed.
 
-    forget_bias: the LSTM's forget-gate bias b_f (its other parameters keep PyTorch's init).
-    steps: optimizer steps of the short training run, done in ``chunks`` equal chunks.
+    forget_bias: the LSTM's forget-gate bias b_f; its input-gate bias is −b_f (chrono initialisation, Tallec &
+    Ollivier 2018: a cell that keeps much starts out writing little). Its other parameters keep PyTorch's init.
+    input_scale: multiplies every cell's input weights (PyTorch's U(−1/√H, 1/√H) leaves the gates of a cell
+    with two inputs near 0.5, deaf to the markers; as the "input weight scale" of /lstm and /gru).
+    steps: optimizer steps of the training run, done in chunks of CHUNK_STEPS.
     """
 
     T: int = 30
     forget_bias: float = 1.0
     hidden: int = 8
     steps: int = 480
-    chunks: int = 8
     seed: int = 0
     lr: float = 0.01
     batch: int = 32
     clip: float = 1.0
+    input_scale: float = 3.0
 
     def __post_init__(self):
         check_int("T", self.T, 4, 400)
         check_number("forget_bias", self.forget_bias)
-        if self.steps < 0 or self.chunks < 1 or (self.steps and self.steps % self.chunks):
-            raise ValueError(f"steps: expected a multiple of chunks ({self.chunks}), got {self.steps}")
+        check_int("hidden", self.hidden, 1, 256)
+        check_number("input_scale", self.input_scale)
+        if self.steps < 0 or self.steps % CHUNK_STEPS:
+            raise ValueError(f"steps: expected a multiple of {CHUNK_STEPS}, got {self.steps}")
+
+    @property
+    def chunks(self) -> int:
+        return self.steps // CHUNK_STEPS
 
     @property
     def chunk_steps(self) -> int:
-        return self.steps // self.chunks
+        return CHUNK_STEPS
 
 
 def for_cell(cfg: FlowConfig, cell: str) -> FlowConfig:
@@ -67,15 +82,17 @@ def _train_config(cfg: FlowConfig, cell: str) -> TrainConfig:
 
 
 def build(cfg: FlowConfig, cell: str) -> SequenceModel:
-    """The untrained model: PyTorch init from ``cfg.seed``; for the LSTM the forget bias is set to b_f."""
+    """The untrained model: PyTorch init from ``cfg.seed``, input weights × input_scale; for the LSTM the
+    forget-gate bias is b_f and the input-gate bias −b_f (all in bias_ih; bias_hh 0 for those gates)."""
     check_choice("cell", cell, CELLS)
     model = build_model(_train_config(cfg, cell), input_size=2, output_size=1)
+    model.cell.params["weight_ih"] = model.cell.params["weight_ih"] * cfg.input_scale
     if cell == "lstm":
         H = cfg.hidden
-        for key, value in (("bias_ih", cfg.forget_bias), ("bias_hh", 0.0)):
-            b = model.cell.params[key].copy()
-            b[H : 2 * H] = value  # rows H..2H: the forget gate
-            model.cell.params[key] = b
+        b_ih, b_hh = model.cell.params["bias_ih"].copy(), model.cell.params["bias_hh"].copy()
+        b_ih[:H], b_ih[H : 2 * H] = -cfg.forget_bias, cfg.forget_bias  # rows 0..H: input gate, H..2H: forget
+        b_hh[: 2 * H] = 0.0
+        model.cell.params["bias_ih"], model.cell.params["bias_hh"] = b_ih, b_hh
     return model
 
 
@@ -132,24 +149,31 @@ def train_chunk(cfg: FlowConfig, state: TrainState, chunk: int) -> TrainState:
 
 @dataclass
 class Flow:
-    """Gradient sizes on the evaluation batch, against the distance d = T−1−t from the loss (d = 0 first).
+    """Gradient sizes on the evaluation batch, against the distance d = T−t from the loss (d = 0 first: step T).
 
-    h: (T,) mean over sequences of ‖∂L/∂h_t‖ / ‖∂L/∂h_{T−1}‖ (1 at d = 0).
+    h: (T,) mean over sequences of ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ (1 at d = 0).
     c: (T,) the same for the LSTM's cell state ‖∂L/∂c_t‖ (None for the others).
     reach: the largest distance with h ≥ REACH_THRESHOLD (T−1: the gradient reaches the first step).
     loss: mean squared error on the evaluation batch.
+    keep: the mean of the gate that keeps the memory (the LSTM's f, the GRU's z; None for the RNN), over every
+    step, unit and evaluation sequence.
+    belt: the LSTM's mean |c_T| at the last step, and slope: the mean of tanh′(c_T) = 1 − tanh²(c_T), how much
+    of ∂L/∂h_T gets onto the belt (None for the others).
     """
 
     h: np.ndarray
     c: np.ndarray | None
     reach: int
     loss: float
+    keep: float | None = None
+    belt: float | None = None
+    slope: float | None = None
 
 
 def gradient_flow(cfg: FlowConfig, state: TrainState) -> Flow:
     """How far back the loss at the last step is felt, for the model in ``state``.
 
-    Only the last step has a loss, so ∂L/∂h_{T−1} = ∂L/∂ŷ · V; every earlier ∂L/∂h_t is that vector carried
+    Only the last step has a loss, so ∂L/∂h_T = ∂L/∂ŷ · V; every earlier ∂L/∂h_t is that vector carried
     back through the Jacobians of the cell. Dividing by its size at d = 0 removes how wrong the prediction
     happens to be and leaves only what the cell does to the signal on the way back.
     """
@@ -169,4 +193,93 @@ def gradient_flow(cfg: FlowConfig, state: TrainState) -> Flow:
         if grads.dc is not None:
             c = (np.linalg.norm(grads.dc, axis=2) / scale).mean(axis=1)[::-1]
     above = np.flatnonzero(h >= REACH_THRESHOLD)
-    return Flow(h=h, c=c, reach=int(above.max()) if above.size else 0, loss=float(loss))
+    keep = {"lstm": "f", "gru": "z"}.get(state.cell)
+    extra = {}
+    if state.cell == "lstm":
+        extra = {"belt": float(np.abs(trace.c[-1]).mean()), "slope": float((1 - np.tanh(trace.c[-1]) ** 2).mean())}
+    return Flow(h=h, c=c, reach=int(above.max()) if above.size else 0, loss=float(loss),
+                keep=float(trace.gates[keep].mean()) if keep else None, **extra)
+
+
+# -- a whole run: every cell at initialisation and after training ---------------------------------------------
+@dataclass
+class CellRun:
+    """One cell's part of a run: its gradient flow at initialisation and after training, and the mini-batch
+    loss of every training step."""
+
+    init: Flow
+    trained: Flow
+    losses: np.ndarray
+
+
+def initial_flows(cfg: FlowConfig) -> dict[str, Flow]:
+    """Every cell's gradient flow at initialisation: one forward and backward pass each, no training."""
+    return {cell: gradient_flow(for_cell(cfg, cell), initial_state(for_cell(cfg, cell), cell)) for cell in CELLS}
+
+
+def train_cell(cfg: FlowConfig, cell: str, on_chunk=None) -> CellRun:
+    """Train ``cell`` for ``cfg.steps`` steps, chunk by chunk; ``on_chunk(k)`` is called after chunk k (1-based)
+    — a page draws its progress there (and Streamlit may stop the run there)."""
+    own = for_cell(cfg, cell)
+    state = initial_state(own, cell)
+    init = gradient_flow(own, state)
+    for k in range(cfg.chunks):
+        state = train_chunk(own, state, k)
+        if on_chunk is not None:
+            on_chunk(k + 1)
+    return CellRun(init=init, trained=gradient_flow(own, state), losses=np.asarray(state.losses))
+
+
+# -- results stored in a file (assets/gradient_flow_runs.json.gz: the settings a first visit shows) ------------
+DIGITS = 4  # significant digits kept in the file
+
+
+def _rounded(values) -> list[float] | None:
+    if values is None:
+        return None
+    return [float(f"{v:.{DIGITS}g}") for v in np.asarray(values, dtype=float)]
+
+
+def _flow_record(flow: Flow) -> dict:
+    return {"h": _rounded(flow.h), "c": _rounded(flow.c), "reach": flow.reach, "loss": flow.loss, "keep": flow.keep,
+            "belt": flow.belt, "slope": flow.slope}
+
+
+def _flow_from(record: dict) -> Flow:
+    c = record["c"]
+    return Flow(h=np.asarray(record["h"]), c=None if c is None else np.asarray(c), reach=int(record["reach"]),
+                loss=float(record["loss"]), keep=record["keep"], belt=record["belt"], slope=record["slope"])
+
+
+def run_record(cfg: FlowConfig, runs: dict[str, CellRun]) -> dict:
+    """A run as JSON-ready data: its config and, per cell, both flows and the losses (DIGITS digits)."""
+    return {"config": asdict(cfg), "cells": {cell: {"init": _flow_record(r.init), "trained": _flow_record(r.trained),
+                                                    "losses": _rounded(r.losses)} for cell, r in runs.items()}}
+
+
+def run_from(record: dict) -> tuple[FlowConfig, dict[str, CellRun]]:
+    """The inverse of ``run_record``."""
+    runs = {cell: CellRun(init=_flow_from(r["init"]), trained=_flow_from(r["trained"]),
+                          losses=np.asarray(r["losses"])) for cell, r in record["cells"].items()}
+    return FlowConfig(**record["config"]), runs
+
+
+STORE = Path(__file__).resolve().parents[2] / "assets" / "gradient_flow_runs.json.gz"
+
+
+def load_store(path: Path = STORE) -> dict[FlowConfig, dict[str, CellRun]]:
+    """Every run in the file (config -> runs); empty when there is no file."""
+    if not path.exists():
+        return {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        data = json.load(f)
+    return dict(run_from(record) for record in data["runs"])
+
+
+def save_store(records: list[dict], path: Path = STORE) -> None:
+    """Write run records (``run_record``) to the file, compactly and reproducibly (no timestamp in the gzip)."""
+    text = json.dumps({"about": "Precomputed by python -m lessons.gradient_flow.precompute; checked against the "
+                                "engine by tests/lessons/gradient_flow/test_store.py.", "runs": records},
+                      separators=(",", ":"))
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as f:
+        f.write(text.encode("utf-8"))

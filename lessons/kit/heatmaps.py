@@ -1,6 +1,10 @@
 """The stacked time × unit heatmaps: the input on top, then one heatmap per quantity (gates, states), all on
 one time axis with a step cursor. Used wherever a recurrent cell's insides are shown over time.
 
+Steps are numbered as the course numbers them: t = 1..T (h_0 is the initial state, before the first input),
+so column k of the arrays (0-based) is drawn at t = k + 1, the cursor ``t`` is a step 1..T, and shapes passed
+in ``extra_shapes`` with ``xref="x"`` use the same 1-based steps.
+
 Pure Plotly dicts; no Streamlit.
 """
 
@@ -93,9 +97,14 @@ def _colour_key(row: Row, states_before: int) -> str:
     return f"state{states_before + 1}" if row.kind == "state" else row.kind
 
 
+def steps_of(T: int) -> np.ndarray:
+    """The step numbers of a sequence of T steps as every chart shows them: 1..T."""
+    return np.arange(1, T + 1)
+
+
 def _row_traces(rows: Sequence[Row], geo: _Geometry, T: int) -> tuple[list[dict], dict]:
     """One heatmap trace per row on the shared axes, and the colour axes they use (layout entries)."""
-    steps = np.arange(T)
+    steps = steps_of(T)
     traces, axes, done = [], {}, {}
     states = 0
     for row, H, off in zip(rows, geo.unit_h, geo.offsets, strict=True):
@@ -124,14 +133,14 @@ def _stack_axes(rows: Sequence[Row], geo: _Geometry, T: int, x_label: str) -> di
         "yaxis2": {"domain": [0, geo.heat_top], "range": [geo.span - 0.5, -0.5], "showgrid": False,
                    "zeroline": False, "ticks": "", "tickfont": {"size": 13}, "ticktext": [r.label for r in rows],
                    "tickvals": [off + (H - 1) / 2 for off, H in zip(geo.offsets, geo.unit_h, strict=True)]},
-        "xaxis": {"anchor": "y", "showticklabels": False, "range": [-0.5, T - 0.5], "showgrid": False},
-        "xaxis2": {"anchor": "y2", "matches": "x", "range": [-0.5, T - 0.5], "showgrid": False,
+        "xaxis": {"anchor": "y", "showticklabels": False, "range": [0.5, T + 0.5], "showgrid": False},
+        "xaxis2": {"anchor": "y2", "matches": "x", "range": [0.5, T + 0.5], "showgrid": False,
                    "title": {"text": "time step t"}},
     }
 
 
 def step_cursor(t: int) -> tuple[dict, dict]:
-    """The highlighted column through every row at step ``t`` and its label: (shape, annotation)."""
+    """The highlighted column through every row at step ``t`` (1..T) and its label: (shape, annotation)."""
     return ({"type": "rect", "xref": "x", "yref": "paper", "x0": t - 0.5, "x1": t + 0.5, "y0": 0, "y1": 1,
              "line": {"color": HIGHLIGHT, "width": 2.5}, "fillcolor": "rgba(213, 94, 0, 0.07)"},
             {"x": t, "y": 1.0, "xref": "x", "yref": "paper", "text": f"<b>t = {t}</b>",
@@ -143,8 +152,9 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
                   extra_annotations: Sequence[dict] = ()) -> go.Figure:
     """The input on top, then one time × unit heatmap per row, all on one shared time axis.
 
-    x: (T,) the input.  rows: heatmaps of shape (T, H), drawn with time across and unit 1..H downwards.
-    t: the step cursor (a highlighted column through every row), or None.
+    x: (T,) the input.  rows: heatmaps of shape (T, H), drawn with time across (steps 1..T: row k of an
+    array is step k + 1) and unit 1..H downwards.
+    t: the step cursor, a step 1..T (a highlighted column through every row), or None.
     Gates share one 0..1 colour bar, signed rows one −1..1 bar; each "state" row gets its own symmetric bar.
 
     The rows are stacked on *one* pair of axes (x2, y2; see ``row_offsets``) rather than one subplot each:
@@ -153,7 +163,9 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
     """
     T = len(x)
     geo = _Geometry.of(rows)
-    x_trace = {"type": "scatter", "x": np.arange(T), "y": f32(x), "mode": "lines+markers" if T <= 80 else "lines",
+    if t is not None and not 1 <= t <= T:
+        raise ValueError(f"t: expected a step from 1 to {T}, got {t}")
+    x_trace = {"type": "scatter", "x": steps_of(T), "y": f32(x), "mode": "lines+markers" if T <= 80 else "lines",
                "xaxis": "x", "yaxis": "y", "line": {"color": NEUTRAL, "width": 2}, "marker": {"size": 4},
                "name": "x", "hovertemplate": "t=%{x}<br>x=%{y:.3f}<extra></extra>"}
     heat, colour_axes = _row_traces(rows, geo, T)

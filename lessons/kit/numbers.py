@@ -3,7 +3,8 @@
 - ``num``: a label with fixed decimals, compact scientific notation when huge (1.6e79: it must fit in a
   node of a diagram), the real minus sign (−), ∞ for overflow, never "−0.00".
 - ``fit``: ``num`` squeezed into a few characters (fewer decimals, one-digit mantissa): labels in nodes.
-- ``signed``: the same with an explicit sign (+0.25, −0.25): values on a diagram's wires.
+- ``signed``: the same with an explicit sign (+0.25, −0.25; 0.00 for anything that rounds to zero): values on a
+  diagram's wires.
 - ``short``: a compact number with ``digits`` significant digits (0.431, -2.1e-05, inf): metrics and captions.
 - ``pct``: a share in 0..1 as a whole percentage.
 - ``tex`` / ``tex_paren``: ``num`` for LaTeX (×10^k instead of e+k; negatives in parentheses on request).
@@ -58,8 +59,12 @@ def fit(value: float, width: int = 5, digits: int = 2) -> str:
 
 
 def signed(value: float, digits: int = 2) -> str:
-    """A number with its sign always shown and a typographic minus: +0.25, −0.25."""
-    return f"{float(value):+.{digits}f}".replace("-", "−")
+    """A number with its sign always shown and a typographic minus: +0.25, −0.25; one that rounds to zero
+    shows no sign at all (0.00, never −0.00 or +0.00 for −0.001)."""
+    text = f"{float(value):+.{digits}f}"
+    if text[1:].strip("0.") == "":
+        return text[1:]
+    return text.replace("-", "−")
 
 
 def short(value: float, digits: int = 3) -> str:

@@ -33,8 +33,9 @@ def test_step_slider_moves_what_each_half_can_see():
     at = open_page()
     at.slider(key="bidir_t").set_value(3).run()
     fwd, bwd = (decode(d["y"]) for d in charts(at)[BARS]["data"])
-    assert np.isnan(fwd[4:]).all() and np.isfinite(fwd[:4]).all()  # the forward half sees s <= 3 only
-    assert np.isnan(bwd[:3]).all() and np.isfinite(bwd[3:]).all()  # the backward half sees s >= 3 only
+    # Steps 1..T: entry k of the bars is input step s = k + 1.
+    assert np.isnan(fwd[3:]).all() and np.isfinite(fwd[:3]).all()  # the forward half sees s <= 3 only
+    assert np.isnan(bwd[:2]).all() and np.isfinite(bwd[2:]).all()  # the backward half sees s >= 3 only
     assert charts(at)[HEAT]["layout"]["shapes"][0]["x0"] == 2.5
 
 

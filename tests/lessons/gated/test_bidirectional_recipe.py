@@ -66,7 +66,7 @@ def test_readout_needs_the_direction_that_has_seen_the_answer():
 
 def test_readout_example_and_errors():
     r = demo.readout(demo.ReadoutConfig(task="next", train=40, test=10, steps=8))
-    assert r.example_t.tolist() == list(range(1, 7))
+    assert r.example_t.tolist() == list(range(2, 8))  # steps 2..T−1: each has both neighbours
     assert r.example_y.shape == (6,) and set(r.example_pred) == {"forward", "backward", "both"}
     with pytest.raises(ValueError, match="task: expected one of next, previous, both"):
         demo.readout(demo.ReadoutConfig(task="sideways"))

@@ -4,10 +4,8 @@ student relies on."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from lessons.gated import figures as figs
-from lessons.kit.heatmaps import ROW_GAP, heatmap_stack, row_offsets
 
 LSTM_VALUES = {"x": 1.0, "h_prev": 0.1, "c_prev": 0.5, "i": 0.8, "f": 0.9, "g": -0.4, "o": 0.6, "kept": 0.45,
                "written": -0.32, "c": 0.13, "tanh_c": float(np.tanh(0.13)), "h": 0.6 * float(np.tanh(0.13))}
@@ -44,44 +42,6 @@ def test_closed_gate_draws_no_fill():
     vals = dict(LSTM_VALUES, i=0.0)
     fig = figs.lstm_cell_diagram(vals, 0, "unit 1")
     assert len([s for s in fig.layout.shapes if s.fillcolor == figs.GATE_FILL]) == 2
-
-
-def test_heatmap_stack_shares_time_and_marks_the_step():
-    T, H = 9, 3
-    rng = np.random.default_rng(0)
-    gates = {k: rng.uniform(0, 1, (T, H)) for k in "ifo"}
-    gates["g"] = rng.uniform(-1, 1, (T, H))
-    c, h = rng.normal(0, 2, (T, H)), rng.uniform(-1, 1, (T, H))
-    fig = heatmap_stack(np.arange(T, dtype=float), figs.lstm_rows(gates, c, h), t=4)
-    heat = [d for d in fig.data if d.type == "heatmap"]
-    assert [d.name for d in heat] == ["i", "f", "g", "o", "c", "h"]
-    np.testing.assert_allclose(heat[1].z, gates["f"].T.astype(np.float32))  # unit down, time across
-    assert heat[0].z.dtype == np.float32
-    # One colour bar per kind: gates 0..1, signed −1..1, and the cell state symmetric around 0.
-    axes = {d.coloraxis for d in heat}
-    assert len(axes) == 3
-    lay = fig.layout
-    assert (lay.coloraxis.cmin, lay.coloraxis.cmax) == (0, 1)
-    state_axis = lay[heat[4].coloraxis]
-    assert state_axis.cmin == -state_axis.cmax == pytest.approx(-np.abs(c).max())
-    # The rows share one pair of axes under the input, on the input's time axis, one labelled band each,
-    # top to bottom in data-flow order; the cursor spans the full height at t = 4.
-    assert {d.xaxis for d in heat} == {"x2"} and {d.yaxis for d in heat} == {"y2"} and lay.xaxis2.matches == "x"
-    offsets = row_offsets(figs.lstm_rows(gates, c, h))
-    assert [d.y[0] for d in heat] == offsets
-    np.testing.assert_allclose(np.diff(offsets), H + ROW_GAP)
-    assert list(lay.yaxis2.ticktext) == ["i · write", "f · keep", "g · candidate", "o · read", "c · belt", "h · output"]
-    assert lay.yaxis2.range[0] > lay.yaxis2.range[1]  # reversed: the first row on top
-    np.testing.assert_array_equal(heat[2].customdata[:, 0], [1, 2, 3])  # hover shows unit numbers 1..H
-    cursor = lay.shapes[0]
-    assert (cursor.x0, cursor.x1, cursor.y0, cursor.y1) == (3.5, 4.5, 0, 1)
-    assert "t = 4" in texts(fig)
-
-
-def test_heatmap_stack_without_cursor():
-    fig = heatmap_stack(np.zeros(4), figs.gru_rows({k: np.zeros((4, 2)) for k in "rzn"}, np.zeros((4, 2))), None)
-    assert not fig.layout.shapes
-    assert [d.name for d in fig.data] == ["x", "r", "z", "n", "h"]
 
 
 def test_remember_figure_rows_and_labels():

@@ -24,8 +24,9 @@ def page() -> AppTest:
 
 
 def test_renders_diagram_heatmaps_and_parameter_counts(page):
-    diagram, stack, counts = charts(page)
+    diagram, stack, forms, counts = charts(page)
     assert "GRU cell" in diagram["layout"]["title"]["text"]
+    assert [d["name"] for d in forms["data"]] == ["PyTorch: reset after", "Cho et al.: reset before", "difference"]
     assert [d["name"] for d in stack["data"]] == ["x", "r", "z", "n", "h"]
     bars = counts["data"][0]
     assert bars["y"] == ["RNN", "GRU", "LSTM", "LSTM + peepholes"]
@@ -54,7 +55,7 @@ def test_reset_form_toggle_changes_the_candidate_and_the_formula():
 def test_input_size_changes_the_counts():
     at = open_page()
     at.number_input(key="gru_D").set_value(300).run()
-    bars = charts(at)[2]["data"][0]
+    bars = charts(at)[3]["data"][0]
     block = 6 * (300 + 6 + 2)
     assert list(decode(bars["x"]))[:3] == [block, 3 * block, 4 * block]
 
@@ -63,7 +64,7 @@ def test_query_params_reproduce_the_view():
     at = open_page(gru_H="3", gru_T="50", gru_form=CHO, gru_t="9")
     assert at.radio(key="gru_form").value == CHO
     assert at.slider(key="gru_t").value == 9
-    diagram, stack, counts = charts(at)
+    diagram, stack, _, counts = charts(at)
     assert decode(trace(stack, "z")["z"]).shape == (3, 50)
     assert "t = 9" in diagram["layout"]["title"]["text"]
     assert "H = 3" in counts["layout"]["title"]["text"]

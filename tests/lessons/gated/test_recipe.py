@@ -18,9 +18,11 @@ def test_input_patterns_have_the_requested_length_and_are_seeded(pattern):
     np.testing.assert_array_equal(x, demo.input_sequence(pattern, 25, seed=3))
 
 
-def test_pulse_is_a_single_early_one():
+def test_pulse_is_the_first_input_and_the_only_one():
     x = demo.input_sequence("pulse", 10)
-    assert x[1] == 1 and x.sum() == 1
+    assert x[0] == 1 and x.sum() == 1  # x_1 = 1: step 1 is row 0
+    noisy = demo.input_sequence("pulse + noise", 10, seed=2)
+    assert noisy[0] == 1 and np.all(noisy[1:] != 0) and np.abs(noisy[1:]).max() < 1
 
 
 def test_input_sequence_errors():
@@ -54,10 +56,12 @@ def test_run_lstm_matches_the_engine_and_silence_writes_nothing():
     np.testing.assert_allclose(run.c, tr.c)
     np.testing.assert_allclose(run.h, tr.h)
     assert run.gates["f"].shape == (12, 4)
-    assert np.all(run.c[0] == 0)  # x_0 = 0 and zero state: g = tanh(0) = 0, the belt stays empty
-    assert np.abs(run.c[1]).max() > 0.05  # the pulse at t = 1 is written
+    assert np.abs(run.c[0]).max() > 0.05  # the pulse x_1 = 1 is written at step 1
     np.testing.assert_allclose(run.c_prev[1:], run.c[:-1])
-    np.testing.assert_allclose(run.h_prev[0], 0)
+    np.testing.assert_allclose(run.h_prev[0], 0)  # h_0 = c_0 = 0
+    np.testing.assert_allclose(run.c_prev[0], 0)
+    quiet = demo.run_lstm(demo.LSTMConfig(pattern="custom", values=(0.0, 0.0, 1.0), hidden=4, seed=1))
+    assert np.all(quiet.c[:2] == 0)  # silence from a zero state writes nothing: g = tanh(0) = 0
 
 
 def test_a_larger_forget_bias_keeps_the_pulse_longer():
@@ -104,7 +108,10 @@ def test_step_values_add_up_for_one_unit_and_on_average():
     v = demo.step_values(run, 4, 2)
     assert v["kept"] == pytest.approx(v["f"] * v["c_prev"])
     assert v["h"] == pytest.approx(v["o"] * v["tanh_c"])
-    assert v["x"] == run.x[4]
+    assert v["x"] == run.x[3]  # step 4 is row 3
+    assert v["c"] == run.c[3, 2] and v["c_prev"] == run.c[2, 2]
+    first = demo.step_values(run, 1, 0)
+    assert first["h_prev"] == first["c_prev"] == 0 and first["x"] == run.x[0]
 
 
 def test_step_values_gru():
@@ -116,10 +123,12 @@ def test_step_values_gru():
 
 def test_step_values_errors():
     run = demo.run_lstm(demo.LSTMConfig(steps=5, hidden=2))
-    with pytest.raises(ValueError, match="t: expected a step from 0 to 4"):
-        demo.step_values(run, 5)
+    with pytest.raises(ValueError, match="t: expected a step from 1 to 5"):
+        demo.step_values(run, 0)
+    with pytest.raises(ValueError, match="t: expected a step from 1 to 5"):
+        demo.step_values(run, 6)
     with pytest.raises(ValueError, match="unit: expected 0 to 1"):
-        demo.step_values(run, 0, 2)
+        demo.step_values(run, 1, 2)
 
 
 def test_half_life():
@@ -132,17 +141,20 @@ def test_half_life():
 def test_remember_keeps_f_to_the_power_of_the_gap():
     res = demo.run_remember(demo.RememberConfig(forget_bias=4.0, gap=30, noise=0.0))
     f = 1 / (1 + np.exp(-4.0))
-    assert res.kept_fraction == pytest.approx(f**30, rel=1e-2)  # the closed input gate leaks ~0.25 %
-    assert res.read_step == res.write_step + 30 and len(res.c) == res.read_step + 1
-    assert res.o[res.read_step] > 0.99 and res.o[res.read_step - 1] < 0.01
-    assert res.i[res.write_step] > 0.99
-    assert res.h[res.read_step] == pytest.approx(res.o[-1] * np.tanh(res.c[-1]))
+    assert res.forget_power == pytest.approx(f**30) and res.kept == pytest.approx(res.stored * f**30)
+    assert res.recalled == pytest.approx(res.kept + res.leaked)
+    assert res.write_step == 3 and res.read_step == 33 and len(res.c) == res.read_step  # steps 1..T
+    assert res.o[res.read_step - 1] > 0.99 and res.o[res.read_step - 2] < 0.01
+    assert res.i[res.write_step - 1] > 0.99 and res.x[res.write_step - 1, 1] == 1
+    assert res.stored == res.c[res.write_step - 1]
+    assert res.h[-1] == pytest.approx(res.o[-1] * np.tanh(res.c[-1]))
 
 
 def test_remember_noise_stays_off_the_belt():
     quiet = demo.run_remember(demo.RememberConfig(noise=0.0))
     noisy = demo.run_remember(demo.RememberConfig(noise=1.0))
     assert abs(noisy.recalled - quiet.recalled) < 0.05 * abs(quiet.recalled)
+    assert abs(quiet.leaked) < 1e-12 < abs(noisy.leaked)  # without noise nothing leaks in (g = tanh(0) = 0)
 
 
 def test_remember_errors():

@@ -1,5 +1,6 @@
-"""AppTest for the gradient-flow lesson, on a small setting (short sequences, 120 steps) so the test trains in
-about a second: it renders, the sliders change the curves, the URL reproduces the view."""
+"""AppTest for the gradient-flow lesson: the defaults and the "Try this" links open with trained results from the
+precomputed file (no training on page load); other settings show the untrained panel and a Train button, which
+trains (here on a small setting: short sequences, 120 steps) with progress."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import numpy as np
 from apptest_helpers import charts, decode, open_lesson
 from streamlit.testing.v1 import AppTest
 
+from lessons.gradient_flow.settings import SETTINGS, TRIES
+
 PAGE = "lessons/gradient_flow/page.py"
 SMALL = {"gflow_T": "10", "gflow_steps": "120"}
 
 
 def open_page(**query) -> AppTest:
-    return open_lesson(PAGE, {**SMALL, **query}, timeout=120)
+    return open_lesson(PAGE, query, timeout=120)
 
 
 def curve(spec: dict, name: str, panel: int = 0) -> np.ndarray:
@@ -22,22 +25,53 @@ def curve(spec: dict, name: str, panel: int = 0) -> np.ndarray:
     return decode([d for d in spec["data"] if d.get("name") == name][panel]["y"])
 
 
-def test_renders_flow_and_loss_charts():
+def buttons(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def test_defaults_open_trained_from_the_file():
     at = open_page()
     flow, loss = charts(at)
     names = {d.get("name") for d in flow["data"]}
     assert {"RNN  ‖∂L/∂h‖", "LSTM  ‖∂L/∂h‖", "LSTM  ‖∂L/∂c‖ (cell state)", "GRU  ‖∂L/∂h‖"} <= names
     assert flow["layout"]["yaxis"]["type"] == "log"
-    assert "after 120 training steps" in json.dumps(flow["layout"]["annotations"])
+    assert "after 480 training steps" in json.dumps(flow["layout"]["annotations"])
     assert [d["name"] for d in loss["data"]] == ["RNN", "LSTM", "GRU"]
+    assert len(decode(loss["data"][0]["y"])) == 480
+    assert "Train RNN, LSTM & GRU" not in buttons(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "At initialisation" in text and "After 480 training steps" in text and "learns the task" in text
+    assert at.get("download_button") and at.dataframe and not at.exception
+
+
+def test_every_try_link_opens_trained():
+    for tip in TRIES:
+        at = open_page(**tip.query(SETTINGS))
+        assert len(charts(at)) == 2 and "Train RNN, LSTM & GRU" not in buttons(at), tip.label
+        assert not at.exception
+
+
+def test_other_settings_wait_for_train_then_train():
+    at = open_page(**SMALL)
+    assert len(charts(at)) == 1  # the untrained panel only
+    flow = charts(at)[0]
+    assert "after" not in json.dumps(flow["layout"]["annotations"])
+    assert "Train RNN, LSTM & GRU" in buttons(at)
+    at.button(key="gflow_train").click().run(timeout=120)
+    assert not at.exception
+    flow, loss = charts(at)
+    assert "after 120 training steps" in json.dumps(flow["layout"]["annotations"])
     assert len(decode(loss["data"][0]["y"])) == 120
-    assert at.get("download_button") and at.dataframe
+    at.slider(key="gflow_bf").set_value(2.0).run()
+    assert len(charts(at)) == 1  # a new setting: untrained again
+    at.slider(key="gflow_bf").set_value(1.0).run()
+    assert len(charts(at)) == 2  # the trained run is remembered on the server
 
 
 def test_forget_bias_changes_only_the_lstm():
-    at = open_page()
+    at = open_page(**SMALL)
     rnn, lstm = curve(charts(at)[0], "RNN  ‖∂L/∂h‖"), curve(charts(at)[0], "LSTM  ‖∂L/∂c‖ (cell state)")
-    at.slider(key="gflow_bf").set_value(4.0).run()
+    at.slider(key="gflow_bf").set_value(3.0).run()
     assert not at.exception
     flow = charts(at)[0]
     np.testing.assert_array_equal(curve(flow, "RNN  ‖∂L/∂h‖"), rnn)

@@ -8,7 +8,7 @@ import pytest
 
 from lessons.gradient_flow import recipe as demo
 
-TINY = demo.FlowConfig(T=8, hidden=4, steps=12, chunks=3, batch=8)
+TINY = demo.FlowConfig(T=8, hidden=4, steps=60, batch=8)
 
 
 def test_config_validation():
@@ -16,8 +16,9 @@ def test_config_validation():
         demo.FlowConfig(T=2)
     with pytest.raises(ValueError, match="forget_bias"):
         demo.FlowConfig(forget_bias=float("inf"))
-    with pytest.raises(ValueError, match="multiple of chunks"):
-        demo.FlowConfig(steps=10, chunks=3)
+    with pytest.raises(ValueError, match="multiple of 30"):
+        demo.FlowConfig(steps=100)
+    assert demo.FlowConfig(steps=960).chunks == 32
     with pytest.raises(ValueError, match="cell: expected one of rnn, lstm, gru"):
         demo.build(TINY, "transformer")
 
@@ -29,10 +30,20 @@ def test_only_the_lstm_depends_on_the_forget_bias():
     assert demo.for_cell(a, "lstm") != demo.for_cell(b, "lstm")
     lstm = demo.build(b, "lstm")
     H = b.hidden
-    f_bias = lstm.cell.params["bias_ih"][H : 2 * H] + lstm.cell.params["bias_hh"][H : 2 * H]
-    np.testing.assert_allclose(f_bias, 3.0)
+    bias = lstm.cell.params["bias_ih"] + lstm.cell.params["bias_hh"]
+    np.testing.assert_allclose(bias[H : 2 * H], 3.0)  # the forget gate: b_f
+    np.testing.assert_allclose(bias[:H], -3.0)  # the input gate: −b_f (chrono initialisation)
     other = demo.build(a, "lstm")  # everything else is the same PyTorch init
     np.testing.assert_array_equal(other.cell.params["weight_hh"], lstm.cell.params["weight_hh"])
+    np.testing.assert_array_equal(other.cell.params["bias_ih"][2 * H :], lstm.cell.params["bias_ih"][2 * H :])
+
+
+def test_input_weights_are_scaled_for_every_cell():
+    for cell in demo.CELLS:
+        one = demo.build(demo.FlowConfig(input_scale=1.0), cell)
+        three = demo.build(demo.FlowConfig(), cell)
+        np.testing.assert_allclose(three.cell.params["weight_ih"], 3 * one.cell.params["weight_ih"])
+        np.testing.assert_array_equal(three.cell.params["weight_hh"], one.cell.params["weight_hh"])
 
 
 def test_chunked_training_resumes_where_it_stopped():
@@ -100,3 +111,23 @@ def test_rnn_gradient_vanishes_at_initialisation():
     cfg = demo.FlowConfig(T=40)
     f = demo.gradient_flow(cfg, demo.initial_state(cfg, "rnn"))
     assert f.h[30] < 1e-4 and f.reach < 39
+
+
+def test_a_run_survives_the_file_round_trip(tmp_path):
+    runs = {cell: demo.train_cell(TINY, cell) for cell in demo.CELLS}
+    assert all(len(r.losses) == TINY.steps for r in runs.values())
+    path = tmp_path / "runs.json.gz"
+    demo.save_store([demo.run_record(TINY, runs)], path)
+    back = demo.load_store(path)[TINY]
+    for cell, run in runs.items():
+        np.testing.assert_allclose(back[cell].trained.h, run.trained.h, rtol=1e-3)
+        np.testing.assert_allclose(back[cell].losses, run.losses, rtol=1e-3)
+        assert back[cell].init.reach == run.init.reach and back[cell].trained.keep == run.trained.keep
+    assert (back["lstm"].init.c is not None) and back["rnn"].init.c is None
+    assert demo.load_store(tmp_path / "missing.json.gz") == {}
+
+
+def test_train_cell_reports_every_chunk():
+    seen = []
+    demo.train_cell(TINY, "rnn", on_chunk=seen.append)
+    assert seen == [1, 2]

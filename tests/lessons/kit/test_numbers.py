@@ -19,6 +19,8 @@ def test_labels_use_a_real_minus_and_never_show_minus_zero():
 
 def test_signed_short_and_percent():
     assert numbers.signed(0.25) == "+0.25" and numbers.signed(-0.25) == "−0.25"
+    assert numbers.signed(-0.001) == numbers.signed(0.0) == numbers.signed(0.004) == "0.00"  # never −0.00
+    assert numbers.signed(-0.0004, 3) == "0.000" and numbers.signed(-0.0006, 3) == "−0.001"
     assert numbers.short(0.43149) == "0.431" and numbers.short(-2.1e-5) == "-2.1e-05"
     assert numbers.short(math.inf) == "inf" and numbers.short(-math.inf) == "-inf"
     assert numbers.pct(0.254) == "25%"
