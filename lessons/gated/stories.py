@@ -12,6 +12,7 @@ from lessons.kit.numbers import num
 
 PULSE_PATTERNS = ("pulse", "pulse + noise")
 GROWN = 1.5  # "grows": the memory at T is more than 1.5× what the pulse wrote
+KEEPS = 0.9  # a forget gate around this or higher: "hardly anything is forgotten"
 EMPTY = 0.05  # a GRU whose |h| never reaches this looks empty on the −1..1 colour scale
 CLEAR_GAP = 0.05  # the reset forms differ "visibly" from here on (5 % of h's range of ±1)
 TINY_GAP = 0.01
@@ -28,11 +29,14 @@ def share(value: float) -> str:
 
 
 def power(value: float) -> str:
-    """A small power like f^135 readably: 0.485, 0.0031, 4.4e-8 (never 0.000 for a non-zero value)."""
+    """A size or a small power like f^135, readably, to three significant digits: 0.485, 0.0256, 12.3, 4.4e−8
+    (never 0.000 for a non-zero value)."""
     if value == 0:
         return "0"
-    if value >= 0.01:
-        return f"{value:.3f}"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 0.01:
+        return f"{value:.3g}"
     mantissa, exponent = f"{value:.1e}".split("e")
     return f"{mantissa}e{int(exponent)}".replace("-", "−")
 
@@ -55,20 +59,25 @@ def belt_story(pattern: str, fate: PulseFate) -> str:
     """The heatmaps' bullet for the belt c: for a pulse, what became of it in this run."""
     if pattern not in PULSE_PATTERNS or fate.written == 0:
         return BELT_GENERAL
-    start = f"{BELT_GENERAL} Follow the pulse along this row: it writes up to {num(fate.written)} at t = 1"
+    start = f"{BELT_GENERAL} Follow the pulse along this row: it writes up to {power(fate.written)} at t = 1"
     if fate.steps == 1:
         return start + "."
     if fate.faded_at is not None:
         return (f"{start}, and from t = {fate.faded_at} on less than {FADED:.0%} of that is left: a forget gate "
                 f"around {fate.keep_mean:.2f} empties the belt quickly. Raise b_f to keep it longer.")
     if fate.end <= GROWN * fate.written:
-        return (f"{start}; at t = {fate.steps} the belt still holds up to {num(fate.end)}. The forget gate alone "
-                f"(around {fate.keep_mean:.2f}) would have kept {num(fate.kept)} of the pulse; the rest the cell "
+        return (f"{start}; at t = {fate.steps} the belt still holds up to {power(fate.end)}. The forget gate alone "
+                f"(around {fate.keep_mean:.2f}) would have kept {power(fate.kept)} of the pulse; the rest the cell "
                 f"wrote itself on the way, through i·g.")
-    return (f"{start}, yet by t = {fate.steps} the belt holds up to {num(fate.end)}: with f around "
-            f"{fate.keep_mean:.2f} hardly anything is forgotten, and this untrained cell keeps writing its own "
-            f"candidate i·g on top (g reads h, which reads the belt), so the belt drifts away from the pulse. "
-            f"The forget gate alone would have kept only {num(fate.kept)} of the pulse itself.")
+    alone = f"The forget gate alone would have kept only {power(fate.kept)} of the pulse itself."
+    if fate.keep_mean >= KEEPS:
+        return (f"{start}, yet by t = {fate.steps} the belt holds up to {power(fate.end)}: with f around "
+                f"{fate.keep_mean:.2f} hardly anything is forgotten, and this untrained cell keeps writing its own "
+                f"candidate i·g on top (g reads h, which reads the belt), so the belt drifts away from the pulse. "
+                f"{alone}")
+    return (f"{start}, yet by t = {fate.steps} the belt holds up to {power(fate.end)}, more than the pulse wrote: "
+            f"this untrained cell keeps writing its own candidate i·g (g reads h, which reads the belt), while a "
+            f"forget gate around {fate.keep_mean:.2f} wipes what was there. {alone}")
 
 
 def remember_story(res: RememberRun) -> str:

@@ -157,8 +157,8 @@ class Flow:
     loss: mean squared error on the evaluation batch.
     keep: the mean of the gate that keeps the memory (the LSTM's f, the GRU's z; None for the RNN), over every
     step, unit and evaluation sequence.
-    belt: the LSTM's mean |c_T| at the last step, and slope: the mean of tanh′(c_T) = 1 − tanh²(c_T), how much
-    of ∂L/∂h_T gets onto the belt (None for the others).
+    write: the LSTM's input gate i, averaged the same way (None for the others): how open the way is between the
+    belt and what writes it.
     """
 
     h: np.ndarray
@@ -166,8 +166,7 @@ class Flow:
     reach: int
     loss: float
     keep: float | None = None
-    belt: float | None = None
-    slope: float | None = None
+    write: float | None = None
 
 
 def gradient_flow(cfg: FlowConfig, state: TrainState) -> Flow:
@@ -194,11 +193,9 @@ def gradient_flow(cfg: FlowConfig, state: TrainState) -> Flow:
             c = (np.linalg.norm(grads.dc, axis=2) / scale).mean(axis=1)[::-1]
     above = np.flatnonzero(h >= REACH_THRESHOLD)
     keep = {"lstm": "f", "gru": "z"}.get(state.cell)
-    extra = {}
-    if state.cell == "lstm":
-        extra = {"belt": float(np.abs(trace.c[-1]).mean()), "slope": float((1 - np.tanh(trace.c[-1]) ** 2).mean())}
     return Flow(h=h, c=c, reach=int(above.max()) if above.size else 0, loss=float(loss),
-                keep=float(trace.gates[keep].mean()) if keep else None, **extra)
+                keep=float(trace.gates[keep].mean()) if keep else None,
+                write=float(trace.gates["i"].mean()) if state.cell == "lstm" else None)
 
 
 # -- a whole run: every cell at initialisation and after training ---------------------------------------------
@@ -242,13 +239,13 @@ def _rounded(values) -> list[float] | None:
 
 def _flow_record(flow: Flow) -> dict:
     return {"h": _rounded(flow.h), "c": _rounded(flow.c), "reach": flow.reach, "loss": flow.loss, "keep": flow.keep,
-            "belt": flow.belt, "slope": flow.slope}
+            "write": flow.write}
 
 
 def _flow_from(record: dict) -> Flow:
     c = record["c"]
     return Flow(h=np.asarray(record["h"]), c=None if c is None else np.asarray(c), reach=int(record["reach"]),
-                loss=float(record["loss"]), keep=record["keep"], belt=record["belt"], slope=record["slope"])
+                loss=float(record["loss"]), keep=record["keep"], write=record["write"])
 
 
 def run_record(cfg: FlowConfig, runs: dict[str, CellRun]) -> dict:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from lessons.gradient_flow.recipe import BASELINE_MSE, CellRun, Flow
+from lessons.gradient_flow.recipe import BASELINE_MSE, REACH_THRESHOLD, CellRun, Flow
 from lessons.kit.settings import CELL_NAMES
 
 LEARNED = BASELINE_MSE / 5  # "learns the task": a fifth of the loss of always answering 1, or less
 PARTLY = 0.6 * BASELINE_MSE  # "gets part of the way": clearly below always answering 1 (0.1), not LEARNED
-SATURATED = 0.2  # mean tanh′(c_T) below this: the untrained belt is full, little gradient gets onto it
+SHUT = 0.05  # the LSTM's mean input gate below this: the belt's gradient hardly gets off the belt
 
 
 def _reach(reach: int, T: int) -> str:
@@ -29,11 +29,11 @@ def init_story(flows: Mapping[str, Flow], T: int, forget_bias: float) -> str:
     text = (f"**At initialisation** the gradient reaches {_reach(r['rnn'], T)} in the RNN, {_reach(r['lstm'], T)} "
             f"in the LSTM and {_reach(r['gru'], T)} in the GRU.")
     lstm = flows["lstm"]
-    if lstm.slope is not None and lstm.slope < SATURATED and r["lstm"] < T - 1:
-        text += (f" Here b_f = {forget_bias:g} keeps so much that the untrained belt fills up (|c_T| ≈ "
-                 f"{lstm.belt:.1f} on average): tanh(c) saturates, so little of ∂L/∂h_T gets onto the belt "
-                 f"(tanh′(c_T) ≈ {lstm.slope:.2f}), however well the belt would carry it.")
-    elif r["lstm"] <= r["rnn"]:
+    if r["lstm"] < T - 1 and lstm.write < SHUT and lstm.c[-1] >= REACH_THRESHOLD:
+        text += (f" Here the LSTM's input gate starts almost shut (its bias is −b_f = {-forget_bias:g}, so i ≈ "
+                 f"{lstm.write:.3f}): the belt carries the gradient all the way back (dashed line), but little of it "
+                 "gets off the belt into $h_t$, which reaches the belt only through the gates.")
+    elif r["lstm"] <= r["rnn"] and r["lstm"] < T - 1 and forget_bias <= 0:
         text += (f" With b_f = {forget_bias:g} the forget gate starts at about {_sigmoid(forget_bias):.2f}: the belt "
                  "forgets at every step, and the LSTM's gradient fades at least as fast as the RNN's.")
     return text

@@ -19,7 +19,7 @@ def same_flow(stored: demo.Flow, now: demo.Flow) -> None:
     if now.c is not None:
         np.testing.assert_allclose(stored.c, now.c, rtol=RTOL, atol=1e-300)
     assert stored.reach == now.reach and stored.loss == pytest.approx(now.loss, rel=1e-6)
-    for name in ("keep", "belt", "slope"):
+    for name in ("keep", "write"):
         a, b = getattr(stored, name), getattr(now, name)
         assert (a is None) == (b is None) and (a is None or a == pytest.approx(b, rel=1e-6)), name
 
