@@ -54,6 +54,12 @@ def sensitivity_figures(cfg: recipe.BiConfig, t: int) -> tuple:
             figs.sensitivity_maps(s.forward, s.backward, t))
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def sensitivity_sentence(cfg: recipe.BiConfig, t: int) -> str:
+    s = sensitivity(cfg)  # row t − 1 is step t
+    return stories.sensitivity_story(s.forward[t - 1], s.backward[t - 1], t)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def readout_figure(cfg: recipe.ReadoutConfig):
     r = readout(cfg)
@@ -106,8 +112,8 @@ def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
             "measures how much a small change in input $x_s$ would move the output at step t.\n\n"
             "- The **forward half** (blue) responds only to inputs at or before t: bars stop at the cursor.\n"
             "- The **backward half** (orange) responds only to inputs at or after t.\n\n"
-            "Together they cover the whole sequence. Both fade with distance (the y axis is logarithmic): "
-            "memory is finite in each direction."
+            "Together they cover the whole sequence. The y axis is logarithmic.\n\n"
+            + sensitivity_sentence(cfg, t)
         )
     visual, text = beside((2.2, 1))
     with visual:

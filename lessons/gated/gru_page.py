@@ -145,7 +145,7 @@ Rows are quantities, columns time steps t = 1…T, lines of pixels hidden units;
   untouched; at 0 it replaces it with the candidate. It does the jobs of the LSTM's forget *and* input gates
   at once, tied together: whatever share is not kept (1 − z) is written. Move the **update-gate bias** and
   watch this row brighten at every step, and the pulse linger longer in h (below b_z ≈ −2 it is gone within
-  three steps either way).
+  a few steps either way).
 - **r — the reset gate.** How much of the past the candidate may look at. Near 0 the candidate is built
   from the current input alone, as if the sequence started afresh.
 - **n — the candidate** (tanh, −1 to 1): the new content on offer.
