@@ -204,7 +204,7 @@ def remember_section() -> None:
             "In between, the input is noise — the input gate, almost closed at σ(−6) ≈ 0.25 %, lets only a trace "
             "of it onto the belt.\n\n"
             "Between write and read only the **forget gate** acts: each step the belt is multiplied by "
-            "f = σ(b_f). After k steps a value keeps a share f^k of itself."
+            "$f = \\sigma(b_f)$. After k steps a value keeps a share $f^k$ of itself."
         )
         k1, k2 = st.columns(2)
         values = {"keep_bias": draw(S["keep_bias"], k1), "gap": draw(S["gap"], k2)}
@@ -218,8 +218,9 @@ def remember_section() -> None:
             f"{stories.remember_story(res)} The dotted lines show the belt for other biases.\n\n"
             "This is why LSTMs are often initialised with **b_f ≈ 1 or more**: the cell starts out remembering. "
             "The gradient travels back the same road: in this unit, which has no recurrent weights, the belt is "
-            f"the only road from the read back to the write, and ∂c_{res.read_step}/∂c_{res.write_step} is "
-            f"exactly f^{res.gap} — the same f at every step instead of a squashing derivative times a weight."
+            f"the only road from the read back to the write, and $\\partial c_{{{res.read_step}}} / \\partial "
+            f"c_{{{res.write_step}}}$ is exactly $f^{{{res.gap}}}$ — the same f at every step instead of a squashing "
+            "derivative times a weight."
         )
 
 

@@ -86,10 +86,10 @@ def remember_story(res: RememberRun) -> str:
     head = f"Stored **{num(res.stored, 3)}** at step {res.write_step}; at step {res.read_step} the belt holds " \
            f"**{num(res.recalled, 3)}**."
     if left >= 0.001:
-        body = (f"Of the stored value a share f^{res.gap} = {power(left)} is left ({num(res.kept, 3)}, "
+        body = (f"Of the stored value a share $f^{{{res.gap}}}$ = {power(left)} is left ({num(res.kept, 3)}, "
                 f"{share(left)})")
     else:
-        body = f"Of the stored value only f^{res.gap} = {power(left)} is left: nothing you could read"
+        body = f"Of the stored value only $f^{{{res.gap}}}$ = {power(left)} is left: nothing you could read"
     leak = (f"; the other {num(res.leaked, 3)} is noise that got through the almost closed input gate."
             if abs(res.leaked) >= 0.0005 else ".")
     return f"{head} {body}{leak} {verdict(left)}"
@@ -136,7 +136,7 @@ def reset_form_story(gap: float) -> str:
         size = "enough to see in the heatmaps when you switch form, and in the chart below"
     return (f"With the weights above, switching form changes h by at most **{power(gap)}** over this sequence: "
             f"{size}. The forms differ only where r differs from unit to unit, or through the recurrent bias "
-            f"b_hn (0 here): with every r equal, r ⊙ (W_hn h) = W_hn (r ⊙ h).")
+            "$b_{hn}$ (0 here): with every $r$ equal, $r \\odot (W_{hn} h) = W_{hn} (r \\odot h)$.")
 
 
 # -- /bidirectional -------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ TRAINING = "gflow_training"  # session key: the run in progress (config, step re
 
 @st.cache_resource(show_spinner=False)
 def precomputed() -> dict:
-    """The runs trained ahead of time: config -> cell -> CellRun."""
+    """The runs trained ahead of time: ``store_key(config)`` -> cell -> CellRun."""
     return demo.load_store()
 
 
@@ -42,7 +42,7 @@ def remembered() -> OrderedDict:
 
 def stored_runs(cfg: demo.FlowConfig) -> dict | None:
     """The trained runs for ``cfg`` if they exist without training, else None."""
-    return precomputed().get(cfg) or remembered().get(cfg)
+    return precomputed().get(demo.store_key(cfg)) or remembered().get(cfg)
 
 
 def remember(cfg: demo.FlowConfig, runs: dict) -> None:

@@ -254,18 +254,25 @@ def run_record(cfg: FlowConfig, runs: dict[str, CellRun]) -> dict:
                                                     "losses": _rounded(r.losses)} for cell, r in runs.items()}}
 
 
-def run_from(record: dict) -> tuple[FlowConfig, dict[str, CellRun]]:
-    """The inverse of ``run_record``."""
+def store_key(config: FlowConfig | dict) -> tuple:
+    """How the file's runs are looked up: the config's fields as a sorted tuple (reading the file builds no
+    config objects)."""
+    fields = asdict(config) if isinstance(config, FlowConfig) else config
+    return tuple(sorted(fields.items()))
+
+
+def run_from(record: dict) -> tuple[tuple, dict[str, CellRun]]:
+    """The inverse of ``run_record``: (the config's ``store_key``, its runs)."""
     runs = {cell: CellRun(init=_flow_from(r["init"]), trained=_flow_from(r["trained"]),
                           losses=np.asarray(r["losses"])) for cell, r in record["cells"].items()}
-    return FlowConfig(**record["config"]), runs
+    return store_key(record["config"]), runs
 
 
 STORE = Path(__file__).resolve().parents[2] / "assets" / "gradient_flow_runs.json.gz"
 
 
-def load_store(path: Path = STORE) -> dict[FlowConfig, dict[str, CellRun]]:
-    """Every run in the file (config -> runs); empty when there is no file."""
+def load_store(path: Path = STORE) -> dict[tuple, dict[str, CellRun]]:
+    """Every run in the file (``store_key(config)`` -> runs); empty when there is no file."""
     if not path.exists():
         return {}
     with gzip.open(path, "rt", encoding="utf-8") as f:

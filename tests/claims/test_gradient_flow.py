@@ -189,7 +189,7 @@ def test_what_the_page_says_after_training_is_what_training_did(run_cfg):
     z to … (it now reaches … steps back)."
 
     Checked at: the defaults and every "Try this" link, seeds 0–4 (the runs a first visit shows)."""
-    runs = STORE[run_cfg]
+    runs = STORE[recipe.store_key(run_cfg)]
     text = stories.trained_story(runs, run_cfg.T, run_cfg.steps)
     assert numbers(text) == [runs[c].trained.reach for c in recipe.CELLS]
     for run in runs.values():
@@ -209,7 +209,7 @@ def test_gated_cells_learn_and_carry_the_gradient_to_the_first_step_and_the_rnn_
 
     Checked at: the defaults (T = 30, b_f = 1, 480 steps) and T = 60, b_f = 3, seeds 0–4 each."""
     for c in tip_configs(tip):
-        runs = STORE[c]
+        runs = STORE[recipe.store_key(c)]
         for cell in ("lstm", "gru"):
             assert stories.outcome(runs[cell]) == "learned", (c, cell, runs[cell].trained.loss)
             assert runs[cell].trained.reach == c.T - 1

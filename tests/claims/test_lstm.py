@@ -198,7 +198,7 @@ def test_what_the_page_says_about_the_remembered_value():
         text = stories.remember_story(res)
         assert number_after(text, "Stored") == pytest.approx(res.stored, abs=0.0006)
         assert number_after(text, "the belt holds") == pytest.approx(res.recalled, abs=0.0006)
-        shown = number_after(text, f"f^{gap} =")
+        shown = number_after(text, f"$f^{{{gap}}}$ =")
         assert shown == pytest.approx(res.forget_power, rel=0.06, abs=1e-300) and shown > 0
         assert "0.000 " not in text and "= 0.000" not in stories.tex_power(res.forget_power)
         if "noise that got through" in text:

@@ -118,7 +118,7 @@ def test_a_run_survives_the_file_round_trip(tmp_path):
     assert all(len(r.losses) == TINY.steps for r in runs.values())
     path = tmp_path / "runs.json.gz"
     demo.save_store([demo.run_record(TINY, runs)], path)
-    back = demo.load_store(path)[TINY]
+    back = demo.load_store(path)[demo.store_key(TINY)]
     for cell, run in runs.items():
         np.testing.assert_allclose(back[cell].trained.h, run.trained.h, rtol=1e-3)
         np.testing.assert_allclose(back[cell].losses, run.losses, rtol=1e-3)

@@ -25,14 +25,14 @@ def same_flow(stored: demo.Flow, now: demo.Flow) -> None:
 
 
 def test_the_file_holds_the_defaults_and_every_try_link_at_every_seed():
-    assert set(STORE) == set(precomputed_configs())
+    assert set(STORE) == {demo.store_key(c) for c in precomputed_configs()}
     assert demo.STORE.stat().st_size < 200_000  # a small file
 
 
 @pytest.mark.parametrize("cfg", precomputed_configs(), ids=lambda c: f"T{c.T}-bf{c.forget_bias:g}-seed{c.seed}")
 def test_every_stored_run_starts_where_the_engine_starts(cfg):
     """Cheap for every entry: the untrained flows, and the first chunk of training (its 30 losses)."""
-    runs = STORE[cfg]
+    runs = STORE[demo.store_key(cfg)]
     for cell, flow in demo.initial_flows(cfg).items():
         same_flow(runs[cell].init, flow)
         own = demo.for_cell(cfg, cell)
@@ -45,7 +45,7 @@ def test_every_stored_run_starts_where_the_engine_starts(cfg):
                          ids=lambda c: f"T{c.T}-bf{c.forget_bias:g}")
 def test_stored_runs_are_what_training_produces(cfg):
     """Every setting trained again in full at the first seed (the one a first visit shows)."""
-    for cell, stored in STORE[cfg].items():
+    for cell, stored in STORE[demo.store_key(cfg)].items():
         run = demo.train_cell(cfg, cell)
         same_flow(stored.trained, run.trained)
         np.testing.assert_allclose(stored.losses, run.losses, rtol=RTOL)
