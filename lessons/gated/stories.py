@@ -25,7 +25,7 @@ def share(value: float) -> str:
         return f"{p:.0f} %" if p == 0 or p == 100 else "99.9 %"
     if p < 0.1:
         return "less than 0.1 %"
-    return f"{p:.1f} %" if p < 10 else f"{p:.0f} %"
+    return f"{p:.1f} %" if p < 10 or p >= 90 else f"{p:.0f} %"
 
 
 def power(value: float) -> str:
@@ -112,9 +112,9 @@ def gru_state_story(pattern: str, fate: PulseFate, update_bias: float, peak: flo
     parts = [H_GENERAL]
     if peak < EMPTY:
         parts.append(f"Here the row looks empty: the update gate keeps about {share(fate.keep_mean)} of the past at "
-                     f"every step (b_z = {update_bias:g}), and the past starts at h_0 = 0, so only 1 − z of each "
-                     f"candidate gets in and |h| never exceeds {power(peak)}. A unit that keeps everything takes in "
-                     f"nothing new: lower b_z to let the input in.")
+                     f"every step ($b_z$ = {update_bias:g}), and the past starts at $h_0 = 0$, so only $1 - z$ of each "
+                     f"candidate gets in and $|h|$ never exceeds {power(peak)}. A unit that keeps everything takes in "
+                     f"nothing new: lower $b_z$ to let the input in.")
     if pattern in PULSE_PATTERNS and fate.written > 0 and fate.steps > 1:
         if fate.faded_at is not None:
             parts.append(f"The pulse enters h at t = 1 (up to {power(fate.written)}) and from t = {fate.faded_at} "

@@ -9,6 +9,7 @@ only when the student presses Train, with progress and a Stop button (benchmarks
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 
 import pandas as pd
@@ -26,6 +27,7 @@ from lessons.kit.widgets import draw
 PAGE = "lessons/gradient_flow/page.py"
 MAX_REMEMBERED = 32  # trained runs kept in this server's memory (a few kB each)
 TRAINING = "gflow_training"  # session key: the run in progress (config, step reached) while Train works
+UPDATE_S = 0.2  # seconds between progress updates while training: also how soon a Stop takes effect
 
 
 @st.cache_resource(show_spinner=False)
@@ -108,15 +110,19 @@ def controls() -> demo.FlowConfig:
 
 
 def train(cfg: demo.FlowConfig) -> dict:
-    """Train the three cells with a progress bar; a press on Stop reruns the page, which ends this run."""
+    """Train the three cells with a progress bar; a press on Stop reruns the page, which ends this run at the next
+    progress update (at most UPDATE_S later)."""
     bar = st.progress(0.0, text="Starting…")
-    total, runs = len(demo.CELLS) * cfg.chunks, {}
+    total, runs, shown = len(demo.CELLS) * cfg.steps, {}, [0.0]
     for n, cell in enumerate(demo.CELLS):
-        def shown(k: int, n: int = n, cell: str = cell) -> None:
-            st.session_state[TRAINING] = (cfg, (n * cfg.chunks + k) * demo.CHUNK_STEPS)
-            bar.progress((n * cfg.chunks + k) / total, text=f"Training the {CELL_NAMES[cell]}: step "
-                                                             f"{k * demo.CHUNK_STEPS} of {cfg.steps}")
-        runs[cell] = demo.train_cell(cfg, cell, on_chunk=shown)
+        def update(k: int, n: int = n, cell: str = cell) -> None:
+            now = time.perf_counter()
+            if now - shown[0] < UPDATE_S and k < cfg.steps:
+                return
+            shown[0] = now
+            st.session_state[TRAINING] = (cfg, n * cfg.steps + k)
+            bar.progress((n * cfg.steps + k) / total, text=f"Training the {CELL_NAMES[cell]}: step {k} of {cfg.steps}")
+        runs[cell] = demo.train_cell(cfg, cell, on_step=update)
     bar.empty()
     return runs
 

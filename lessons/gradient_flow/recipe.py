@@ -1,8 +1,9 @@
 """Recipe for the gradient-flow lesson: RNN, LSTM and GRU on the adding problem, the size of ∂L/∂h_t at
 every distance from the loss, at initialisation and after a short training run.
 
-NumPy and rnn_core only. Training is split into chunks that each return a small picklable ``TrainState`` (parameters,
-Adam moments, losses), so a page can show progress between them and stop after any of them. The runs a first
+NumPy and rnn_core only. Training reports after every step (a page shows progress there, and Streamlit can stop it
+there); each step's mini-batch depends only on (seed, step), so a run resumed from a ``TrainState`` (parameters,
+Adam moments, losses) continues exactly as an uninterrupted one. The runs a first
 visit shows (the defaults and the "Try this" links, seeds 0–4) are trained once, ahead of time, into
 assets/gradient_flow_runs.json.gz (``python -m lessons.gradient_flow.precompute``).
 """
@@ -29,7 +30,6 @@ BASELINE_MSE = 1.0 / 6.0  # always answering 1 (the mean of the sum of two U(0, 
 REACH_THRESHOLD = 1e-3  # "still reaches" = at least a thousandth of the gradient at the loss
 N_TRAIN = 512
 N_EVAL = 256
-CHUNK_STEPS = 30  # optimizer steps per chunk: a chunk takes well under a second, so a Stop answers quickly
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class FlowConfig:
     Ollivier 2018: a cell that keeps much starts out writing little). Its other parameters keep PyTorch's init.
     input_scale: multiplies every cell's input weights (PyTorch's U(−1/√H, 1/√H) leaves the gates of a cell
     with two inputs near 0.5, deaf to the markers; as the "input weight scale" of /lstm and /gru).
-    steps: optimizer steps of the training run, done in chunks of CHUNK_STEPS.
+    steps: optimizer steps of the training run.
     """
 
     T: int = 30
@@ -58,16 +58,7 @@ class FlowConfig:
         check_number("forget_bias", self.forget_bias)
         check_int("hidden", self.hidden, 1, 256)
         check_number("input_scale", self.input_scale)
-        if self.steps < 0 or self.steps % CHUNK_STEPS:
-            raise ValueError(f"steps: expected a multiple of {CHUNK_STEPS}, got {self.steps}")
-
-    @property
-    def chunks(self) -> int:
-        return self.steps // CHUNK_STEPS
-
-    @property
-    def chunk_steps(self) -> int:
-        return CHUNK_STEPS
+        check_int("steps", self.steps, 0, 100_000)
 
 
 def for_cell(cfg: FlowConfig, cell: str) -> FlowConfig:
@@ -105,7 +96,7 @@ def data(cfg: FlowConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
 
 @dataclass
 class TrainState:
-    """Where a cell's training stands after some chunks: parameters (SequenceModel names), Adam's state,
+    """Where a cell's training stands after some steps: parameters (SequenceModel names), Adam's state,
     and the mini-batch loss of every step so far."""
 
     cell: str
@@ -126,23 +117,25 @@ def initial_state(cfg: FlowConfig, cell: str) -> TrainState:
     return TrainState(cell=cell, params={k: v.copy() for k, v in model.params.items()})
 
 
-def train_chunk(cfg: FlowConfig, state: TrainState, chunk: int) -> TrainState:
-    """Run chunk number ``chunk`` (0-based) of the training: ``cfg.chunk_steps`` Adam steps with
-    gradient-norm clipping on mini-batches drawn with a seed that depends only on (seed, chunk)."""
+def train_steps(cfg: FlowConfig, state: TrainState, steps: int, on_step=None) -> TrainState:
+    """``steps`` more Adam steps from ``state``, with gradient-norm clipping, on mini-batches drawn with a seed that
+    depends only on (seed, step number): resuming gives exactly the run that never stopped.
+    ``on_step(n)`` is called after step n (1-based, counted from the start of the whole run)."""
     model = state.model(cfg)
     opt = Adam(cfg.lr)
     opt.state = {k: {kk: (vv.copy() if isinstance(vv, np.ndarray) else vv) for kk, vv in v.items()}
                  for k, v in state.adam.items()}
     x, y, _, _ = data(cfg)
-    rng = np.random.default_rng([cfg.seed, 99, chunk])
     losses = list(state.losses)
-    for _ in range(cfg.chunk_steps):
-        idx = rng.choice(N_TRAIN, size=cfg.batch, replace=False)
+    for step in range(len(losses), len(losses) + steps):
+        idx = np.random.default_rng([cfg.seed, 99, step]).choice(N_TRAIN, size=cfg.batch, replace=False)
         res = model.loss_and_grads(x[:, idx], y[idx], mode="many_to_one", loss="mse")
         losses.append(float(res.loss))
         if not np.isfinite(res.loss):
             break
         opt.step(model.params, clip_by_norm(res.grads, cfg.clip).grads)
+        if on_step is not None:
+            on_step(step + 1)
     return TrainState(cell=state.cell, params={k: v.copy() for k, v in model.params.items()}, adam=opt.state,
                       losses=losses)
 
@@ -214,16 +207,13 @@ def initial_flows(cfg: FlowConfig) -> dict[str, Flow]:
     return {cell: gradient_flow(for_cell(cfg, cell), initial_state(for_cell(cfg, cell), cell)) for cell in CELLS}
 
 
-def train_cell(cfg: FlowConfig, cell: str, on_chunk=None) -> CellRun:
-    """Train ``cell`` for ``cfg.steps`` steps, chunk by chunk; ``on_chunk(k)`` is called after chunk k (1-based)
-    — a page draws its progress there (and Streamlit may stop the run there)."""
+def train_cell(cfg: FlowConfig, cell: str, on_step=None) -> CellRun:
+    """Train ``cell`` for ``cfg.steps`` steps; ``on_step(n)`` is called after step n — a page draws its progress
+    there (and Streamlit may stop the run there)."""
     own = for_cell(cfg, cell)
     state = initial_state(own, cell)
     init = gradient_flow(own, state)
-    for k in range(cfg.chunks):
-        state = train_chunk(own, state, k)
-        if on_chunk is not None:
-            on_chunk(k + 1)
+    state = train_steps(own, state, cfg.steps, on_step)
     return CellRun(init=init, trained=gradient_flow(own, state), losses=np.asarray(state.losses))
 
 

@@ -9,7 +9,7 @@ from lessons.gradient_flow.recipe import FlowConfig
 from lessons.kit.settings import Setting, Try
 
 D = {f.name: f.default for f in fields(FlowConfig)}  # read from the class: building one here would count as a page's
-STEP_CHOICES = (120, 240, 480, 960)  # optimizer steps; each a multiple of recipe.CHUNK_STEPS
+STEP_CHOICES = (120, 240, 480, 960)  # optimizer steps
 SEEDS = range(5)  # the seeds trained ahead of time for the defaults and every "Try this" link
 
 SETTINGS = {

@@ -30,13 +30,17 @@ def init_story(flows: Mapping[str, Flow], T: int, forget_bias: float) -> str:
             f"in the LSTM and {_reach(r['gru'], T)} in the GRU.")
     lstm = flows["lstm"]
     if r["lstm"] < T - 1 and lstm.write < SHUT and lstm.c[-1] >= REACH_THRESHOLD:
-        text += (f" Here the LSTM's input gate starts almost shut (its bias is −b_f = {-forget_bias:g}, so i ≈ "
+        text += (f" Here the LSTM's input gate starts almost shut (its bias is −b_f = {_minus(-forget_bias)}, so i ≈ "
                  f"{lstm.write:.3f}): the belt carries the gradient all the way back (dashed line), but little of it "
                  "gets off the belt into $h_t$, which reaches the belt only through the gates.")
     elif r["lstm"] <= r["rnn"] and r["lstm"] < T - 1 and forget_bias <= 0:
-        text += (f" With b_f = {forget_bias:g} the forget gate starts at about {_sigmoid(forget_bias):.2f}: the belt "
-                 "forgets at every step, and the LSTM's gradient fades at least as fast as the RNN's.")
+        text += (f" With b_f = {_minus(forget_bias)} the forget gate starts at about {_sigmoid(forget_bias):.2f}: "
+                 "the belt forgets at every step, and the LSTM's gradient fades at least as fast as the RNN's.")
     return text
+
+
+def _minus(x: float) -> str:
+    return f"{x:g}".replace("-", "−")
 
 
 def _sigmoid(x: float) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -48,6 +49,26 @@ def test_the_first_marker_can_be_almost_T_steps_before_the_answer():
         first = x[:, :, 1].argmax(axis=1)
         assert first.min() == 0  # the first input: T − 1 steps before the answer at step T
         np.testing.assert_allclose(y[:, 0], (x[:, :, 0] * x[:, :, 1]).sum(axis=1))
+
+
+def test_three_cells_of_8_units_share_the_seed_and_the_sequences():
+    """/gradient-flow, intro: "Below, an RNN, an LSTM and a GRU with 8 hidden units each, initialised from the same
+    seed (input weights × 3, as on the LSTM and GRU pages), see the same sequences"; caption: "always answering 1
+    scores 0.167".
+
+    Checked at: the defaults and T ∈ {10, 100}, seeds 0–4."""
+    for T, seed in itertools.product((10, 30, 100), SEEDS):
+        c = cfg(T=T, seed=seed)
+        assert c.hidden == 8 and c.input_scale == 3.0
+        for cell in recipe.CELLS:
+            model = recipe.build(recipe.for_cell(c, cell), cell)
+            assert model.cell.hidden_size == 8
+            plain = recipe.build(replace(recipe.for_cell(c, cell), input_scale=1.0), cell)
+            np.testing.assert_allclose(model.cell.params["weight_ih"], 3 * plain.cell.params["weight_ih"])
+            np.testing.assert_array_equal(recipe.data(recipe.for_cell(c, cell))[0], recipe.data(c)[0])
+        _, _, _, ye = recipe.data(c)
+        assert float(((ye - 1) ** 2).mean()) == pytest.approx(recipe.BASELINE_MSE, abs=0.03)
+    assert f"{recipe.BASELINE_MSE:.3f}" == "0.167"
 
 
 @pytest.mark.parametrize("T", T_GRID)
@@ -204,7 +225,7 @@ def test_what_the_page_says_after_training_is_what_training_did(run_cfg):
 
 @pytest.mark.parametrize("tip", [None, TRIES[0]], ids=["defaults", "sixty steps"])
 def test_gated_cells_learn_and_carry_the_gradient_to_the_first_step_and_the_rnn_does_not_learn(tip):
-    """/gradient-flow, the lesson at its defaults and "Try this: Sixty steps": "T = 60, b_f = 3: the LSTM and the
+    """/gradient-flow, the lesson at its defaults and "Try this" (Sixty steps): "T = 60, b_f = 3: the LSTM and the
     GRU learn the task and their gradients reach the first step; the RNN does not learn it."
 
     Checked at: the defaults (T = 30, b_f = 1, 480 steps) and T = 60, b_f = 3, seeds 0–4 each."""
@@ -217,7 +238,7 @@ def test_gated_cells_learn_and_carry_the_gradient_to_the_first_step_and_the_rnn_
 
 
 def test_a_closed_belt_fades_at_least_as_fast_as_the_rnn():
-    """/gradient-flow, "Try this: A closed belt": "b_f = −2: the forget gate starts almost closed, and at
+    """/gradient-flow, "Try this" (A closed belt): "b_f = −2: the forget gate starts almost closed, and at
     initialisation the LSTM's gradient fades at least as fast as the RNN's."
 
     Checked at: the link's setting (T = 30, b_f = −2) at seeds 0–9, and T ∈ {20, 60, 100} at seeds 0–4."""

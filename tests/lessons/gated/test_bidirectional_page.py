@@ -62,3 +62,11 @@ def test_bad_typed_numbers_show_an_error_not_a_traceback():
     at.text_input(key="bidir_numbers").set_value("1 2 three").run()
     assert not at.exception
     assert at.error and "'three'" in errors(at)[0]
+
+
+def test_the_readout_sentence_follows_the_scores():
+    """The issue's case: at H = 2 the previous input is barely held, and the page says so."""
+    text = " ".join(m.value for m in open_page(bidir_task="the previous input", bidir_H="2").markdown)
+    assert "keeps little of it" in text and "clear" not in text.split("To output")[1].split("Both")[0]
+    text = " ".join(m.value for m in open_page(bidir_task="the previous input").markdown)
+    assert "has read it and holds it" in text

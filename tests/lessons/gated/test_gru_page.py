@@ -75,3 +75,15 @@ def test_bad_typed_numbers_show_an_error_not_a_traceback():
     at.text_input(key="gru_numbers").set_value("1; 2; inf").run()
     assert not at.exception
     assert at.error and "not a finite number" in errors(at)[0]
+
+
+def test_an_empty_state_row_is_explained():
+    text = " ".join(m.value for m in open_page(gru_bz="5").markdown)
+    assert "Here the row looks empty" in text
+
+
+def test_the_reset_form_sentence_says_how_much_the_forms_differ():
+    text = " ".join(m.value for m in open_page().markdown)
+    assert "far too little to see" in text
+    text = " ".join(m.value for m in open_page(gru_pattern="noise", gru_bz="-2", gru_gain="6").markdown)
+    assert "enough to see in the heatmaps" in text

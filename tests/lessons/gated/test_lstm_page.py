@@ -85,3 +85,25 @@ def test_shrinking_the_sequence_clamps_the_step():
     at.selectbox(key="lstm_pattern").set_value("my own numbers").run()
     at.text_input(key="lstm_numbers").set_value("5").run()  # a single step: no step slider at all
     assert not at.exception and len(charts(at)) == 3
+
+
+def test_the_belt_sentence_is_written_from_the_run():
+    """The issue's case: b_f = 5, T = 97 makes the belt drift; the page says so instead of "follow the pulse"."""
+    text = " ".join(m.value for m in open_page().markdown)
+    assert "Follow the pulse along this row: it writes up to" in text and "less than 1%" in text
+    text = " ".join(m.value for m in open_page(lstm_bf="5", lstm_T="97").markdown)
+    assert "drifts away from the pulse" in text
+
+
+def test_the_remember_sentence_never_shows_a_zero_power():
+    at = open_page(lstm_keep_bf="2", lstm_gap="135")
+    text = " ".join(m.value for m in at.markdown)
+    assert "nothing you could read" in text and "= 0.000" not in text
+    assert not any("= 0.000" in m.value for m in at.latex)
+
+
+def test_the_step_slider_counts_from_1_to_T():
+    at = open_page()
+    assert at.slider(key="lstm_t").min == 1 and at.slider(key="lstm_t").max == 40
+    stack = charts(at)[1]
+    assert list(decode(trace(stack, "x")["x"]))[:2] == [1, 2]  # x_1 is drawn at t = 1 (the CSV: tests/…/test_tables.py)

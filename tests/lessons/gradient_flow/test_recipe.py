@@ -1,4 +1,4 @@
-"""lessons/gradient_flow/recipe.py: configured models, chunked training that resumes exactly, and the
+"""lessons/gradient_flow/recipe.py: configured models, training that resumes exactly, and the
 gradient-flow measurement (checked against finite differences)."""
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ def test_config_validation():
         demo.FlowConfig(T=2)
     with pytest.raises(ValueError, match="forget_bias"):
         demo.FlowConfig(forget_bias=float("inf"))
-    with pytest.raises(ValueError, match="multiple of 30"):
-        demo.FlowConfig(steps=100)
-    assert demo.FlowConfig(steps=960).chunks == 32
+    with pytest.raises(ValueError, match="steps"):
+        demo.FlowConfig(steps=-1)
     with pytest.raises(ValueError, match="cell: expected one of rnn, lstm, gru"):
         demo.build(TINY, "transformer")
 
@@ -46,17 +45,15 @@ def test_input_weights_are_scaled_for_every_cell():
         np.testing.assert_array_equal(three.cell.params["weight_hh"], one.cell.params["weight_hh"])
 
 
-def test_chunked_training_resumes_where_it_stopped():
-    state = demo.initial_state(TINY, "gru")
-    for k in range(TINY.chunks):
-        state = demo.train_chunk(TINY, state, k)
+def test_training_resumes_where_it_stopped():
+    state = demo.train_steps(TINY, demo.initial_state(TINY, "gru"), 25)
+    state = demo.train_steps(TINY, state, TINY.steps - 25)
     assert len(state.losses) == TINY.steps and np.isfinite(state.losses).all()
     assert all(s["step"] == TINY.steps for s in state.adam.values())  # Adam's moments carried over
-    again = demo.initial_state(TINY, "gru")
-    for k in range(TINY.chunks):
-        again = demo.train_chunk(TINY, again, k)
+    again = demo.train_steps(TINY, demo.initial_state(TINY, "gru"), TINY.steps)  # never stopped
     for key in state.params:
-        np.testing.assert_array_equal(state.params[key], again.params[key])  # deterministic
+        np.testing.assert_array_equal(state.params[key], again.params[key])  # deterministic, and the same run
+    np.testing.assert_array_equal(state.losses, again.losses)
     assert not np.allclose(state.params["cell.weight_hh"], demo.initial_state(TINY, "gru").params["cell.weight_hh"])
 
 
@@ -127,7 +124,7 @@ def test_a_run_survives_the_file_round_trip(tmp_path):
     assert demo.load_store(tmp_path / "missing.json.gz") == {}
 
 
-def test_train_cell_reports_every_chunk():
+def test_train_cell_reports_every_step():
     seen = []
-    demo.train_cell(TINY, "rnn", on_chunk=seen.append)
-    assert seen == [1, 2]
+    demo.train_cell(TINY, "rnn", on_step=seen.append)
+    assert seen == list(range(1, TINY.steps + 1))

@@ -31,13 +31,13 @@ def test_the_file_holds_the_defaults_and_every_try_link_at_every_seed():
 
 @pytest.mark.parametrize("cfg", precomputed_configs(), ids=lambda c: f"T{c.T}-bf{c.forget_bias:g}-seed{c.seed}")
 def test_every_stored_run_starts_where_the_engine_starts(cfg):
-    """Cheap for every entry: the untrained flows, and the first chunk of training (its 30 losses)."""
+    """Cheap for every entry: the untrained flows, and the first 30 steps of training (their losses)."""
     runs = STORE[demo.store_key(cfg)]
     for cell, flow in demo.initial_flows(cfg).items():
         same_flow(runs[cell].init, flow)
         own = demo.for_cell(cfg, cell)
-        first = demo.train_chunk(own, demo.initial_state(own, cell), 0)
-        np.testing.assert_allclose(runs[cell].losses[: demo.CHUNK_STEPS], first.losses, rtol=RTOL)
+        first = demo.train_steps(own, demo.initial_state(own, cell), 30)
+        np.testing.assert_allclose(runs[cell].losses[:30], first.losses, rtol=RTOL)
 
 
 @pytest.mark.slow
