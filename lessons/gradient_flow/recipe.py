@@ -48,7 +48,7 @@ class FlowConfig:
     hidden: int = 8
     steps: int = 480
     seed: int = 0
-    lr: float = 0.01
+    lr: float = 0.02
     batch: int = 32
     clip: float = 1.0
     input_scale: float = 3.0

@@ -20,7 +20,7 @@ SETTINGS = {
                                 "gradient) kept per step. The input gate's bias is −b_f (chrono initialisation): "
                                 "a cell that keeps much starts out writing little."),
     "steps": Setting("gflow_steps", "Training steps", D["steps"], "select_slider", options=STEP_CHOICES,
-                     help="Adam, learning rate 0.01, batches of 32, gradient norm clipped at 1. Settings that were "
+                     help="Adam, learning rate 0.02, batches of 32, gradient norm clipped at 1. Settings that were "
                           "not trained ahead of time train when you press Train."),
     "seed": Setting("gflow_seed", "Seed", D["seed"], "number", lo=0, hi=9999),
 }

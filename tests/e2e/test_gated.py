@@ -57,7 +57,7 @@ def test_lstm_bad_numbers_from_the_url_show_a_message(app_page):
 def test_gru_settles_and_reacts(app_page):
     app_page.goto("/gru?gru_form=Cho+et+al.+2014:+reset+before+the+matmul")
     assert not app_page.exceptions()
-    assert app_page.chart_count() == 3
+    assert app_page.chart_count() == 4  # diagram, heatmaps, the two reset forms, parameter counts
     assert "Cho" in app_page.page.get_by_test_id("stPlotlyChart").first.inner_text()
     before = named(app_page.chart_traces(1), "z")["z"]
     app_page.nudge("Update-gate bias b_z", "ArrowRight")
@@ -78,12 +78,35 @@ def test_bidirectional_settles_and_reacts(app_page):
     assert len(named(app_page.chart_traces(0), "output")["z"]) == len(before) - 2
 
 
-def test_gradient_flow_trains_and_reacts(app_page):
+def test_gradient_flow_opens_trained_at_its_defaults(app_page):
+    app_page.goto("/gradient-flow")
+    assert not app_page.exceptions()
+    assert app_page.chart_count() == 2  # from the precomputed file: nothing trains on a first visit
+    assert app_page.page.get_by_role("button", name="Train RNN, LSTM & GRU").count() == 0
+
+
+def test_gradient_flow_trains_on_request_and_reacts(app_page):
     app_page.goto("/gradient-flow?gflow_T=10&gflow_steps=120")
     assert not app_page.exceptions()
-    assert app_page.chart_count() == 2
+    assert app_page.chart_count() == 1  # untrained: the left panel only, and a Train button
+    app_page.page.get_by_role("button", name="Train RNN, LSTM & GRU").click()
+    app_page.settle()
+    app_page.wait_for_charts()
+    assert not app_page.exceptions() and app_page.chart_count() == 2
     before = named(app_page.chart_traces(0), "LSTM  ‖∂L/∂c‖ (cell state)")["y"]
     app_page.nudge("LSTM forget-gate bias b_f", "ArrowRight")
     assert not app_page.exceptions()
     assert named(app_page.chart_traces(0), "LSTM  ‖∂L/∂c‖ (cell state)")["y"] != before
     assert "gflow_bf=1.5" in app_page.page.url
+
+
+def test_gradient_flow_stop_ends_training(app_page):
+    app_page.goto("/gradient-flow?gflow_T=100&gflow_steps=960&gflow_seed=77")
+    app_page.page.get_by_role("button", name="Train RNN, LSTM & GRU").click()
+    app_page.page.get_by_test_id("stProgress").wait_for(timeout=30_000)
+    app_page.page.wait_for_timeout(1000)
+    app_page.page.locator(".st-key-gflow_stop button").click()
+    app_page.settle()
+    assert not app_page.exceptions()
+    assert "Training stopped after" in app_page.page.get_by_test_id("stMain").inner_text()
+    assert app_page.chart_count() == 1
