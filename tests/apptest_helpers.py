@@ -67,7 +67,7 @@ def trace(spec: dict, name: str) -> dict:
 
 def shown(markdown: str) -> str:
     """What a reader sees of a Markdown string whose user text was escaped (``\\'`` shows as ``'``)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def errors(at: AppTest) -> list[str]:
