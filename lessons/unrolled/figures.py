@@ -347,7 +347,9 @@ def activation_marker(curve: tuple[np.ndarray, np.ndarray], a_t: np.ndarray, h_t
     traces = [
         {"type": "scatter", "x": f32(a), "y": f32(y), "mode": "lines", "line": {"color": BLUE, "width": 3},
          "name": name, "hoverinfo": "skip"},
-        {"type": "scatter", "x": f32(np.clip(a_t[ok], a[0], a[-1])), "y": f32(h_t[ok]), "mode": "markers",
+        # a point beyond the drawn curve (an exploding state) sits on its edge instead of overflowing float32
+        {"type": "scatter", "x": f32(np.clip(a_t[ok], a[0], a[-1])), "y": f32(np.clip(h_t[ok], y.min(), y.max())),
+         "mode": "markers",
          "name": "this step", "marker": {"color": HIGHLIGHT, "size": 11, "line": {"color": "white", "width": 1.5}},
          "hovertemplate": "a = %{x:.3f}<br>h = %{y:.3f}<extra></extra>"},
     ]
