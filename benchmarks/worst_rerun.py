@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import itertools
+import logging
 import sys
 import time
 from pathlib import Path
