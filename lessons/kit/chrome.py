@@ -5,6 +5,9 @@
   keyboard users can scroll it too (axe-core rule "scrollable-region-focusable").
 - A container whose key starts with "scroller" (``st.container(key="scroller_diagram")``) is a deliberate
   sideways scroller: a wide diagram keeps its size on a phone and scrolls inside its own frame.
+- Chart colours per theme: the script marks <html> with ``unrolled-light`` or ``unrolled-dark`` from the page's
+  own background, and style rules redraw each house colour that would fall below WCAG AA in that theme
+  (``theme.THEME_VARIANTS``) — in chart text and in chart marks — so one figure reads well in both themes.
 
 Streamlit sends style-only HTML to its event container, so the style takes no room on the page.
 """
@@ -13,20 +16,51 @@ from __future__ import annotations
 
 import streamlit as st
 
-STYLE = """
-<style>
+from lessons.kit.theme import THEME_VARIANTS
+
+LAYOUT_STYLE = """
 .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; padding-bottom: 2px; }
 [class*="st-key-scroller"] { overflow-x: auto; }
 [class*="st-key-scroller"] > div { min-width: max-content; }
-</style>
 """
+
+
+def _rgb(color: str) -> str:
+    """"#E69F00" -> "rgb(230, 159, 0)": how Plotly writes a colour into an element's inline style."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def colour_rules() -> str:
+    """CSS redrawing each house colour per theme: text fills, and mark strokes and fills."""
+    rules = []
+    for theme, kinds in THEME_VARIANTS.items():
+        scope = f"html.unrolled-{theme} .js-plotly-plot"
+        for base, new in kinds["text"].items():
+            rules.append(f'{scope} text[style*="fill: {_rgb(base)}"] {{ fill: {new} !important; }}')
+        for base, new in kinds["mark"].items():
+            for prop in ("stroke", "fill"):
+                rules.append(f'{scope} path[style*="{prop}: {_rgb(base)}"] {{ {prop}: {new} !important; }}')
+    return "\n".join(rules)
+
+
+STYLE = f"<style>{LAYOUT_STYLE}{colour_rules()}</style>"
 
 SCRIPT = """
 <script>
 (() => {
   if (window.__unrolledChrome) return;
   window.__unrolledChrome = true;
+  const theme = () => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app) return;
+    const [r, g, b] = (getComputedStyle(app).backgroundColor.match(/[0-9.]+/g) || [255, 255, 255]).map(Number);
+    const dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
+    document.documentElement.classList.toggle('unrolled-dark', dark);
+    document.documentElement.classList.toggle('unrolled-light', !dark);
+  };
   const mark = () => {
+    theme();
     document.querySelectorAll('.katex-display').forEach((el) => {
       const scrolls = el.scrollWidth > el.clientWidth + 1;
       if (scrolls && !el.hasAttribute('tabindex')) {

@@ -25,6 +25,21 @@ YELLOW = "#F0E442"
 BLACK = "#000000"
 QUALITATIVE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK]
 
+# How each colour is drawn in each theme so that it meets WCAG AA against the page: text 4.5:1, marks (lines,
+# markers, bars) 3:1. No mid-tone colour can meet 4.5:1 on both a white and a near-black page, so figures keep
+# using the colours above and lessons/kit/chrome.py remaps them per theme in the browser (CSS on Plotly's inline
+# styles). Worked out by darkening (light page) or lightening (dark page) each colour's HLS lightness until the
+# ratio holds; hue and saturation are kept, so the colour-blind-safe pairs stay apart. "#808495" is the grey
+# Streamlit's chart theme gives tick labels in light mode (3.6:1).
+THEME_VARIANTS = {
+    "light": {"text": {"#E69F00": "#986900", "#009E73": "#00835F", "#D55E00": "#BE5400", "#56B4E9": "#1778AF",
+                       "#CC79A7": "#BA4A88", "#F0E442": "#7D750A", "#8A94A3": "#697485", "#808495": "#6E7283"},
+              "mark": {"#E69F00": "#C18600", "#56B4E9": "#1D99DF", "#CC79A7": "#CB77A5", "#F0E442": "#9C920C",
+                       "#8A94A3": "#8892A2"}},
+    "dark": {"text": {"#0072B2": "#0087D3", "#000000": "#828282"},
+             "mark": {"#000000": "#666666"}},
+}
+
 # A neutral mid-grey that reads on both white and near-black backgrounds (axes, arrows, muted text).
 NEUTRAL = "#8A94A3"
 GRID = "rgba(138, 148, 163, 0.25)"

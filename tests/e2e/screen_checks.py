@@ -10,6 +10,8 @@ usable alone to count problems on any running copy of the app:
 - ``sideways_scroll``: whether the main column scrolls sideways (deliberate scrollers excepted: a container
   keyed "scroller…" or an equation box may scroll inside itself, see lessons/kit/chrome.py).
 - ``small_chart_text``: chart text drawn smaller than a minimum size in CSS pixels.
+- ``low_contrast_chart_text``: chart text below WCAG AA contrast against the page (in the viewer's theme).
+- ``low_contrast_marks``: chart lines, markers and bars below 3:1 against the page.
 """
 
 from __future__ import annotations
@@ -50,6 +52,68 @@ SIDEWAYS_JS = """() => {
   return {scroll: main.scrollWidth > main.clientWidth + 1, wide: wide.slice(0, 5)};
 }"""
 
+CONTRAST_JS = """(skip) => {
+  const rgb = (c) => (c.match(/[0-9.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+                                                              : Math.pow((v + 0.055) / 1.055, 2.4); })
+                                .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const app = document.querySelector("[data-testid='stApp']");
+  const bg = rgb(getComputedStyle(app).backgroundColor);
+  const out = [];
+  document.querySelectorAll('.js-plotly-plot svg text').forEach(t => {
+    if (!t.textContent.trim() || !t.getClientRects().length || t.closest('.hoverlayer, .modebar')) return;
+    const style = getComputedStyle(t);
+    const fill = rgb(style.fill);
+    const hex = '#' + fill.slice(0, 3).map(v => v.toString(16).padStart(2, '0')).join('');
+    if (skip.includes(hex) || fill.length < 3) return;  // text on a coloured fill, chosen for that fill
+    const alpha = (fill.length > 3 ? fill[3] : 1) * parseFloat(style.opacity || 1) * parseFloat(style.fillOpacity || 1);
+    const seen = fill.slice(0, 3).map((v, i) => alpha * v + (1 - alpha) * bg[i]);
+    const [hi, lo] = [lum(seen), lum(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const needed = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+    if (ratio < needed - 0.01) out.push([t.textContent.trim().slice(0, 30), hex, Math.round(ratio * 100) / 100]);
+  });
+  return out;
+}"""
+
+MARKS_JS = """() => {
+  const rgb = (c) => (c.match(/[0-9.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+                                                              : Math.pow((v + 0.055) / 1.055, 2.4); })
+                                .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const bg = rgb(getComputedStyle(document.querySelector("[data-testid='stApp']")).backgroundColor);
+  const out = new Map();
+  const contrast = (el, prop) => {
+    const style = getComputedStyle(el);
+    const c = rgb(style[prop]);
+    if (c.length < 3 || style[prop] === 'none') return;
+    const a = (c.length > 3 ? c[3] : 1) * parseFloat(style.opacity || 1)
+              * parseFloat(prop === 'stroke' ? style.strokeOpacity || 1 : style.fillOpacity || 1);
+    if (a < 0.5) return;  // a faint fill or band is a background, not a mark
+    const seen = c.slice(0, 3).map((v, i) => a * v + (1 - a) * bg[i]);
+    const [hi, lo] = [lum(seen), lum(bg)].sort((x, y) => y - x);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    return ratio;
+  };
+  const check = (el, prop) => {
+    const ratio = contrast(el, prop);
+    if (ratio === undefined || ratio >= 2.99) return;
+    // a filled marker with a clearly visible outline is seen by its outline; its fill encodes a value
+    if (prop === 'fill' && parseFloat(getComputedStyle(el).strokeWidth) >= 1 && contrast(el, 'stroke') >= 2.99) return;
+    const c = rgb(getComputedStyle(el)[prop]);
+    const hex = '#' + c.slice(0, 3).map(v => Math.round(v).toString(16).padStart(2, '0')).join('');
+    out.set(hex, Math.round(ratio * 100) / 100);
+  };
+  document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line').forEach(el => check(el, 'stroke'));
+  document.querySelectorAll('.js-plotly-plot .scatterlayer path.point, .js-plotly-plot .barlayer path')
+    .forEach(el => check(el, 'fill'));
+  return [...out.entries()];
+}"""
+
+# Text colours chosen for a coloured fill (diagram nodes, gate boxes), not for the page behind the chart.
+ON_FILL = ["#ffffff", "#111111", "#18212f"]
+
 SMALL_TEXT_JS = """(minPx) => {
   const out = [];
   document.querySelectorAll('.js-plotly-plot svg text').forEach(t => {
@@ -85,9 +149,22 @@ def small_chart_text(page, min_px: float) -> list[tuple[str, float]]:
     return [tuple(x) for x in page.evaluate(SMALL_TEXT_JS, min_px)]
 
 
+def low_contrast_chart_text(page) -> list[tuple[str, str, float]]:
+    """(text, colour, contrast ratio) of chart labels that read below WCAG AA against the page background
+    (4.5:1; 3:1 for large text). Labels drawn on a coloured fill in one of the ON_FILL colours are skipped."""
+    return [tuple(x) for x in page.evaluate(CONTRAST_JS, ON_FILL)]
+
+
+def low_contrast_marks(page) -> list[tuple[str, float]]:
+    """(colour, contrast ratio) of chart lines, markers and bars below 3:1 against the page (WCAG AA for
+    graphics). Marks drawn at less than half opacity are bands or shading, not marks, and are skipped."""
+    return [tuple(x) for x in page.evaluate(MARKS_JS)]
+
+
 def count_all(page) -> dict[str, int]:
     return {"axe": sum(n for _, _, n in axe_problems(page)), "overlaps": len(overlapping_labels(page)),
-            "sideways": int(sideways_scroll(page)["scroll"]), "small text": len(small_chart_text(page, 11))}
+            "sideways": int(sideways_scroll(page)["scroll"]), "small text": len(small_chart_text(page, 11)),
+            "low contrast": len(low_contrast_chart_text(page)), "faint marks": len(low_contrast_marks(page))}
 
 
 def main() -> int:
@@ -103,8 +180,8 @@ def main() -> int:
     ap.add_argument("--widths", type=int, nargs="*", default=[390, 1400, 1920])
     args = ap.parse_args()
     print("| page | width | theme | axe (serious+critical nodes) | overlapping labels | sideways scroll "
-          "| text < 11 px |")
-    print("|---|---|---|---|---|---|---|")
+          "| text < 11 px | chart text below AA | mark colours below 3:1 |")
+    print("|---|---|---|---|---|---|---|---|---|")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for lesson in LESSONS:
@@ -117,7 +194,8 @@ def main() -> int:
                     page.wait_for_timeout(1500)
                     c = count_all(page)
                     print(f"| /{lesson.url_path} | {width} | {scheme} | {c['axe']} | {c['overlaps']} | "
-                          f"{c['sideways']} | {c['small text']} |", flush=True)
+                          f"{c['sideways']} | {c['small text']} | {c['low contrast']} | {c['faint marks']} |",
+                          flush=True)
                     ctx.close()
         browser.close()
     return 0
