@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from lessons.catalog import LESSONS
-from lessons.kit import chrome
+from lessons.kit import chrome, path, presenter, share, widgets
 
 ROOT = Path(__file__).parent
 
@@ -34,13 +34,19 @@ st.set_page_config(
     page_title="Unrolled · inside recurrent neural networks",
     page_icon=str(ROOT / "assets/logo_icon.svg"),  # a local file: a material icon would be fetched from Google
     layout="wide",
-    initial_sidebar_state="auto",  # open on a laptop or projector, closed on a phone, where it would cover 77 %
+    # open on a laptop, closed on a phone (where it would cover 77 % of the screen) and in presenter mode
+    initial_sidebar_state="collapsed" if presenter.requested() else "auto",
     menu_items={"About": "**Unrolled** — see inside recurrent neural networks, one time step at a time."},
 )
 
 chrome.install()
+widgets.new_run()
 st.logo(str(ROOT / "assets/logo.svg"), size="large", icon_image=str(ROOT / "assets/logo_icon.svg"))
 with st.sidebar:
     st.caption("See inside recurrent neural networks, one time step at a time.")
+    presenter.toggle(st.sidebar)
+    share.share_button(st.sidebar)
 
-st.navigation(build_pages(), position="sidebar", expanded=True).run()
+page = st.navigation(build_pages(), position="sidebar", expanded=True)
+page.run()
+path.footer(page.url_path)

@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from lessons.kit import presenter
 from lessons.kit.text import md_literal
-from lessons.kit.theme import PLOTLY_CONFIG
+from lessons.kit.theme import PLOTLY_CONFIG, enlarged
 
 P = TypeVar("P")
 MAX_MESSAGE = 600  # characters of an error message shown; the engine quotes at most a short excerpt of input
@@ -34,9 +35,22 @@ def beside(ratio: tuple[float, float] = (3, 2), *, gap: str = "large"):
 
 
 def plot(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
-    """Show a Plotly figure full-width with the house toolbar; ``key`` keeps two similar charts apart."""
+    """Show a Plotly figure full-width with the house toolbar; ``key`` keeps two similar charts apart.
+    In presenter mode the chart is redrawn with larger text (``presenter.MIN_CHART_PX`` at least)."""
+    if presenter.active():
+        fig = enlarged(fig, presenter.FONT_SCALE, presenter.MIN_CHART_PX)
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme="streamlit",
                     **({"alt": alt} if alt else {}))
+
+
+@contextmanager
+def controls() -> Iterator[None]:
+    """The box that holds a lesson's controls: a bordered box, or in presenter mode one folded "Controls" strip,
+    so the projector shows the lesson and the teacher opens the controls only to change something."""
+    box = (st.expander("Controls", icon=":material/tune:", expanded=False) if presenter.active()
+           else st.container(border=True))
+    with box:
+        yield
 
 
 def lesson_body(fn):

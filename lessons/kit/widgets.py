@@ -72,7 +72,32 @@ def draw(s: Setting, where=None, *, label: str | None = None, default=None, lo=N
     out = DRAW[s.kind](where or st, row, label or s.label, value, common)
     if refused:
         (where or st).caption(f":material/link_off: {refused} Showing {md_literal(row.text(out))} instead.")
+    remember(row, out, value)
     return out
+
+
+DRAWN = "_unrolled_drawn"  # session key: the controls drawn in this run, for "Share this view" and the tasks
+
+
+def new_run() -> None:
+    """Start a fresh record of drawn controls (app.py calls this before the page runs; a fragment's rerun keeps
+    the record and updates its own controls)."""
+    st.session_state[DRAWN] = {}
+
+
+def remember(s: Setting, value, default) -> None:
+    """Note a control's current value and the default it was drawn with (left out of links when equal)."""
+    st.session_state.setdefault(DRAWN, {})[s.key] = (s, value, default)
+
+
+def drawn() -> dict[str, tuple[Setting, object, object]]:
+    """key -> (setting, value, default) of every control drawn so far in this page view."""
+    return dict(st.session_state.get(DRAWN, {}))
+
+
+def link_query() -> dict[str, str]:
+    """The query parameters that reproduce the controls as they are now: every value that is not the default."""
+    return {key: s.link_text(value) for key, (s, value, default) in drawn().items() if value != default}
 
 
 def _refuse_bad_link_value(s: Setting) -> str | None:
@@ -114,6 +139,8 @@ def step_slider(s: Setting, lo: int, hi: int, default: int, where=None, **kwargs
     if value is not None and not lo <= value <= hi:
         # Clamp, and pass no default below: Streamlit warns when a widget gets both.
         st.session_state[s.key] = min(max(value, lo), hi)
-        return (where or st).slider(kwargs.pop("label", s.label), lo, hi, key=s.key, bind="query-params",
-                                    help=kwargs.pop("help", s.help), **kwargs)
+        out = (where or st).slider(kwargs.pop("label", s.label), lo, hi, key=s.key, bind="query-params",
+                                   help=kwargs.pop("help", s.help), **kwargs)
+        remember(s, out, min(max(default, lo), hi))
+        return out
     return draw(s, where, lo=lo, hi=hi, default=min(max(default, lo), hi), **kwargs)
