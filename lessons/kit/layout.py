@@ -44,7 +44,7 @@ def plot(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
 
 
 @contextmanager
-def controls() -> Iterator[None]:
+def control_box() -> Iterator[None]:
     """The box that holds a lesson's controls: a bordered box, or in presenter mode one folded "Controls" strip,
     so the projector shows the lesson and the teacher opens the controls only to change something."""
     box = (st.expander("Controls", icon=":material/tune:", expanded=False) if presenter.active()

@@ -1,7 +1,7 @@
 """Presenter mode: a lesson for a projector. A toggle in the sidebar, or ``?present=true`` in a link.
 
 In presenter mode the sidebar starts closed, each lesson's control box folds into one "Controls" strip (see
-``layout.controls``), the page's text is larger, and every chart is redrawn with larger text (at least
+``layout.control_box``), the page's text is larger, and every chart is redrawn with larger text (at least
 MIN_CHART_PX) by ``layout.plot``. The menu never shows visitors the developer items (``client.toolbarMode``).
 """
 

@@ -347,6 +347,7 @@ def enlarged(fig: go.Figure, factor: float, minimum: float) -> go.Figure:
     spec = fig.to_plotly_json()
     layout = spec.setdefault("layout", {})
     layout.setdefault("font", {}).setdefault("size", 14)
+    _name_theme_fonts(spec)
     _grow_fonts(spec, factor, minimum)
     for trace in spec.get("data", []):
         marker = trace.get("marker") or {}
@@ -355,6 +356,26 @@ def enlarged(fig: go.Figure, factor: float, minimum: float) -> go.Figure:
     if layout.get("height"):
         layout["height"] = int(layout["height"] * (1 + (factor - 1) / 2))
     return go.Figure(spec, _validate=False)
+
+
+STREAMLIT_TICK_PX = 12  # Streamlit's chart theme sets 12 px tick labels and axis titles, which a layout font cannot
+
+
+def _name_theme_fonts(spec: dict) -> None:
+    """Write out the font sizes Streamlit's chart theme would impose, so that they can be scaled like ours."""
+    layout = spec["layout"]
+    holders = [v for k, v in layout.items() if k.startswith(("xaxis", "yaxis")) and isinstance(v, dict)]
+    holders += [v["colorbar"] for k, v in layout.items() if k.startswith("coloraxis") and isinstance(v, dict)
+                and isinstance(v.get("colorbar"), dict)]
+    holders += [t["colorbar"] for t in spec.get("data", []) if isinstance(t.get("colorbar"), dict)]
+    holders += [t["marker"]["colorbar"] for t in spec.get("data", [])
+                if isinstance(t.get("marker"), dict) and isinstance(t["marker"].get("colorbar"), dict)]
+    for holder in holders:
+        holder.setdefault("tickfont", {}).setdefault("size", STREAMLIT_TICK_PX)
+        title = holder.get("title")
+        if isinstance(title, dict):
+            title.setdefault("font", {}).setdefault("size", STREAMLIT_TICK_PX)
+    layout.setdefault("legend", {}).setdefault("font", {}).setdefault("size", STREAMLIT_TICK_PX)
 
 
 def _scaled(size, factor: float, minimum: float):

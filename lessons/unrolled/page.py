@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.layout import beside, control_box, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import num
 from lessons.kit.settings import ACTIVATION_LABELS
 from lessons.kit.widgets import draw, step_slider
@@ -39,7 +39,7 @@ def activation_curve(name: str, a_max: float):
 def controls() -> recipe.UnrolledConfig:
     """The network's controls in three columns; returns the config (shows an error and stops on bad input)."""
     S, values = SETTINGS, {}
-    with st.container(border=True):
+    with control_box():
         c1, c2, c3 = st.columns(3, gap="large")
         values["sequence"] = draw(S["sequence"], c1)
         typed = values["sequence"] == "typed"
