@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from lessons.catalog import LESSONS
-from lessons.kit import chrome, path, presenter, share, widgets
+from lessons.catalog import LESSONS, by_url
+from lessons.kit import chrome, path, presenter, share, tasks, widgets
 
 ROOT = Path(__file__).parent
 
@@ -49,4 +49,8 @@ with st.sidebar:
 
 page = st.navigation(build_pages(), position="sidebar", expanded=True)
 page.run()
+tasks.section(tasks.of_lesson(Path(by_url(page.url_path).path).parent.name, page.url_path))
 path.footer(page.url_path)
+# After the page, so that a task solved in this run already counts.
+tasks.sidebar_progress(st.sidebar, {le.url_path: tasks.of_lesson(Path(le.path).parent.name, le.url_path)
+                                    for le in LESSONS})
