@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lessons.kit.code import step_code
 from lessons.kit.layout import beside, control_box, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import num
 from lessons.kit.settings import ACTIVATION_LABELS
@@ -16,6 +17,7 @@ from lessons.unrolled import figures as figs
 from lessons.unrolled import recipe
 from lessons.unrolled.settings import SETTINGS, TRIES, config, first_step
 from lessons.unrolled.stories import hidden_story
+from rnn_core.steps import rnn_step
 
 PAGE = "lessons/unrolled/page.py"
 
@@ -98,6 +100,10 @@ def step_through(run: recipe.UnrolledRun) -> None:
             "One step is just three moves: **mix** the input with the previous state ($a_t$), **squash** "
             "the mix with the activation ($h_t$), and **read out** an output ($y_t$). "
             "The same three moves, with the same numbers $w_{\\text{in}}, w, b$, repeat at every step.")
+        step_code(rnn_step, figs.step_equation(run, step),
+                  f"`rnn_step(params, x, h_prev, {run.config.activation!r})` with this step's $x_t$ and "
+                  f"$h_{{t-1}}$ returns `from_input`, `from_memory`, `bias`, `a` and `h` — the parts of the "
+                  "equation above.")
     with curve_col:
         a_max = figs.curve_extent(run.a[step])
         plot(figs.activation_marker(activation_curve(run.config.activation, a_max), run.a[step], run.h[step],
