@@ -3,8 +3,9 @@
 - Equations that are wider than their column (KaTeX display blocks on a phone) scroll sideways inside their own
   box instead of pushing the page sideways; the script makes every such box keyboard-focusable and names it, so
   keyboard users can scroll it too (axe-core rule "scrollable-region-focusable").
-- A container whose key starts with "scroller" (``st.container(key="scroller_diagram")``) is a deliberate
-  sideways scroller: a wide diagram keeps its size on a phone and scrolls inside its own frame.
+- A container whose key starts with "scroller" (``st.container(key="scroller_diagram")``, made by
+  ``layout.plot(..., min_width=...)``) is a deliberate sideways scroller: a wide diagram keeps a readable size
+  on a phone and scrolls inside its own frame (focusable and named like the equations while it scrolls).
 - Chart colours per theme: the script marks <html> with ``unrolled-light`` or ``unrolled-dark`` from the page's
   own background, and style rules redraw each house colour that would fall below WCAG AA in that theme
   (``theme.THEME_VARIANTS``) — in chart text and in chart marks — so one figure reads well in both themes.
@@ -61,18 +62,22 @@ SCRIPT = """
   };
   const mark = () => {
     theme();
-    document.querySelectorAll('.katex-display').forEach((el) => {
+    // Boxes that scroll sideways (a wide equation, a diagram kept readable on a phone): focusable and named
+    // while they scroll, so a keyboard can scroll them too.
+    const boxes = [['.katex-display', 'Equation (scroll sideways to read it all)'],
+                   ['[class*="st-key-scroller"]', 'Diagram (scroll sideways to see it all)']];
+    boxes.forEach(([selector, name]) => document.querySelectorAll(selector).forEach((el) => {
       const scrolls = el.scrollWidth > el.clientWidth + 1;
       if (scrolls && !el.hasAttribute('tabindex')) {
         el.setAttribute('tabindex', '0');
         el.setAttribute('role', 'region');
-        el.setAttribute('aria-label', 'Equation (scroll sideways to read it all)');
+        el.setAttribute('aria-label', name);
       } else if (!scrolls && el.getAttribute('role') === 'region') {
         el.removeAttribute('tabindex');
         el.removeAttribute('role');
         el.removeAttribute('aria-label');
       }
-    });
+    }));
   };
   let queued = false;
   new MutationObserver(() => {

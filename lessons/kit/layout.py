@@ -34,11 +34,25 @@ def beside(ratio: tuple[float, float] = (3, 2), *, gap: str = "large"):
     return st.columns(ratio, gap=gap, vertical_alignment="top")
 
 
-def plot(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
+def plot(fig: go.Figure, *, key: str, alt: str | None = None, min_width: int | None = None) -> None:
     """Show a Plotly figure full-width with the house toolbar; ``key`` keeps two similar charts apart.
-    In presenter mode the chart is redrawn with larger text (``presenter.MIN_CHART_PX`` at least)."""
+    In presenter mode the chart is redrawn with larger text (``presenter.MIN_CHART_PX`` at least).
+
+    ``min_width`` (px): a diagram that is unreadable when squeezed (one node per column) keeps at least this
+    width and scrolls sideways inside its own frame on a narrower screen, instead of overlapping itself."""
     if presenter.active():
         fig = enlarged(fig, presenter.FONT_SCALE, presenter.MIN_CHART_PX)
+        min_width = min_width and min_width * presenter.FONT_SCALE  # its nodes and labels grew too
+    if min_width:
+        box = f"scroller_{key}"
+        with st.container(key=box):
+            st.html(f"<style>.st-key-{box} [data-testid='stPlotlyChart'] {{ min-width: {int(min_width)}px; }}</style>")
+            _chart(fig, key, alt)
+    else:
+        _chart(fig, key, alt)
+
+
+def _chart(fig: go.Figure, key: str, alt: str | None) -> None:
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme="streamlit",
                     **({"alt": alt} if alt else {}))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lessons.kit.scrub import FramedFigure
+
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
 MONO_FAMILY = '"Source Code Pro", "SFMono-Regular", Menlo, Consolas, monospace'
 
@@ -345,6 +347,7 @@ def enlarged(fig: go.Figure, factor: float, minimum: float) -> go.Figure:
     """A copy of ``fig`` for a projector: every font size times ``factor`` and at least ``minimum`` px (the house
     font when none is set), nodes that carry a label grown with their text, and the chart a little taller."""
     spec = fig.to_plotly_json()
+    frames = spec.pop("frames", None)  # a scrub film's frames change colours and positions, never sizes
     layout = spec.setdefault("layout", {})
     layout.setdefault("font", {}).setdefault("size", 14)
     _name_theme_fonts(spec)
@@ -355,6 +358,8 @@ def enlarged(fig: go.Figure, factor: float, minimum: float) -> go.Figure:
             marker["size"] = _scaled(marker["size"], factor, 0)
     if layout.get("height"):
         layout["height"] = int(layout["height"] * (1 + (factor - 1) / 2))
+    if frames:
+        return FramedFigure(spec.get("data", []), layout, frames)  # go.Frame objects would cost seconds
     return go.Figure(spec, _validate=False)
 
 

@@ -144,3 +144,19 @@ def step_slider(s: Setting, lo: int, hi: int, default: int, where=None, **kwargs
         remember(s, out, min(max(default, lo), hi))
         return out
     return draw(s, where, lo=lo, hi=hi, default=min(max(default, lo), hi), **kwargs)
+
+
+def link_value(s: Setting, lo, hi, default, where=None):
+    """The value a link asks for a control the page does not draw as a widget (a scrub slider inside a figure
+    starts there): parsed like a widget's link value, kept within [lo, hi]; ``default`` when the link has none or
+    one that cannot be used (then a note says so). Remembered for "Share this view"."""
+    raw = st.query_params.get(s.key)
+    value = default
+    if raw is not None:
+        try:
+            value = min(max(s.from_link(raw), lo), hi)
+        except ValueError as err:
+            note = f"The link asked for {md_literal(s.key)} = “{md_literal(excerpt(raw, 24))}”: {md_literal(err)}."
+            (where or st).caption(f":material/link_off: {note} Starting at {md_literal(s.text(default))} instead.")
+    remember(s, value, default)
+    return value

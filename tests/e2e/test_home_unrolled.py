@@ -48,11 +48,28 @@ def test_nudging_a_slider_repaints_the_chart_and_the_url(app_page):
     assert "unrolled_w=0.95" in app_page.page.url  # 0.80 + 3 steps of 0.05, bound to the URL
 
 
-def test_step_slider_updates_the_step_view(app_page):
-    app_page.goto("/unrolled")
-    app_page.nudge("Step t", "ArrowRight")
-    assert not app_page.exceptions()
-    assert app_page.page.get_by_role("heading", name="What the cell computes at step t = 5").is_visible()
+def test_dragging_the_film_slider_walks_the_steps_without_asking_the_server(app_page):
+    """The step is scrubbed inside the diagram: the highlight and the equation follow the slider to the last step,
+    and the page sends the server nothing while the hand moves."""
+    app_page.goto("/unrolled?unrolled_t=2")
+    page = app_page.page
+    page.evaluate("""() => { window.__sends = 0; const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (d) { window.__sends += 1; return send.call(this, d); }; }""")
+    plot = page.locator(".js-plotly-plot").nth(0)
+    grip, rail = plot.locator(".slider-grip-rect").first, plot.locator(".slider-rail-rect").first
+    grip.scroll_into_view_if_needed()
+    g, r = grip.bounding_box(), rail.bounding_box()
+    page.mouse.move(g["x"] + g["width"] / 2, g["y"] + g["height"] / 2)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(g["x"] + (r["x"] + r["width"] - g["x"]) * k / 10, g["y"] + g["height"] / 2)
+        page.wait_for_timeout(50)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    state = page.evaluate("""() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
+        return [gd.layout.sliders[0].active, gd.data[gd.data.length - 1].text[0], window.__sends]; }""")
+    assert state[0] == 11 and "h₁₂ = " in state[1] and state[2] == 0
+    assert page.get_by_text("t = 12", exact=True).count() >= 1  # the bold time label under the last column
 
 
 def test_bad_typed_numbers_show_a_message(app_page):
