@@ -191,6 +191,7 @@ def _static(run: UnrolledRun, geo: dict) -> tuple[Canvas, int]:
 
 # The traces that follow the slider, after the static ones, in this order.
 DYNAMIC = ("band", "rings", "x nodes", "h nodes", "y nodes", "time labels", "weight labels", "equation")
+NODE_TRACES = ("x nodes", "h nodes", "y nodes")
 
 
 def film(run: UnrolledRun, start: int) -> go.Figure:
@@ -203,10 +204,13 @@ def film(run: UnrolledRun, start: int) -> go.Figure:
     cv, n = _static(run, geo)
     static = cv.traces()
     cells = _Cells(run)
-    moving = list(range(len(static), len(static) + len(DYNAMIC)))
-    frames = [{"data": _dynamic(run, cells, s, geo), "traces": moving} for s in range(run.steps)]
-    dynamic = [_merge(base, update) for base, update in zip(_dynamic_base(run, geo), frames[start]["data"],
-                                                              strict=True)]
+    updates = [_dynamic(run, cells, s, geo) for s in range(run.steps)]
+    dynamic = [_merge(base, update) for base, update in zip(_dynamic_base(run, geo), updates[start], strict=True)]
+    # A sequence drawn whole keeps its nodes still (only the highlight moves): frames leave them out, which
+    # makes each switch cheaper. Through a sliding window every node changes with the step.
+    moving = [k for k, name in enumerate(DYNAMIC) if n < run.steps or name not in NODE_TRACES]
+    frames = [{"data": [update[k] for k in moving], "traces": [len(static) + k for k in moving]}
+              for update in updates]
     height = int((y_y + 0.9 + 0.75) * PX_PER_UNIT) + MARGIN["t"] + MARGIN["b"]
     lay = layout(height=height, legend=False, hovermode="closest", margin={**MARGIN, "t": 36}, dragmode=False,
                  **cv.layout_items(), **frozen_axes([-0.6, max(n + 1, 9) - 0.4], [-0.75, y_y + 0.75]))

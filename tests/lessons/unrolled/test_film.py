@@ -24,7 +24,10 @@ def spec(fig: go.Figure) -> dict:
 
 
 def frame_trace(d: dict, step: int, name: str) -> dict:
-    return d["frames"][step]["data"][DYNAMIC.index(name)]
+    """What frame ``step`` sets on the dynamic trace ``name`` (the drawn trace itself when the frame leaves it be)."""
+    index = len(d["data"]) - len(DYNAMIC) + DYNAMIC.index(name)
+    frame = d["frames"][step]
+    return frame["data"][frame["traces"].index(index)] if index in frame["traces"] else d["data"][index]
 
 
 def texts(d: dict) -> list[str]:
@@ -52,14 +55,27 @@ def test_frames_change_only_scatter_points_colours_and_labels():
     assert d["layout"]["sliders"][0]["steps"][3]["args"][1]["frame"]["redraw"] is False
 
 
-def test_every_frame_colours_the_nodes_with_the_run_values():
+def test_a_sequence_drawn_whole_keeps_its_nodes_still_and_colours_them_with_the_run():
     r = run(sequence="sine", length=8, w_rec=0.6)
     d = spec(film(r, 0))
-    for step in (0, 5, 7):
-        h = np.asarray(frame_trace(d, step, "h nodes")["marker"]["color"], dtype=float)
-        np.testing.assert_allclose(h[1:], r.h[:, 0], rtol=2e-3, atol=1e-12)  # h_0 first, then one per step
-        x = np.asarray(frame_trace(d, step, "x nodes")["customdata"], dtype=float)
-        np.testing.assert_allclose(x, r.x, rtol=1e-3, atol=1e-12)
+    nodes = {len(d["data"]) - len(DYNAMIC) + DYNAMIC.index(name) for name in ("x nodes", "h nodes", "y nodes")}
+    assert all(not nodes & set(f["traces"]) for f in d["frames"])  # only the highlight moves: cheaper frames
+    h = np.asarray(frame_trace(d, 5, "h nodes")["marker"]["color"], dtype=float)
+    np.testing.assert_allclose(h[1:], r.h[:, 0], rtol=2e-3, atol=1e-12)  # h_0 first, then one per step
+    x = np.asarray(frame_trace(d, 5, "x nodes")["customdata"], dtype=float)
+    np.testing.assert_allclose(x, r.x, rtol=1e-3, atol=1e-12)
+
+
+@pytest.mark.parametrize("step", [0, 57, 199])
+def test_through_the_window_every_frame_colours_its_nodes_with_the_run(step):
+    r = run(sequence="sine", length=200, w_rec=0.6)
+    d = spec(film(r, 0))
+    first = first_row(200, step)
+    h = np.asarray(frame_trace(d, step, "h nodes")["customdata"], dtype=float)
+    states = np.concatenate([[0.0], r.h[:, 0]])  # h_0, then the state after each step
+    np.testing.assert_allclose(h, states[first: first + WINDOW + 1], rtol=1e-3, atol=1e-12)
+    y = np.asarray(frame_trace(d, step, "y nodes")["customdata"], dtype=float)
+    np.testing.assert_allclose(y, r.y[first: first + WINDOW], rtol=1e-3, atol=1e-12)
 
 
 def test_the_same_recurrent_weight_is_written_on_every_arrow():
