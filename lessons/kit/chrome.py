@@ -6,6 +6,7 @@
 - A container whose key starts with "scroller" (``st.container(key="scroller_diagram")``, made by
   ``layout.plot(..., min_width=...)``) is a deliberate sideways scroller: a wide diagram keeps a readable size
   on a phone and scrolls inside its own frame (focusable and named like the equations while it scrolls).
+- A scrub slider inside a figure writes its position into the address bar (``scrub.animated(link_key=...)``).
 - Chart colours per theme: the script marks <html> with ``unrolled-light`` or ``unrolled-dark`` from the page's
   own background, and style rules redraw each house colour that would fall below WCAG AA in that theme
   (``theme.THEME_VARIANTS``) — in chart text and in chart marks — so one figure reads well in both themes.
@@ -79,9 +80,21 @@ SCRIPT = """
       }
     }));
   };
+  // A scrub slider inside a figure (kit.scrub, layout.meta.link_key) writes where it is into the address bar,
+  // without a rerun: the URL names the step on screen, and the next rerun (which sends the URL) starts there.
+  const linkSliders = () => document.querySelectorAll('.js-plotly-plot').forEach((gd) => {
+    const key = gd.layout && gd.layout.meta && gd.layout.meta.link_key;
+    if (!key || gd.__unrolledLinked || !gd.on) return;
+    gd.__unrolledLinked = true;
+    gd.on('plotly_sliderchange', (e) => {
+      const url = new URL(window.location.href);
+      url.searchParams.set(key, e.step.label);
+      window.history.replaceState(window.history.state, '', url);
+    });
+  });
   let queued = false;
   new MutationObserver(() => {
-    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; mark(); }); }
+    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; mark(); linkSliders(); }); }
   }).observe(document.body, {childList: true, subtree: true});
   window.addEventListener('resize', mark);
   mark();

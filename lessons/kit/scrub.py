@@ -33,9 +33,13 @@ class FramedFigure(go.Figure):
 
 
 def animated(base: go.Figure, frames: Sequence[dict], labels: Sequence[str], start: int, *,
-             prefix: str = "", redraw: bool = True, speeds=SPEEDS) -> go.Figure:
+             prefix: str = "", redraw: bool = True, speeds=SPEEDS, link_key: str | None = None) -> go.Figure:
     """``base`` with ``frames`` (dicts with "data" and/or "layout", optionally "traces"), a slider over them
     labelled ``labels`` that starts at ``start``, and ▶ buttons for each speed plus ❚❚.
+
+    ``link_key``: the URL parameter that holds the slider's position. The page's script (kit.chrome) writes the
+    label of every position the slider moves to into the address bar under this key, without a rerun, so the
+    address bar — and the next rerun, and "Share this view" — always name the step on screen.
 
     ``redraw=False`` is faster but Plotly then only moves scatter traces' points: use it when a frame changes
     nothing else (no shapes, annotations, text or other trace types).
@@ -60,5 +64,6 @@ def animated(base: go.Figure, frames: Sequence[dict], labels: Sequence[str], sta
     layout = base.layout.to_plotly_json()
     height = (layout.get("height") or 360) + 140
     margin = {**(layout.get("margin") or {}), "b": max((layout.get("margin") or {}).get("b", 10), 140)}
+    extra = {"meta": {"link_key": link_key}} if link_key else {}
     return FramedFigure(list(base.data), {**layout, "sliders": [slider], "updatemenus": [menu], "height": height,
-                                          "margin": margin}, named)
+                                          "margin": margin, **extra}, named)

@@ -76,6 +76,7 @@ def draw(s: Setting, where=None, *, label: str | None = None, default=None, lo=N
     return out
 
 
+LINKED = "_unrolled_linked"  # session key: controls inside figures (link_value) -> their (lo, hi) this run
 DRAWN = "_unrolled_drawn"  # session key: the controls drawn in this run, for "Share this view" and the tasks
 
 
@@ -83,6 +84,7 @@ def new_run() -> None:
     """Start a fresh record of drawn controls (app.py calls this before the page runs; a fragment's rerun keeps
     the record and updates its own controls)."""
     st.session_state[DRAWN] = {}
+    st.session_state[LINKED] = {}
 
 
 def remember(s: Setting, value, default) -> None:
@@ -96,8 +98,23 @@ def drawn() -> dict[str, tuple[Setting, object, object]]:
 
 
 def link_query() -> dict[str, str]:
-    """The query parameters that reproduce the controls as they are now: every value that is not the default."""
-    return {key: s.link_text(value) for key, (s, value, default) in drawn().items() if value != default}
+    """The query parameters that reproduce the controls as they are now: every value that is not the default.
+    A control inside a figure (``link_value``) reports where it is by writing the address bar, so its value is
+    read from the URL as it is now (a share click sends it), kept within the range the page drew it with."""
+    out = {}
+    for key, (s, value, default) in drawn().items():
+        if key in st.session_state.get(LINKED, {}):
+            value = _current_link_value(s, value, *st.session_state[LINKED][key])
+        if value != default:
+            out[key] = s.link_text(value)
+    return out
+
+
+def _current_link_value(s: Setting, value, lo, hi):
+    try:
+        return min(max(s.from_link(st.query_params[s.key]), lo), hi) if s.key in st.query_params else value
+    except ValueError:
+        return value
 
 
 def _refuse_bad_link_value(s: Setting) -> str | None:
@@ -159,4 +176,5 @@ def link_value(s: Setting, lo, hi, default, where=None):
             note = f"The link asked for {md_literal(s.key)} = “{md_literal(excerpt(raw, 24))}”: {md_literal(err)}."
             (where or st).caption(f":material/link_off: {note} Starting at {md_literal(s.text(default))} instead.")
     remember(s, value, default)
+    st.session_state.setdefault(LINKED, {})[s.key] = (lo, hi)
     return value

@@ -194,8 +194,9 @@ DYNAMIC = ("band", "rings", "x nodes", "h nodes", "y nodes", "time labels", "wei
 NODE_TRACES = ("x nodes", "h nodes", "y nodes")
 
 
-def film(run: UnrolledRun, start: int) -> go.Figure:
-    """The unrolled diagram with a slider over every step (starting at ``start``, 0-based) and play buttons."""
+def film(run: UnrolledRun, start: int, link_key: str | None = None) -> go.Figure:
+    """The unrolled diagram with a slider over every step (starting at ``start``, 0-based) and play buttons;
+    the slider's position goes into the URL under ``link_key`` (see kit.scrub)."""
     if not 0 <= start < run.steps:
         raise ValueError(f"start: expected 0 to {run.steps - 1}, got {start}")
     y_h, stack, y_y = _layout_rows(run.hidden)
@@ -215,7 +216,8 @@ def film(run: UnrolledRun, start: int) -> go.Figure:
     lay = layout(height=height, legend=False, hovermode="closest", margin={**MARGIN, "t": 36}, dragmode=False,
                  **cv.layout_items(), **frozen_axes([-0.6, max(n + 1, 9) - 0.4], [-0.75, y_y + 0.75]))
     base = figure(static + dynamic, lay)
-    return animated(base, frames, [str(s + 1) for s in range(run.steps)], start, prefix="step t = ", redraw=False)
+    return animated(base, frames, [str(s + 1) for s in range(run.steps)], start, prefix="step t = ", redraw=False,
+                    link_key=link_key)
 
 
 def _merge(base: dict, update: dict) -> dict:

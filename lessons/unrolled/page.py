@@ -38,7 +38,7 @@ def behaviour(cfg: recipe.UnrolledConfig) -> recipe.Behaviour:
 # shared, read-only, between sessions.
 @st.cache_resource(max_entries=32, show_spinner=False)
 def step_film(cfg: recipe.UnrolledConfig, start: int):
-    return film(run_network(cfg), start)
+    return film(run_network(cfg), start, link_key=SETTINGS["t"].key)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

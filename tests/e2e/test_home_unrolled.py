@@ -48,13 +48,7 @@ def test_nudging_a_slider_repaints_the_chart_and_the_url(app_page):
     assert "unrolled_w=0.95" in app_page.page.url  # 0.80 + 3 steps of 0.05, bound to the URL
 
 
-def test_dragging_the_film_slider_walks_the_steps_without_asking_the_server(app_page):
-    """The step is scrubbed inside the diagram: the highlight and the equation follow the slider to the last step,
-    and the page sends the server nothing while the hand moves."""
-    app_page.goto("/unrolled?unrolled_t=2")
-    page = app_page.page
-    page.evaluate("""() => { window.__sends = 0; const send = WebSocket.prototype.send;
-        WebSocket.prototype.send = function (d) { window.__sends += 1; return send.call(this, d); }; }""")
+def drag_film_slider_to_the_end(page) -> None:
     plot = page.locator(".js-plotly-plot").nth(0)
     grip, rail = plot.locator(".slider-grip-rect").first, plot.locator(".slider-rail-rect").first
     grip.scroll_into_view_if_needed()
@@ -66,10 +60,49 @@ def test_dragging_the_film_slider_walks_the_steps_without_asking_the_server(app_
         page.wait_for_timeout(50)
     page.mouse.up()
     page.wait_for_timeout(500)
-    state = page.evaluate("""() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
-        return [gd.layout.sliders[0].active, gd.data[gd.data.length - 1].text[0], window.__sends]; }""")
-    assert state[0] == 11 and "h₁₂ = " in state[1] and state[2] == 0
+
+
+def film_state(page) -> list:
+    """[slider position (0-based), the equation drawn above the diagram, websocket messages sent so far]."""
+    return page.evaluate("""() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
+        return [gd.layout.sliders[0].active, gd.data[gd.data.length - 1].text[0], window.__sends || 0]; }""")
+
+
+def test_dragging_the_film_slider_walks_the_steps_without_asking_the_server(app_page):
+    """The step is scrubbed inside the diagram: the highlight and the equation follow the slider to the last step,
+    and the page sends the server nothing while the hand moves."""
+    app_page.goto("/unrolled?unrolled_t=2")
+    page = app_page.page
+    assert film_state(page)[0] == 1  # the link's step is where the slider starts
+    page.evaluate("""() => { window.__sends = 0; const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (d) { window.__sends += 1; return send.call(this, d); }; }""")
+    drag_film_slider_to_the_end(page)
+    active, equation, sends = film_state(page)
+    assert active == 11 and "h₁₂ = " in equation and sends == 0
     assert page.get_by_text("t = 12", exact=True).count() >= 1  # the bold time label under the last column
+
+
+def test_play_advances_the_step(app_page):
+    app_page.goto("/unrolled?unrolled_t=1")
+    page = app_page.page
+    plot = page.locator(".js-plotly-plot").nth(0)
+    plot.locator(".updatemenu-button").filter(has_text="fast").first.click()
+    page.wait_for_timeout(1500)
+    assert film_state(page)[0] > 3
+
+
+def test_the_scrubbed_step_is_in_the_address_bar_the_next_rerun_and_the_share_link(app_page):
+    app_page.goto("/unrolled")
+    page = app_page.page
+    drag_film_slider_to_the_end(page)
+    assert "unrolled_t=12" in page.url  # written without a rerun
+    app_page.nudge("Recurrent weight w", "ArrowRight")
+    assert film_state(page)[0] == 11  # the rerun started the new film at the scrubbed step
+    page.get_by_role("button", name="Share this view").click()
+    page.get_by_role("button", name="Show the link and QR code").click()
+    app_page.settle()
+    link = page.get_by_test_id("stCode").filter(has_text="http").first.inner_text()
+    assert "unrolled_t=12" in link and "unrolled_w=0.85" in link
 
 
 def test_bad_typed_numbers_show_a_message(app_page):
