@@ -91,6 +91,16 @@ def test_play_advances_the_step(app_page):
     assert film_state(page)[0] > 3
 
 
+def decode_qr(png: bytes) -> list[str]:
+    import io
+
+    import numpy as np
+    import zxingcpp
+    from PIL import Image
+
+    return [r.text for r in zxingcpp.read_barcodes(np.asarray(Image.open(io.BytesIO(png)).convert("L")))]
+
+
 def test_the_scrubbed_step_is_in_the_address_bar_the_next_rerun_and_the_share_link(app_page):
     app_page.goto("/unrolled")
     page = app_page.page
@@ -101,8 +111,9 @@ def test_the_scrubbed_step_is_in_the_address_bar_the_next_rerun_and_the_share_li
     page.get_by_role("button", name="Share this view").click()
     page.get_by_role("button", name="Show the link and QR code").click()
     app_page.settle()
-    link = page.get_by_test_id("stCode").filter(has_text="http").first.inner_text()
+    link = page.get_by_test_id("stCode").filter(has_text="http").first.inner_text().strip()
     assert "unrolled_t=12" in link and "unrolled_w=0.85" in link
+    assert decode_qr(page.locator("[data-testid='stImage'] img").last.screenshot()) == [link]
 
 
 def test_bad_typed_numbers_show_a_message(app_page):
