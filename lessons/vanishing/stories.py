@@ -17,7 +17,7 @@ POWERS = ("With the identity activation every factor is exactly $w$: the gradien
           "this log axis. $2^{50} \\approx 1.13\\times10^{15}$ (it **explodes**), $0.5^{50} \\approx "
           "8.9\\times10^{-16}$ (it **vanishes**): the first input is effectively forgotten. No activation offered "
           "here has a slope above 1, so any other one can only bend the line further down: tanh and σ saturate "
-          "(only tanh at $a = 0$ passes the full factor), ReLU cuts it to 0.")
+          "(only tanh at $a = 0$ passes the full factor), ReLU passes it whole or cuts it to 0.")
 SATURATION = ("Each factor contains the activation's **slope** $\\mathrm{act}'(a_t)$ at the point the step landed "
               "on (purple dots: this run's steps). Where the curve is flat — *saturated* — the slope is nearly 0 "
               "and the gradient is nearly cut.")
@@ -59,9 +59,10 @@ CLIP_RUN = ("**On this run's gradient**: the three weights of the equation above
             "keeps its shape: the far past still dominates an exploding gradient, and a vanishing one is not "
             "helped, because clipping only ever *shrinks*.")
 CLIP_OVERFLOW = ("This gradient overflowed (inf/NaN): no clipping can repair it. By norm, PyTorch's "
-                 "clip_grad_norm_ turns it into NaN; by value, an inf becomes ±c (and NaN stays NaN) — a direction "
-                 "that has nothing to do with the true gradient any more. The fix has to come earlier: smaller "
-                 "weights, float64, or a gated cell.")
+                 "clip_grad_norm_ multiplies it by $c/\\|g\\|$ — 0 for an infinite norm, NaN for a NaN one — so "
+                 "every inf becomes NaN; by value, an inf becomes ±c (and NaN stays NaN) — a direction that has "
+                 "nothing to do with the true gradient any more. The fix has to come earlier: smaller weights, "
+                 "float64, or a gated cell.")
 FORMATS = {"float32": "float32 (smallest about 1e−45)", "float64": "float64 (smallest about 5e−324)"}
 
 

@@ -112,3 +112,12 @@ def test_out_of_range_url_values_are_ignored():
     assert_clean(at)
     assert at.slider(key="vg_w").value == 1.0 and at.slider(key="vg_T").value == 50
     assert len(at.get("plotly_chart")) == len(CHARTS)
+
+
+def test_a_gradient_down_among_the_smallest_floats_is_drawn_not_a_crash():
+    """w = 0.01 over 200 steps: 1e-322 and then exactly 0. The log axis' floor went one decade below that, to 0,
+    and the page stopped with "math domain error"."""
+    at = open_page({"vg_w": "0.01", "vg_T": "200", "vg_act": "identity"})
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == len(CHARTS)
+    assert any("exactly 0" in i.value and "underflowed" in i.value for i in at.info)
