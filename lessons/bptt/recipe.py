@@ -234,7 +234,7 @@ def run_bptt(cfg: BPTTConfig) -> BPTTResult:
         deriv=deriv, local=local, dh=grads.dh[:, 0].copy(), da=grads.per_step["bias_hh"][:, 0].copy(),
         factors=factors, running=running,
         contributions=grads.per_step["weight_hh"][:, 0, 0].copy(), total=float(grads.params["weight_hh"][0, 0]),
-        contributions_sum=float(np.sum(grads.per_step["weight_hh"][:, 0, 0])),
+        contributions_sum=float(np.cumsum(grads.per_step["weight_hh"][:, 0, 0])[-1]),  # where the waterfall ends
         loss=loss, overflow_step=trace.overflow_step,
     )
 

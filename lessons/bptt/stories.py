@@ -49,11 +49,11 @@ def truncation_sentence(tr: Truncation, steps: int) -> str:
                 f"exact anyway.")
     m = tr.largest_factor
     if m < 1:
-        why = (f"Here no factor is larger than {compact(m)} in size, so every dropped share shrank to at most "
-               f"${compact(m)}^{{{k}}} = {compact(tr.shrink)}$ of its size at its loss")
+        why = (f"Here no factor is larger than {compact(m)} in size, so the signal behind every dropped share had "
+               f"shrunk to at most ${compact(m)}^{{{k}}} = {compact(tr.shrink)}$ of its size at its loss")
     else:
-        why = (f"Here factors reach {compact(m)} in size, so a dropped share need not have shrunk on its way "
-               f"back — it may even have grown")
+        why = (f"Here factors reach {compact(m)} in size, so crossing {k} of them need not shrink anything "
+               f"(${compact(m)}^{{{k}}} = {compact(tr.shrink)}$)")
     return f"{why}; {_verdict(tr)}"
 
 

@@ -24,8 +24,6 @@ SEEDS = range(5)
 PRECISIONS = ("float64", "float32")
 CHAIN_GRID = [dict(w=w, length=T, input_scale=x, activation=a, precision=p, seed=s)
               for w, T, x, a, p, s in itertools.product(W_GRID, T_GRID, X_GRID, ACTIVATIONS, PRECISIONS, SEEDS)]
-GRID_TEXT = ("every activation × w ∈ {0, 0.01, 0.5, 0.9, 1, 1.5, 2, 3} × T ∈ {1, 2, 50, 200} × input strength "
-             "∈ {0, 0.5, 3} × float64 and float32 × seeds 0–4 (5,760 runs)")
 
 
 @functools.cache
@@ -67,7 +65,9 @@ def test_going_back_k_steps_multiplies_the_gradient_by_k_factors_and_never_beats
     """/vanishing-gradients, section 1: "Going back one step multiplies the gradient by w·act′(a_t), so going
     back k steps multiplies it by k such factors: |∂L/∂h_{T−k}| = Π |w||act′(a_s)| ≤ (|w|·max|act′|)^k".
 
-    Checked at: """ + GRID_TEXT + """; the product of the engine's own factors, in the page's precision."""
+    Checked at: every activation × w ∈ {0, 0.01, 0.5, 0.9, 1, 1.5, 2, 3} × T ∈ {1, 2, 50, 200} × input strength ∈
+    {0, 0.5, 3} × float64 and float32 × seeds 0–4 (5,760 runs); the product of the engine's own factors, in the
+    page's precision."""
     for kw in CHAIN_GRID:
         res, f = run(kw), factors_back(kw)
         with np.errstate(all="ignore"):
@@ -120,8 +120,9 @@ def test_no_activation_beats_w_to_the_k_and_tanh_passes_the_full_factor_only_at_
     bend the line further down: tanh and σ saturate (only tanh at a = 0 passes the full factor), ReLU passes it
     whole or cuts it to 0."
 
-    Checked at: """ + GRID_TEXT + """; tanh strictly below |w|^k wherever a step landed off a = 0, equal with
-    input strength 0 (every a_t = 0)."""
+    Checked at: every activation × w ∈ {0, 0.01, 0.5, 0.9, 1, 1.5, 2, 3} × T ∈ {1, 2, 50, 200} × input strength ∈
+    {0, 0.5, 3} × float64 and float32 × seeds 0–4 (5,760 runs); tanh strictly below |w|^k wherever a step landed off
+    a = 0, equal with input strength 0 (every a_t = 0)."""
     for kw in CHAIN_GRID:
         res = run(kw)
         eps = 4e-16 if kw["precision"] == "float64" else 2e-7
@@ -216,8 +217,9 @@ def test_the_message_says_why_the_gradient_became_exactly_zero():
     flows back", "At step t the ReLU's input was not positive … a dead unit", "its slope rounded to exactly 0",
     "No single step cut it (every factor was nonzero): the product underflowed".
 
-    Checked at: """ + GRID_TEXT + """: the reason is read off the engine's own numbers at the step that zeroed
-    it."""
+    Checked at: every activation × w ∈ {0, 0.01, 0.5, 0.9, 1, 1.5, 2, 3} × T ∈ {1, 2, 50, 200} × input strength ∈
+    {0, 0.5, 3} × float64 and float32 × seeds 0–4 (5,760 runs): the reason is read off the engine's own numbers at
+    the step that zeroed it."""
     for kw in CHAIN_GRID:
         res = run(kw)
         if res.zero_distance is None:
@@ -243,7 +245,9 @@ def test_overflow_messages_hold_from_the_step_they_name():
     hold, so it is ±inf (or NaN) from there on"; "The gradient overflowed at k = K …: every step beyond is inf (or
     NaN). Those points sit on the chart's top edge."
 
-    Checked at: """ + GRID_TEXT + """; the chart's overflow markers for each run that overflowed."""
+    Checked at: every activation × w ∈ {0, 0.01, 0.5, 0.9, 1, 1.5, 2, 3} × T ∈ {1, 2, 50, 200} × input strength ∈
+    {0, 0.5, 3} × float64 and float32 × seeds 0–4 (5,760 runs); the chart's overflow markers for each run that
+    overflowed."""
     for kw in CHAIN_GRID:
         res = run(kw)
         if res.forward_overflow is not None:
@@ -296,8 +300,6 @@ MATRIX_GRID = [dict(hidden=H, radius=r, activation=a, input_scale=x, seed=s, len
                for H, r, a, x, s in itertools.product((2, 16), RHO_GRID, ACTIVATIONS, (0.5, 3.0), SEEDS)]
 MATRIX_GRID += [dict(hidden=64, radius=r, activation=a, input_scale=3.0, seed=0, length=200)
                 for r, a in itertools.product((0.5, 1.0, 2.0), ACTIVATIONS)]
-MATRIX_TEXT = ("H ∈ {2, 16} × ρ ∈ {0, 0.5, 0.99, 1, 1.5, 2} × every activation × input strength ∈ {0.5, 3} × "
-               "seeds 0–4 at T = 50, and H = 64, T = 200 (the sliders' ends) with ρ ∈ {0.5, 1, 2}, every activation")
 
 
 @functools.cache
@@ -321,7 +323,8 @@ def test_inside_the_unit_circle_gradients_always_shrink_and_a_linear_rnn_scales_
     has a slope above 1, so it can only shrink them more; outside they can grow. For a linear RNN it is exact:
     ‖(ρQ)^k‖₂ = ρ^k."
 
-    Checked at: """ + MATRIX_TEXT + """."""
+    Checked at: H ∈ {2, 16} × ρ ∈ {0, 0.5, 0.99, 1, 1.5, 2} × every activation × input strength ∈ {0.5, 3} × seeds
+    0–4 at T = 50, and H = 64, T = 200 (the sliders' ends) with ρ ∈ {0.5, 1, 2}, every activation."""
     for kw in MATRIX_GRID:
         m, rho = matrix(**kw), kw["radius"]
         n = m.norms
@@ -337,7 +340,8 @@ def test_the_measured_factor_per_step_and_the_steps_per_decade():
     """/vanishing-gradients, section 3: "Measured factor per step × r" and "The gradient shrinks (grows) 10× every
     N steps", or "Factor 1: the gradient keeps its size".
 
-    Checked at: """ + MATRIX_TEXT + """."""
+    Checked at: H ∈ {2, 16} × ρ ∈ {0, 0.5, 0.99, 1, 1.5, 2} × every activation × input strength ∈ {0.5, 3} × seeds
+    0–4 at T = 50, and H = 64, T = 200 (the sliders' ends) with ρ ∈ {0.5, 1, 2}, every activation."""
     for kw in MATRIX_GRID:
         m = matrix(**kw)
         ok = np.flatnonzero(np.isfinite(m.norms) & (m.norms > 0))
@@ -397,7 +401,9 @@ def test_clipping_the_runs_gradient_only_ever_shrinks_it_and_keeps_the_curves_sh
     slides down but keeps its shape: the far past still dominates an exploding gradient, and a vanishing one is not
     helped, because clipping only ever shrinks." — and the caption "By value the 3-D gradient turns X°, by norm 0°".
 
-    Checked at: """ + GRID_TEXT + """ × c ∈ {0.1, 1, 5, 10}, wherever the gradient is finite."""
+    Checked at: every activation × w ∈ {0, 0.01, 0.5, 0.9, 1, 1.5, 2, 3} × T ∈ {1, 2, 50, 200} × input strength ∈
+    {0, 0.5, 3} × float64 and float32 × seeds 0–4 (5,760 runs) × c ∈ {0.1, 1, 5, 10}, wherever the gradient is
+    finite."""
     for kw, c in itertools.product(CHAIN_GRID, (0.1, 1.0, 5.0, 10.0)):
         res = run(kw)
         rc = recipe.clip_run(res, c)
