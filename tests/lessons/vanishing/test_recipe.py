@@ -220,3 +220,19 @@ def test_clip_run_of_an_overflowed_gradient_is_nan_not_an_error():
 def test_configs_are_hashable_for_caching():
     assert hash(demo.ChainConfig()) == hash(demo.ChainConfig())
     assert hash(demo.MatrixConfig()) == hash(demo.MatrixConfig())
+
+
+@pytest.mark.parametrize("activation", ["identity", "tanh", "sigmoid", "relu", "leaky_relu", "elu"])
+@pytest.mark.parametrize(("hidden", "radius", "length"), [(2, 0.5, 30), (16, 1.0, 50), (16, 2.0, 50), (64, 1.5, 200)])
+def test_matrix_norms_are_the_engines_exact_jacobian_norms(activation, hidden, radius, length):
+    """The lesson multiplies the engine's step Jacobians; analysis.jacobian_norms backpropagates H unit vectors."""
+    from rnn_core import RNN
+    from rnn_core.analysis import jacobian_norms
+
+    cfg = demo.MatrixConfig(hidden=hidden, radius=radius, length=length, activation=activation, input_scale=3.0)
+    m = demo.run_matrix(cfg)
+    cell = RNN(hidden, hidden, nonlinearity=activation)
+    cell.params.update(weight_ih=np.eye(hidden), weight_hh=radius * demo.random_orthogonal(hidden, 0),
+                       bias_ih=np.zeros(hidden), bias_hh=np.zeros(hidden))
+    x = 3.0 * np.random.default_rng(1).standard_normal((length, hidden))
+    np.testing.assert_allclose(m.norms, jacobian_norms(cell, x).h[::-1], rtol=1e-10, atol=1e-300)
