@@ -187,8 +187,8 @@ def truncation_story(trunc: recipe.Truncation, k: int, steps: int) -> None:
     """The text beside the truncation charts, with the truncated and full gradients."""
     st.markdown(
         "Long sequences make the backward pass long and memory-hungry. **Truncated BPTT** lets each "
-        "loss flow back at most $k$ steps and simply ignores the rest: cheaper, but the gradient is "
-        "no longer exact. Hatched bars are what it throws away."
+        "loss flow back at most $k$ steps and simply ignores the rest: cheaper, but in general the "
+        "gradient is no longer exact. Hatched bars are what it throws away."
     )
     st.latex(r"\frac{\partial L}{\partial w_{rec}} \approx \sum_{s} \; \sum_{t=s-k+1}^{s} c_{s,t}")
     st.caption("$c_{s,t}$: the share step $t$ contributes to the gradient of the loss at step $s$.")

@@ -197,8 +197,13 @@ def clip_vector_part(ccfg: recipe.ClipConfig, vector_fig) -> None:
         st.latex(r"\text{by norm: } g \leftarrow c\,\frac{g}{\|g\|} \quad \text{if } \|g\| > c")
         st.markdown(stories.CLIP_RULES)
         a1, a2 = st.columns(2)
-        a1.metric("By value: turned", "—" if np.isnan(clip.angle_value) else f"{clip.angle_value:.1f}°")
-        a2.metric("By norm: turned", "—" if np.isnan(clip.angle_norm) else f"{clip.angle_norm:.1f}°")
+        a1.metric("By value: turned", degrees(clip.angle_value))
+        a2.metric("By norm: turned", degrees(clip.angle_norm))
+
+
+def degrees(angle: float) -> str:
+    """An angle as the metrics show it: one decimal (a rounding-level 1e-6° reads 0.0°), — when undefined."""
+    return "—" if not np.isfinite(angle) else f"{angle:.1f}°"
 
 
 def clip_run_caption(rc: recipe.RunClip, c: float) -> None:
@@ -207,8 +212,8 @@ def clip_run_caption(rc: recipe.RunClip, c: float) -> None:
         st.warning(stories.CLIP_OVERFLOW, icon=":material/warning:")
     elif rc.scale < 1:
         st.caption(f"‖g‖ = {short(rc.norm_before)} > c = {short(c)}: everything is multiplied by "
-                   f"{short(rc.scale)}. By value the 3-D gradient turns {short(rc.angle_value)}°, "
-                   f"by norm {short(rc.angle_norm if np.isfinite(rc.angle_norm) else 0.0)}°.")
+                   f"{short(rc.scale)}. By value the 3-D gradient turns {degrees(rc.angle_value)}, "
+                   f"by norm {degrees(rc.angle_norm)}.")
     else:
         st.caption(f"‖g‖ = {short(rc.norm_before)} ≤ c = {short(c)}: nothing is clipped.")
 
