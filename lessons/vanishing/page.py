@@ -235,8 +235,8 @@ def clip_table(rc: recipe.RunClip) -> pd.DataFrame:
     """The run's three-weight gradient before and after each rule, as short text (a static table: it wraps
     instead of cutting numbers off at any width)."""
     fmt = lambda values: [compact(v, width=9, digits=4) for v in values]  # noqa: E731
-    return pd.DataFrame({"∂L/∂·": ["w", "u", "b"], "gradient": fmt(rc.before), "by value": fmt(rc.by_value),
-                         "by norm": fmt(rc.by_norm)}).set_index("∂L/∂·")
+    return pd.DataFrame({"gradient": fmt(rc.before), "by value": fmt(rc.by_value), "by norm": fmt(rc.by_norm)},
+                        index=[f"∂L/∂{name}" for name in rc.names])
 
 
 @st.fragment
