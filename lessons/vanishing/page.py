@@ -158,11 +158,9 @@ def matrix_story(m: recipe.MatrixResult, rho: float) -> None:
     with numbers:
         rate = "—" if not np.isfinite(m.rate) else f"{m.rate:.3f}"
         st.metric("Measured factor per step", f"× {rate}", help="Geometric mean of the shrink/growth per step.")
-        if np.isfinite(m.decade_steps):
-            verb = "shrinks" if m.rate < 1 else "grows"
-            st.caption(f"The gradient {verb} 10× every {m.decade_steps:.1f} steps (ρ alone: × {rho:.2f}/step).")
-        elif np.isfinite(m.rate):
-            st.caption("Factor 1: the gradient keeps its size — the edge between vanishing and exploding.")
+        caption = stories.matrix_caption(m)
+        if caption:
+            st.caption(caption)
 
 
 @st.fragment

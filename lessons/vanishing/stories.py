@@ -7,8 +7,10 @@ Streamlit): Markdown strings for the page.
 
 from __future__ import annotations
 
+import numpy as np
+
 from lessons.kit.numbers import compact
-from lessons.vanishing.recipe import ChainResult
+from lessons.vanishing.recipe import ChainResult, MatrixResult
 
 EQUATION = ("A one-unit RNN $h_t = \\mathrm{act}(w\\,h_{t-1} + u\\,x_t + b)$, with $u = 1$ and $b = 0$, reads "
             "random inputs; the loss is simply $L = h_T$. Going back one step multiplies the gradient by "
@@ -81,3 +83,16 @@ def zero_reason(res: ChainResult, precision: str) -> str:
                 f"in {precision}.")
     return (f"No single step cut it (every factor was nonzero): the product underflowed — it fell below the "
             f"smallest number {FORMATS.get(precision, precision)} can hold.")
+
+
+def matrix_caption(m: MatrixResult) -> str:
+    """The measured factor per step in words: how many steps per 10×, and whether saturation beat ρ > 1."""
+    if np.isfinite(m.decade_steps):
+        verb = "shrinks" if m.rate < 1 else "grows"
+        text = f"The gradient {verb} 10× every {m.decade_steps:.1f} steps (ρ alone: × {m.radius:.2f}/step)."
+        if m.rate < 1 < m.radius:
+            text += " Saturation wins here: it shrinks although ρ > 1 — every act′ < 1 takes its share."
+        return text
+    if np.isfinite(m.rate):
+        return "Factor 1: the gradient keeps its size — the edge between vanishing and exploding."
+    return ""

@@ -338,7 +338,7 @@ def test_inside_the_unit_circle_gradients_always_shrink_and_a_linear_rnn_scales_
 
 def test_the_measured_factor_per_step_and_the_steps_per_decade():
     """/vanishing-gradients, section 3: "Measured factor per step × r" and "The gradient shrinks (grows) 10× every
-    N steps", or "Factor 1: the gradient keeps its size".
+    N steps", or "Factor 1: the gradient keeps its size", and "Saturation wins here: it shrinks although ρ > 1".
 
     Checked at: H ∈ {2, 16} × ρ ∈ {0, 0.5, 0.99, 1, 1.5, 2} × every activation × input strength ∈ {0.5, 3} × seeds
     0–4 at T = 50, and H = 64, T = 200 (the sliders' ends) with ρ ∈ {0.5, 1, 2}, every activation."""
@@ -350,10 +350,15 @@ def test_the_measured_factor_per_step_and_the_steps_per_decade():
             continue
         far = int(ok[-1])
         assert m.rate ** far == pytest.approx(m.norms[far] / m.norms[0], rel=1e-6)
+        text = stories.matrix_caption(m)
         if np.isfinite(m.decade_steps):
             assert m.rate ** m.decade_steps == pytest.approx(10.0 if m.rate > 1 else 0.1, rel=1e-6)
+            assert ("shrinks 10×" in text) == (m.norms[far] < m.norms[0])
+            if "Saturation wins" in text:
+                assert kw["radius"] > 1 and kw["activation"] != "identity" and m.norms[far] < 1
         else:
             np.testing.assert_allclose(m.norms[ok], 1.0, rtol=1e-6)  # "keeps its size"
+            assert text.startswith("Factor 1")
 
 
 # -- clipping -------------------------------------------------------------------------------------------------
