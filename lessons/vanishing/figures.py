@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lessons.kit.logaxes import log_axis_range, log_traces
-from lessons.kit.logaxes import log_limits as _kit_log_limits
+from lessons.kit.logaxes import log_axis_range, log_limits, log_traces
 from lessons.kit.numbers import short
 from lessons.kit.theme import (
     BLUE,
@@ -42,16 +41,6 @@ DERIVATIVE_NOTE = {"sigmoid": "σ′ ≤ 0.25 everywhere", "tanh": "tanh′ ≤ 
                    "identity": "always 1"}
 MARGIN = {"t": 16, "b": 10, "l": 10, "r": 10}
 PALE = "rgba(138,148,163,0.45)"  # the analytic line, drawn wide underneath the measured one
-
-
-SMALLEST_FLOOR = 1e-323  # a gradient can reach float64's smallest numbers (5e-324); 10^(lo - pad) would round to 0
-
-
-def log_limits(*arrays) -> tuple[float, float]:
-    """``kit.logaxes.log_limits`` with the floor kept above 0: w = 0.01 over 200 steps reaches 1e-322, and one
-    decade below that is no float at all (the axis range would be log10(0))."""
-    floor, ceil = _kit_log_limits(*arrays)
-    return max(floor, SMALLEST_FLOOR), ceil
 
 
 def _log_figure(data: list[dict], floor: float, ceil: float, *, height: int, x_title: str, y_title: str,

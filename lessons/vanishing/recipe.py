@@ -317,14 +317,9 @@ def clip_run(chain: ChainResult, threshold: float) -> RunClip:
     """Clip the chain's whole gradient by value and by norm; norm clipping rescales every step alike."""
     val, nrm = clip_by_value(chain.param_grads, threshold), clip_by_norm(chain.param_grads, threshold)
     before, by_norm = _flat(chain.param_grads), _flat(nrm.grads)
-    if not np.isfinite(nrm.norm_before):
-        scale = float("nan")  # an overflowed gradient cannot be rescaled meaningfully
-        # PyTorch's clip_grad_norm_ multiplies by c / (‖g‖ + 1e-6) even then: by 0 for an infinite norm (inf
-        # becomes NaN), by NaN for a NaN norm. (rnn_core's clip_by_norm leaves a NaN-norm gradient as it is.)
-        with np.errstate(invalid="ignore"):
-            by_norm = before * (float(threshold) / (nrm.norm_before + NORM_EPS))
-    else:
-        scale = float(threshold) / (nrm.norm_before + NORM_EPS) if nrm.clipped else 1.0
+    # An overflowed gradient cannot be rescaled meaningfully: the engine, like PyTorch, turns it into NaN.
+    scale = (float("nan") if not np.isfinite(nrm.norm_before)
+             else float(threshold) / (nrm.norm_before + NORM_EPS) if nrm.clipped else 1.0)
     with np.errstate(invalid="ignore", over="ignore"):
         clipped = chain.grad * scale
     return RunClip(

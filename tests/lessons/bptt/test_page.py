@@ -6,7 +6,7 @@ from functools import partial
 
 import numpy as np
 import pytest
-from apptest_helpers import assert_clean, chart, chart_keys, decode, errors, open_lesson
+from apptest_helpers import assert_clean, chart, chart_keys, decode, errors, lesson_keys, open_lesson
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/bptt/page.py"
@@ -30,7 +30,7 @@ def test_default_page_renders_every_chart(default):
     assert sorted(chart_keys(default)) == sorted(CHARTS)
     assert len(default.get("download_button")) == 1
     assert not default.error
-    every_key = {w.key for w in [*default.slider, *default.selectbox, *default.toggle]}
+    every_key = lesson_keys(default)
     assert every_key and all(k.startswith("bptt_") for k in every_key)
 
 

@@ -6,7 +6,7 @@ from functools import partial
 
 import numpy as np
 import pytest
-from apptest_helpers import assert_clean, chart, chart_keys, decode, open_lesson
+from apptest_helpers import assert_clean, chart, chart_keys, decode, lesson_keys, open_lesson
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/vanishing/page.py"
@@ -29,7 +29,7 @@ def test_default_page_renders_every_chart(default):
     assert_clean(default)
     assert sorted(chart_keys(default)) == sorted(CHARTS)
     assert len(default.get("download_button")) == 1
-    every_key = {w.key for w in [*default.slider, *default.selectbox, *default.toggle, *default.button]}
+    every_key = lesson_keys(default)
     assert every_key and all(k.startswith("vg_") for k in every_key)
     assert chart(default, "vg_norm")["layout"]["yaxis"]["type"] == "log"
 
