@@ -18,7 +18,8 @@ from lessons.unrolled import recipe
 from lessons.unrolled.film import MAX_COLUMNS, WINDOW, film
 from lessons.unrolled.film import min_width as film_width
 from lessons.unrolled.settings import SETTINGS, TRIES, config, first_step
-from lessons.unrolled.stories import hidden_story
+from lessons.unrolled.stories import hidden_story, sweep_story
+from lessons.unrolled.sweep import sweep_film
 from rnn_core.steps import rnn_step
 
 PAGE = "lessons/unrolled/page.py"
@@ -39,6 +40,13 @@ def behaviour(cfg: recipe.UnrolledConfig) -> recipe.Behaviour:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def step_film(cfg: recipe.UnrolledConfig, start: int):
     return film(run_network(cfg), start, link_key=SETTINGS["t"].key)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def w_sweep(cfg: recipe.UnrolledConfig):
+    """The w sweep's figure and story (every w on the slider's grid, one engine pass; ≤ 0.5 MB at T = 200)."""
+    sw = recipe.sweep_w(cfg)
+    return sweep_film(sw), sweep_story(sw)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -199,6 +207,17 @@ def lesson() -> None:
     with text:
         st.markdown(hidden_story(run, behaviour(run.config) if run.hidden == 1 else None))
         csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
+    sweep_section(run.config)
+
+
+def sweep_section(cfg: recipe.UnrolledConfig) -> None:
+    st.subheader("Sweep the recurrent weight", anchor=False)
+    fig, story = w_sweep(cfg)
+    visual, text = beside((3, 1.15))
+    with visual:
+        plot(fig, key="unrolled_sweep", alt="the hidden state over time, with a slider over the recurrent weight w")
+    with text:
+        st.markdown(story)
 
 
 lesson()

@@ -37,7 +37,7 @@ def default_page() -> AppTest:
 
 def test_default_view_has_diagram_activation_and_main_chart(default_page):
     at = default_page
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 4  # diagram, activation, h over time, the w sweep
     assert len(at.get("latex")) >= 2  # the update equation and the H > 1 weight mapping
     assert len(at.get("download_button")) == 1
     assert not at.error
@@ -101,6 +101,14 @@ def test_an_unusable_step_in_a_link_is_named_and_the_default_used():
     assert not at.exception
     assert any(r"unrolled\_t" in c.value and "“soon”" in c.value for c in at.caption)
     assert diagram(at)["layout"]["sliders"][0]["active"] == 3
+
+
+def test_the_w_sweep_starts_at_the_pages_w_and_its_story_quotes_the_sweep():
+    at = open_page(unrolled_w="1.5")
+    sweep = json.loads(at.get("plotly_chart")[3].proto.spec)
+    slider = sweep["layout"]["sliders"][0]
+    assert slider["steps"][slider["active"]]["label"] == "1.50" and len(sweep["frames"]) == 121
+    assert any("In this sweep, by the last step the impulse's echo has faded" in m.value for m in at.markdown)
 
 
 def test_single_step_sequence_works():
