@@ -117,7 +117,8 @@ def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
         )
     visual, text = beside((2.2, 1))
     with visual:
-        plot(maps, key="bidir_maps", alt="Sensitivity of every output step to every input step, per direction")
+        plot(maps, key="bidir_maps", alt="Sensitivity of every output step to every input step, per direction",
+             min_width=figs.MAPS_MIN_WIDTH)
     with text:
         st.markdown(
             "The same measurement for every output step at once (rows) against every input step (columns). "

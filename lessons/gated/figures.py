@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lessons.kit.canvas import Canvas, frozen_axes
-from lessons.kit.heatmaps import Row, steps_of
+from lessons.kit.heatmaps import Row, heatmap_stack, steps_of
 from lessons.kit.numbers import pct, signed
 from lessons.kit.theme import (
     BLUE,
@@ -36,6 +36,8 @@ GATE_FILL = "rgba(86, 180, 233, 0.75)"  # SKY: how far a gate is open, drawn as 
 BELT_WIDTH = 18
 X_RANGE, Y_RANGE = (-0.3, 12.3), (-1.05, 7.05)  # both cell diagrams share one drawing area
 DIAGRAM_HEIGHT = 440
+# Below this width (px) a cell diagram's labels run into each other: on a phone it scrolls inside its frame.
+DIAGRAM_MIN_WIDTH = 540
 
 
 # -- diagram pieces on the kit canvas -----------------------------------------------------------------
@@ -230,7 +232,51 @@ def gru_rows(gates: dict[str, np.ndarray], h: np.ndarray) -> list[Row]:
     ]
 
 
+def end_ticks(lo: float, hi: float) -> list[float]:
+    """At most two round values inside [lo, hi], as far apart as the rounding allows: the ticks of an axis too
+    short for three labels (the input row above a heatmap stack, a colour bar one heatmap row tall)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return [float(lo)] if np.isfinite(lo) else []
+    step = 10.0 ** np.floor(np.log10(hi - lo))
+    for _ in range(8):
+        ticks = np.arange(np.ceil(lo / step - 1e-9) * step, hi + step * 1e-9, step)
+        if len(ticks) >= 2:
+            return [round(float(ticks[0]), 12) + 0.0, round(float(ticks[-1]), 12) + 0.0]
+        step /= 2
+    return [float(lo), float(hi)]
+
+
+def outer_ticks(lo: float, hi: float) -> list[float]:
+    """Two round values just outside [lo, hi] (on a grid of half the range's order of magnitude): the ticks
+    and the range of an axis too short for more than two labels, which then sit at its two ends."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return [float(lo) - 1, float(hi) + 1] if np.isfinite(lo) and np.isfinite(hi) else [-1.0, 1.0]
+    step = 10.0 ** np.floor(np.log10(hi - lo)) / 2
+    return [round(float(np.floor(lo / step + 1e-9) * step), 12) + 0.0,
+            round(float(np.ceil(hi / step - 1e-9) * step), 12) + 0.0]
+
+
+def stack(x: np.ndarray, rows: Sequence[Row], t: int | None, **extra) -> go.Figure:
+    """The kit's heatmap stack with ticks that never touch: two at the ends of the input row (34 px tall), -L, 0, L on a
+    colour bar without fixed ticks (Plotly would put five labels on a bar one heatmap row tall).
+    ``extra``: passed on to ``heatmap_stack`` (extra_shapes, ...)."""
+    fig = heatmap_stack(x, rows, t, **extra)
+    x = np.asarray(x, dtype=float)
+    lo, hi = outer_ticks(float(np.nanmin(x)), float(np.nanmax(x))) if np.isfinite(x).any() else (-1.0, 1.0)
+    pad = (hi - lo) / 10
+    changes = {"yaxis": {"tickvals": [lo, hi], "nticks": None, "range": [lo - pad, hi + pad], "autorange": False}}
+    for name in [k for k in fig.layout.to_plotly_json() if k.startswith("coloraxis")]:
+        axis = fig.layout[name]
+        if axis.colorbar.tickvals is None and axis.cmax is not None:
+            top = end_ticks(0.0, float(axis.cmax))[-1]
+            changes[name] = {"colorbar": {"tickvals": [-top, 0.0, top] if top > 0 else [0.0]}}
+    return fig.update_layout(changes)
+
+
 # -- parameter counts ---------------------------------------------------------------------------------
+ON_BAR = {BLUE: "#FFFFFF"}  # the label colour inside a bar of this colour; #111111 on the lighter ones
+
+
 def param_count_figure(counts: dict[str, int], input_size: int, hidden: int) -> go.Figure:
     """Horizontal bars: trainable parameters per cell for the chosen sizes, with the multiple of the RNN."""
     names = list(counts)
@@ -240,6 +286,8 @@ def param_count_figure(counts: dict[str, int], input_size: int, hidden: int) -> 
     bar = {"type": "bar", "y": names, "x": vals, "orientation": "h",
            "marker": {"color": [palette.get(k, SKY) for k in names]},
            "text": [f"{v:,}  ({v / base:.3g}× RNN)" for v in vals], "textposition": "auto",
+           # Chosen per bar for its fill (Plotly's own pick is a grey that reads on a light page only).
+           "insidetextfont": {"color": [ON_BAR.get(palette.get(k, SKY), "#111111") for k in names]},
            "hovertemplate": "%{y}: %{x:,} parameters<extra></extra>"}
     return styled([bar], title=f"Trainable parameters for D = {input_size}, H = {hidden}", height=250,
                   legend=False, hovermode=False, x_title="parameters in one layer", yaxis={"autorange": "reversed"},
@@ -249,6 +297,9 @@ def param_count_figure(counts: dict[str, int], input_size: int, hidden: int) -> 
 # -- the "remember" demo ------------------------------------------------------------------------------
 REMEMBER_ROWS = (0.75, 0.75, 1.5)  # relative heights: inputs, gates, belt and output
 REMEMBER_GAP = 0.09  # between the rows, in paper units
+# The "write" / "read" marks sit this far (px) above the top row, clear of its title even in presenter mode
+# (text 1.45x larger, offsets unchanged); the top margin makes room for both.
+WRITE_READ_SHIFT, REMEMBER_TOP = 30, 58
 
 
 def _domains(weights: Sequence[float], gap: float) -> list[tuple[float, float]]:
@@ -338,7 +389,7 @@ def _remember_notes(doms: list[tuple[float, float]], i: np.ndarray, f: np.ndarra
                       "font": {"size": 13, "color": NEUTRAL}})
     for s, text, color in ((write_step, "write", ORANGE), (read_step, "read", GREEN)):
         notes.append({"x": s, "y": doms[0][1], "xref": "x", "yref": "paper", "text": f"<b>{text}</b>",
-                      "showarrow": False, "yanchor": "bottom", "xanchor": "center", "yshift": 18,
+                      "showarrow": False, "yanchor": "bottom", "xanchor": "center", "yshift": WRITE_READ_SHIFT,
                       "font": {"color": color, "size": 13}})
     return notes
 
@@ -372,7 +423,7 @@ def remember_figure(x: np.ndarray, i: np.ndarray, f: np.ndarray, o: np.ndarray, 
               for s, color in ((write_step, ORANGE), (read_step, GREEN))]
     return styled(traces, height=540, hovermode="x unified", legend=False, **_remember_axes(doms, len(c)),
                   shapes=shapes, annotations=annotations, barmode="overlay",
-                  margin={"l": 10, "r": 10, "t": 44, "b": 10})
+                  margin={"l": 10, "r": 10, "t": REMEMBER_TOP, "b": 10})
 
 
 # -- the GRU's two reset forms ------------------------------------------------------------------------

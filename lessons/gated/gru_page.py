@@ -15,7 +15,6 @@ from lessons.gated import recipe, stories
 from lessons.gated.controls import sequence_picker, step_and_unit, typed
 from lessons.gated.settings import GRU_FORMS, GRU_SETTINGS, GRU_TRIES, SEQUENCE_PATTERNS, gru_config
 from lessons.gated.tables import step_unit_table
-from lessons.kit.heatmaps import heatmap_stack
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import pct, signed
 from lessons.kit.widgets import draw
@@ -62,7 +61,7 @@ def diagram(cfg: recipe.GRUConfig, t: int, unit: int | None) -> tuple:
 @st.cache_resource(max_entries=256, show_spinner=False)
 def heatmaps(cfg: recipe.GRUConfig, t: int):
     r = run_gru(cfg)
-    return heatmap_stack(r.x, figs.gru_rows(r.gates, r.h), t)
+    return figs.stack(r.x, figs.gru_rows(r.gates, r.h), t)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

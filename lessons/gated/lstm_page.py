@@ -17,7 +17,6 @@ from lessons.gated import recipe, stories
 from lessons.gated.controls import sequence_picker, step_and_unit, typed
 from lessons.gated.settings import LSTM_SETTINGS, LSTM_TRIES, SEQUENCE_PATTERNS, lstm_config, remember_config
 from lessons.gated.tables import step_unit_table
-from lessons.kit.heatmaps import heatmap_stack
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import pct, signed
 from lessons.kit.widgets import draw
@@ -50,7 +49,7 @@ def diagram(cfg: recipe.LSTMConfig, t: int, unit: int | None) -> tuple:
 @st.cache_resource(max_entries=256, show_spinner=False)
 def heatmaps(cfg: recipe.LSTMConfig, t: int):
     r = run_lstm(cfg)
-    return heatmap_stack(r.x, figs.lstm_rows(r.gates, r.c, r.h), t)
+    return figs.stack(r.x, figs.lstm_rows(r.gates, r.c, r.h), t)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -177,7 +176,7 @@ def step_through(cfg: recipe.LSTMConfig, run: recipe.GatedRun) -> None:
     fig, vals = diagram(cfg, t, unit)
     visual, text = beside((3, 2))
     with visual:
-        plot(fig, key="lstm_diagram", alt=f"LSTM cell diagram at step {t}")
+        plot(fig, key="lstm_diagram", alt=f"LSTM cell diagram at step {t}", min_width=figs.DIAGRAM_MIN_WIDTH)
     with text:
         st.latex(EQUATIONS)
         if cfg.peephole:

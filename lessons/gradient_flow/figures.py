@@ -68,7 +68,7 @@ def _panel_axes(k: int, x0: float, width: float, phase: str, threshold: float) -
     """Panel k's axes (layout entries), its title and threshold label (annotations), its threshold line."""
     xa, ya = ("x", "y") if k == 1 else (f"x{k}", f"y{k}")
     axes = {f"xaxis{'' if k == 1 else k}": {"domain": [x0, x0 + width], "anchor": ya,
-                                            "title": {"text": "distance from the loss (steps back)"}},
+                                            "title": {"text": "steps back"}},
             f"yaxis{'' if k == 1 else k}": {"anchor": xa, "type": "log", "exponentformat": "power",
                                             "matches": None if k == 1 else "y", "showticklabels": k == 1}}
     notes = [{"x": x0 + width / 2, "y": 1.0, "xref": "paper", "yref": "paper", "text": f"<b>{phase}</b>",
@@ -102,6 +102,9 @@ def flow_figure(panels: Mapping[str, Mapping[str, dict]], threshold: float) -> g
     lo, hi = _positive_range(panels)
     floor = max(lo, 1e-40) if np.isfinite(lo) else threshold / 10
     layout["yaxis"]["range"] = [min(np.log10(floor), np.log10(threshold)) - 0.5, np.log10(max(hi, 1.0)) + 0.3]
+    # Powers of ten only, at most about six of them: Plotly's own choice on a short log range adds "2" and "5"
+    # between the decades, labels that collide in presenter mode.
+    layout["yaxis"]["dtick"] = max(1, int(np.ceil((layout["yaxis"]["range"][1] - layout["yaxis"]["range"][0]) / 6)))
     layout["yaxis"]["title"] = {"text": "‖∂L/∂h<sub>t</sub>‖ relative to the last step"}
     return styled(traces, height=440, hovermode="closest", **layout, annotations=annotations, shapes=shapes,
                   legend={"orientation": "h", "y": -0.22, "x": 0.5, "xanchor": "center", "yanchor": "top"},
@@ -118,5 +121,7 @@ def loss_figure(losses: Mapping[str, np.ndarray], baseline: float) -> go.Figure:
                        "line": {"color": COLORS.get(cell, NEUTRAL), "width": 2}})
     line, note = labelled_hline(baseline, "always guess 1", NEUTRAL, log=True)
     return styled(traces, title="Training loss on the adding problem", height=300, x_title="training step",
-                  y_title="mean squared error", yaxis={"type": "log", "exponentformat": "power"}, shapes=[line],
+                  legend="under title",
+                  y_title="mean squared error", yaxis={"type": "log", "exponentformat": "power", "dtick": 1},
+                  shapes=[line],
                   annotations=[note])

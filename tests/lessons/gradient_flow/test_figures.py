@@ -34,6 +34,9 @@ def test_flow_figure_has_two_log_panels_and_reach_markers():
     gru = next(d for d in lines if d.name == "GRU  ‖∂L/∂h‖")
     assert np.isnan(gru.y[1:]).all()  # zeros cannot sit on a log axis
     assert [s.y0 for s in fig.layout.shapes] == [1e-3, 1e-3]
+    decades = fig.layout.yaxis.range[1] - fig.layout.yaxis.range[0]
+    dtick = fig.layout.yaxis.dtick  # powers of ten only, at most about six labels
+    assert isinstance(dtick, int) and dtick >= 1 and decades / dtick <= 7
 
 
 def test_loss_figure():
@@ -43,3 +46,5 @@ def test_loss_figure():
     assert fig.layout.shapes[0].y0 == pytest.approx(1 / 6)
     # On a log axis an annotation's y is log10 of the value (a shape's is the value): the label sits on the line.
     assert fig.layout.annotations[0].y == pytest.approx(np.log10(1 / 6))
+    assert fig.layout.legend.x == 0 and fig.layout.legend.yanchor == "bottom"  # under the title, not over it
+    assert fig.layout.yaxis.dtick == 1  # powers of ten only: no "2" and "5" between them
