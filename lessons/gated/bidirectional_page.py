@@ -15,12 +15,21 @@ from lessons.gated import bidirectional_figures as figs
 from lessons.gated import bidirectional_recipe as recipe
 from lessons.gated import stories
 from lessons.gated.controls import sequence_picker, typed
-from lessons.gated.settings import BI_PATTERNS, BI_SETTINGS, TASKS, bi_config, first_bi_step, readout_config
+from lessons.gated.settings import (
+    BI_PATTERNS,
+    BI_SETTINGS,
+    BI_TRIES,
+    TASKS,
+    bi_config,
+    first_bi_step,
+    readout_config,
+)
 from lessons.gated.tables import direction_table
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.widgets import draw, step_slider
 
 S = BI_SETTINGS
+PAGE = "lessons/gated/bidirectional_page.py"
 TASK_FORMULAS = {"next": r"y_t = x_{t+1}", "previous": r"y_t = x_{t-1}", "both": r"y_t = x_{t-1} + x_{t+1}"}
 TARGET_LABELS = {"next": "x<sub>t+1</sub>", "previous": "x<sub>t−1</sub>", "both": "x<sub>t−1</sub> + x<sub>t+1</sub>"}
 
@@ -186,3 +195,8 @@ def lesson() -> None:
 
 
 lesson()
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(BI_TRIES)), BI_TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(S))

@@ -139,6 +139,14 @@ GRU_TRIES = (
     Try("Forms apart", ":material/call_split:", "noise input, b_z = −2, input scale 6: the two reset forms part "
         "visibly", {"pattern": "noise", "update_bias": -2.0, "gain": 6.0}),
 )
+# Checked by tests/claims/test_bidirectional.py (test_the_try_links_hold).
+BI_TRIES = (
+    Try("Look back", ":material/undo:", "target: the previous input — now the forward half carries it "
+        "(R² above 0.8) and the backward half scores about 0", {"task": "the previous input"}),
+    Try("Both neighbours", ":material/swap_horiz:", "target: both neighbours, x(t−1) + x(t+1) — each half explains "
+        "only about half of it (R² 0.4–0.5); both together predict it well (R² above 0.8)",
+        {"task": "both neighbours"}),
+)
 
 
 def _sequence(values: dict, patterns: dict[str, str]) -> tuple[str, tuple[float, ...]]:

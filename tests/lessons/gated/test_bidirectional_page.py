@@ -70,3 +70,11 @@ def test_the_readout_sentence_follows_the_scores():
     assert "keeps little of it" in text and "clear" not in text.split("To output")[1].split("Both")[0]
     text = " ".join(m.value for m in open_page(bidir_task="the previous input").markdown)
     assert "has read it and holds it" in text
+
+
+def test_try_links_under_the_lesson():
+    at = open_lesson(PAGE)
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    assert {"Look back", "Both neighbours"} <= set(links)
+    assert links["Look back"].query_string == "bidir_task=the+previous+input"
+    assert links["Both neighbours"].query_string == "bidir_task=both+neighbours"
