@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessons.char_rnn.recipe import MAX_CHARS, CharConfig
+from lessons.char_rnn.recipe import MAX_CHARS, MAX_PRIME, MAX_VOCAB, MIN_CHARS, CharConfig
 from lessons.kit.settings import Setting
 
 D = CharConfig()
@@ -18,7 +18,8 @@ SETTINGS = {
                       labels=SOURCES),
     # Drawn by the page as a text area that is not bound to the URL: tens of KB do not fit in a link.
     "text": Setting("char_text", "Paste at least a few pages of plain text (stays in this session; not put in the URL)",
-                    "", "text"),
+                    "", "text",
+                    help=f"From {MIN_CHARS:,} to {MAX_CHARS:,} characters, at most {MAX_VOCAB} different ones."),
     # 2 · training
     "hidden": Setting("char_hidden", "Hidden size H", D.hidden_size, lo=16, hi=128, step=16,
                       help="More units remember more, but each step costs more."),
@@ -31,8 +32,8 @@ SETTINGS = {
                     help="The same seed and settings train the same model."),
     # 3 · sampling (the start text's default follows the text: see the page)
     "prime": Setting("char_prime", "Start text", SHIPPED_PRIME, "text",
-                     help="The model reads this first, then continues it one sampled character at a time. "
-                          "Type \\n for a new line."),
+                     help=f"The model reads this first, then continues it one sampled character at a time. "
+                          f"Type \\n for a new line. At most {MAX_PRIME} characters, all from the training text."),
     "temperature": Setting("char_temp", "Temperature τ", 0.8, lo=0.1, hi=2.0, step=0.1,
                            help="Below 1: safer, more repetitive. Above 1: more surprising, more mistakes."),
     "length": Setting("char_len", "Characters to write", 400, lo=100, hi=1000, step=50),
