@@ -109,26 +109,34 @@ def store(run: CharRun) -> None:
 
 
 def submit(cfg: demo.CharConfig, corpus: demo.Corpus) -> None:
+    """Queue a training on the server's board (one per student at a time: ignored while one is active)."""
+    if st.session_state.get("char_job") is not None:
+        return
     job = live.start(cfg.train_config(), demo.train_data(corpus, cfg.seq_len), max_seconds=MAX_SECONDS)
     if job is not None:
         st.session_state["char_job"] = (cfg, job)
+        st.rerun()  # redraw the button as busy and show the live view
 
 
-def follow(corpus: demo.Corpus) -> None:
-    """File a finished job, or show the live view of the running one."""
+def collect() -> None:
+    """File a finished job; runs before the Train button is drawn, so it is enabled again in the same run."""
     active = st.session_state.get("char_job")
-    if active is None:
+    if active is None or not active[1].done:
         return
-    cfg, job = active
-    if not job.done:
-        live.watch(job, key="char", title=f"LSTM H={cfg.hidden_size}", loss_name=LOSS_NAME, baseline=corpus.unigram,
-                   baseline_name=BASELINE_NAME)
-        return
-    st.session_state.pop("char_job")
+    cfg, job = st.session_state.pop("char_job")
     if job.result is not None:
         store(CharRun(cfg, job.result.model, job.result))
     elif "before it started" not in (job.error or ""):
         live.failed(job)
+
+
+def watch(corpus: demo.Corpus) -> None:
+    """The live view of the running (or waiting) job, if there is one."""
+    active = st.session_state.get("char_job")
+    if active is not None:
+        cfg, job = active
+        live.watch(job, key="char", title=f"LSTM H={cfg.hidden_size}", loss_name=LOSS_NAME, baseline=corpus.unigram,
+                   baseline_name=BASELINE_NAME)
 
 
 # -- 1 · the text and 2 · training ---------------------------------------------------------------------------
@@ -178,8 +186,8 @@ def train_buttons(cfg: demo.CharConfig, corpus: demo.Corpus, busy: bool) -> bool
                          help="A training of yours is running: stop it or wait for it." if busy else None)
     b2.caption(f"{steps:,} optimizer steps on {n_windows:,} windows of {cfg.seq_len} characters (Adam, clipping "
                f"by norm at {cfg.clip_threshold:g}); one click trains at most {MAX_STEPS:,} steps for at most "
-               f"{MAX_SECONDS / 60:g} minutes. The held-out loss passes the memoryless model's within the first "
-               f"epoch; the rest of the run teaches it words.")
+               f"{MAX_SECONDS / 60:g} minutes. With the default settings the held-out loss passes the memoryless "
+               f"model's within the first epoch; the rest of the run teaches it words.")
     if not ok:
         st.warning(f"That is more than the {MAX_STEPS:,} steps one click may train on this shared server: lower the "
                    f"epochs to {max(1, MAX_STEPS * cfg.epochs // steps)} or fewer.", icon=":material/speed:")
@@ -351,9 +359,10 @@ text_overview(text, corpus)
 st.subheader("2 · Train the LSTM", anchor=False)
 with st.container(border=True):
     cfg = training_controls(text_id)
+    collect()
     if train_buttons(cfg, corpus, busy=st.session_state.get("char_job") is not None):
         submit(cfg, corpus)
-    follow(corpus)
+    watch(corpus)
 
 run = runs().get(cfg)
 if run is None:

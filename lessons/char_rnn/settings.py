@@ -22,7 +22,7 @@ SETTINGS = {
                     help=f"From {MIN_CHARS:,} to {MAX_CHARS:,} characters, at most {MAX_VOCAB} different ones."),
     # 2 · training
     "hidden": Setting("char_hidden", "Hidden size H", D.hidden_size, lo=16, hi=128, step=16,
-                      help="More units remember more, but each step costs more."),
+                      help="More units, more weights (an LSTM has 4·H·(H + V + 2)): each step costs more."),
     "seq_len": Setting("char_T", "Sequence length T", D.seq_len, lo=10, hi=100, step=10,
                        help="Characters per training window: backpropagation reaches at most this far back."),
     "lr": Setting("char_lr", "Learning rate (Adam)", D.lr, "select_slider", options=LR_CHOICES),

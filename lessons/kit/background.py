@@ -21,6 +21,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 NICE = 10
+# Children inherit the environment when they start: one BLAS thread each (set before any child exists, as
+# lessons.kit.jobs does; the server's own NumPy was loaded long before and is not affected).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 def _lower_priority() -> None:

@@ -204,35 +204,42 @@ def store(cfg: recipe.LabConfig, report: recipe.Report) -> None:
 
 
 def submit(todo: list[recipe.LabConfig], task: recipe.Task) -> None:
-    """Queue the first config on the server's board; the rest wait in the session for their turn."""
+    """Queue the first config on the server's board; the rest wait in the session for their turn. One training per
+    student at a time: a second submit while one is active is ignored."""
+    if st.session_state.get("training_job") is not None:
+        return
     job = live.start(todo[0].train_config(), task.data, max_seconds=MAX_SECONDS)
     if job is not None:
         st.session_state["training_job"] = (todo[0], job, task, len(todo))
         st.session_state["training_todo"] = todo[1:]
+        st.rerun()  # redraw the buttons as busy and show the live view
 
 
-def follow(loss_name: str, baseline: float | None, baseline_name: str) -> None:
-    """File a finished job (and start the next of "all three"), or show the live view of the running one."""
+def collect() -> None:
+    """File a finished job (and start the next one of "all three"). Runs before the buttons are drawn, so they are
+    enabled again in the same run."""
     active = st.session_state.get("training_job")
-    if active is None:
+    if active is None or not active[1].done:
         return
-    cfg, job, task, count = active
-    if not job.done:
-        n = count - len(st.session_state.get("training_todo", []))
-        title = f"{CELL_NAMES[cfg.cell]} ({n}/{count})" if count > 1 else cfg.label
-        live.watch(job, key="training", title=title, loss_name=loss_name, baseline=baseline,
-                   baseline_name=baseline_name)
-        return
-    st.session_state.pop("training_job")
+    cfg, job, task, _ = st.session_state.pop("training_job")
     todo = st.session_state.pop("training_todo", [])
     if job.result is not None:
         store(cfg, recipe.report(cfg, task, job.result))
     elif "before it started" not in (job.error or ""):
         live.failed(job)
     if todo and job.result is not None and not job.result.stopped:
-        st.session_state["training_job"] = None
         submit(todo, task)
-        st.rerun()
+
+
+def watch(loss_name: str, baseline: float | None, baseline_name: str) -> None:
+    """The live view of the running (or waiting) job, if there is one."""
+    active = st.session_state.get("training_job")
+    if active is None:
+        return
+    cfg, job, _, count = active
+    n = count - len(st.session_state.get("training_todo", []))
+    title = f"{CELL_NAMES[cfg.cell]} ({n}/{count})" if count > 1 else cfg.label
+    live.watch(job, key="training", title=title, loss_name=loss_name, baseline=baseline, baseline_name=baseline_name)
 
 
 # -- page ----------------------------------------------------------------------------------------------------
@@ -259,11 +266,12 @@ with st.container(border=True):
     except ValueError as err:
         st.error(md_literal(err, 600), icon=":material/error:")
         st.stop()
+    collect()
     todo = train_buttons(cfg, task, busy=st.session_state.get("training_job") is not None)
     if todo:
         submit(todo, task)
     best = recipe.best_baseline(base, task.kind)
-    follow(VIEWS[task.kind].live_loss_name, best[1], best[0])
+    watch(VIEWS[task.kind].live_loss_name, best[1], best[0])
 
 report = runs().get(cfg)
 if report is not None:

@@ -55,7 +55,7 @@ TASK_TEXT = {
                      "100·(S_t / S_t−1 − 1). This is how forecasters look at prices: returns stay in the same range "
                      "whatever the price level. On a random walk they are independent draws, so the best forecast of "
                      "tomorrow's return is the **average return** (about 0 — which is “tomorrow = today” for the "
-                     "price). Every model ends near the average's error, and copying today's return "
+                     "price). No model beats it — at best they tie with it — and copying today's return "
                      "(“tomorrow = today” here) is about twice as bad: yesterday's move tells nothing about "
                      "today's.",
     "sine": "A clean sine wave with a period of 25 steps. A sine obeys an exact *linear* recurrence "
@@ -199,7 +199,8 @@ def _metrics(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.Baselines, r
                             "self.rnn = nn.LSTM(...) (or RNN/GRU) and self.head = nn.Linear(...).")
     with text:
         st.markdown(verdict_sentence(recipe.verdict(rep.row, base, task.kind), rep.label))
-        st.markdown(VIEWS[task.kind].memory)
+        st.markdown(VIEWS[task.kind].memory + (" " + linear_sentence(base, task.window) if task.kind == "adding"
+                                                else ""))
 
 
 def _series_predictions(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.Baselines, rep: recipe.Report,
@@ -231,8 +232,34 @@ def _series_predictions(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.B
              key="training_forecast", alt="Multi-step forecast")
     with text:
         st.markdown("**A multi-step forecast** feeds each prediction back in as if it were data: the window "
-                    "slides over the model's own guesses. Errors compound, so the forecast drifts — watch how "
-                    "quickly each model loses track compared with its one-step predictions above.")
+                    "slides over the model's own guesses, so its errors can compound. " + forecast_sentence(rep))
+
+
+def forecast_sentence(rep: recipe.Report) -> str:
+    """This model's forecast error against its one-step error, from the table's numbers."""
+    fc = next((v for k, v in rep.row.items() if k.startswith("Forecast RMSE")), float("nan"))
+    one = rep.row.get("RMSE", float("nan"))
+    if not (np.isfinite(fc) and np.isfinite(one)) or one <= 0:
+        return ""
+    how = "more than" if fc > 1.1 * one else "less than" if fc < 0.9 * one else "about as much as"
+    return (f"Here this model's forecast misses by {short(fc)} (RMSE), {how} its one-step predictions "
+            f"({short(one)}).")
+
+
+def linear_sentence(base: recipe.Baselines, T: int) -> str:
+    """Whether the linear model could add the marked numbers here, from its score against the average's."""
+    scores = {r["model"]: r["Val MSE"] for r in base.rows}
+    lin, mean = scores.get(recipe.LINEAR_NAME), scores.get(recipe.MEAN_NAME)
+    if lin is None or mean is None:
+        return ""
+    if lin >= (1 - recipe.WIN_MARGIN) * mean:
+        return (f"Here the linear model scores {short(lin)}, no better than always answering the average "
+                f"({short(mean)}).")
+    if T == 2:
+        return (f"Here the linear model scores {short(lin)}: with T = 2 both markers always sit on the same two "
+                f"steps, so adding every input is the answer.")
+    return (f"Here the linear model scores {short(lin)} against the average's {short(mean)}: with only T = {T} "
+            f"steps the markers have few places to be, and a weighted sum of every input gets part of the way.")
 
 
 def spread_sentence(rep: recipe.Report, preds: dict) -> str:
@@ -242,8 +269,8 @@ def spread_sentence(rep: recipe.Report, preds: dict) -> str:
     if not errs or not np.isfinite(mine):
         return ""
     best = min(errs, key=errs.get)
-    return (f"Here this model's dots miss the true sum by {short(mine)} on average, the closest memoryless one "
-            f"({best}) by {short(errs[best])}.")
+    return (f"Here this model's dots miss the true sum by {short(mine)} on average; the closest memoryless one, "
+            f"{best}, by {short(errs[best])}.")
 
 
 def _adding_predictions(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.Baselines, rep: recipe.Report,
@@ -305,8 +332,8 @@ CLIP_TEXT = {
     "value": (r"g_j \leftarrow \max(-\tau, \min(\tau, g_j))",
               "Clipping **by value** clamps every entry separately, which can turn the gradient; "
               "each × marks a step where it acted."),
-    "none": (None, "No clipping: every step uses the raw gradient. Try a large learning rate with an RNN "
-                   "and watch the spikes — then turn clipping on."),
+    "none": (None, "No clipping: every step uses the raw gradient. Try learning rate 0.3 with an RNN and watch "
+                   "the spikes (steps ten times longer than the typical one) — then turn clipping on."),
 }
 
 
@@ -383,10 +410,10 @@ VIEWS = {
         _series_predictions, loss_name="MSE, standardised", live_loss_name="MSE", gate_label="x<sub>t</sub> (std.)"),
     "adding": KindView(
         _adding_overview, _sequence_sizes,
-        "**How to read the table.** The linear model sees every input at once and still cannot add the two "
-        "*marked* numbers: that needs multiplying value by marker. The feed-forward nets can multiply, but one "
-        "sees only the second half of the sequence (the first marked number is cut off) and the other must learn "
-        "the sum separately for every pair of positions.",
+        "**How to read the table.** The linear model sees every input at once, but adding the two *marked* "
+        "numbers needs multiplying value by marker. The feed-forward nets can multiply, but one sees only the "
+        "second half of the sequence (the first marked number is cut off) and the other must learn the sum "
+        "separately for every pair of positions.",
         _adding_predictions, loss_name="MSE", live_loss_name="MSE", gate_label="value",
         gate_note="The outlined steps are the two **markers**: a cell that solved the task reacts there."),
     "copy": KindView(

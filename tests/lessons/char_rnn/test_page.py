@@ -61,6 +61,7 @@ def test_default_view_shows_the_text_and_the_baseline():
 def test_training_shows_loss_sample_and_inside_view(trained):
     at = trained
     assert at.success and "nats per character" in at.success[0].value
+    assert not at.button(key="char_train").disabled  # free again in the run that files the result
     got = titles(at)
     assert len(got) == 4  # frequencies, loss, temperature, top-k
     assert any("Cross-entropy" in t for t in got) and any("next character" in t for t in got)
@@ -188,3 +189,12 @@ def test_pasted_text_is_shown_literally():
     topk = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "next character" in
                 json.loads(c.proto.spec)["layout"]["title"]["text"])
     assert "<b>" not in json.dumps(topk["data"][0]["y"])
+
+
+@pytest.mark.parametrize("query", [{"char_source": ""}, {"char_hidden": ""}, {"char_seed": "inf"}])
+def test_an_unusable_link_value_is_a_note_not_a_stop(query):
+    """Issue 14: an empty value for a required control (?training_cell=) stopped a page with "got None"."""
+    at = open_page(**query)
+    assert not at.error and at.button(key="char_train")
+    key = next(iter(query)).replace("_", "\\_")
+    assert any(key in c.value for c in at.caption)

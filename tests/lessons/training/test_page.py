@@ -81,6 +81,7 @@ def test_train_runs_in_a_worker_to_the_end_and_shows_every_result():
     at = train(settle(open_page(training_task="Stock prices (synthetic)", **TINY)))
     assert not at.exception and not at.error
     assert "Trained **LSTM H=4**" in at.success[0].value
+    assert not at.button(key="training_train").disabled  # free again in the run that files the result
     titles = [c["layout"].get("title", {}).get("text", "") for c in charts(at)]
     assert len(titles) == 6  # overview, prediction vs truth, forecast, losses, gradient norms, gates
     assert any("steps ahead" in t for t in titles) and any("Gradient norm" in t for t in titles)
