@@ -53,9 +53,10 @@ def nudges(context, url: str, n: int) -> list[float]:
     """Milliseconds per slider nudge on ``url`` (key press until the rerun is done)."""
     page = context.new_page()
     page.goto(url)
-    page.wait_for_timeout(4000)
-    page.evaluate(WATCH_STATE)
     thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    thumb.wait_for(state="attached", timeout=120_000)
+    page.wait_for_timeout(2000)
+    page.evaluate(WATCH_STATE)
     out = []
     for _ in range(n):
         thumb.focus()

@@ -484,3 +484,29 @@ def test_the_gru_keeps_its_state_where_z_is_one_and_takes_the_candidate_where_z_
     h_prev = np.vstack([np.zeros((1, 1, 3)), trace.h[:-1]])
     z, n = trace.gates["z"], trace.gates["n"]
     np.testing.assert_allclose(trace.h, (1 - z) * n + z * h_prev, atol=1e-12)
+
+
+def test_the_verdict_and_the_scatter_sentence_are_the_numbers_in_words():
+    """/training, results: "**Memory wins here.** … N× lower than the best memoryless model" / "**A tie.** …, within
+    10 % of the best memoryless model …: here memory adds nothing a window could not see." / "**No win for memory
+    here.** …; the best memoryless model, …, does better."; adding: "Here this model's dots miss the true sum by E on
+    average; the closest memoryless one, …, by F."
+
+    Checked at: losses from 0.001 to 10 times the best rival's (every outcome and the margins), and the default
+    task's rivals with a prediction 0.05 off every true sum."""
+    base = lab.Baselines(({"model": "a", "Val MSE": 0.1}, {"model": "b", "Val MSE": 0.2}))
+    for loss in (1e-4, 0.05, 0.0899, 0.0901, 0.1, 0.1099, 0.1101, 1.0):
+        v = lab.verdict({"Val MSE": loss}, base, "adding")
+        text = sections.verdict_sentence(v, "LSTM H=32")
+        expected = ("**Memory wins here.**" if loss <= 0.09 else "**A tie.**" if loss <= 0.11 else
+                    "**No win for memory here.**")
+        assert text.startswith(expected) and sections.short(loss) in text and "a (0.1)" in text
+    task = lab.make_task(D.task, D.window)
+    base = rivals(task)
+    truth = task.data.y_val[: lab.MAX_SHOWN, 0]
+    rep = type("R", (), {"truth_val": truth, "pred_val": truth + 0.05})()
+    preds = {sections.MODEL_NAME: rep.pred_val, **{k: v[: len(truth)] for k, v in base.pred_val.items()}}
+    text = sections.spread_sentence(rep, preds)
+    errs = {k: np.mean(np.abs(v[: len(truth)] - truth)) for k, v in base.pred_val.items()}
+    best = min(errs, key=errs.get)
+    assert "by 0.05 on average" in text and f"{best}, by {sections.short(errs[best])}" in text
