@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from lessons.catalog import LESSONS
+from lessons.catalog import LESSONS, by_url
+from lessons.kit import chrome, path, presenter, share, tasks, widgets
 
 ROOT = Path(__file__).parent
 
@@ -33,12 +34,23 @@ st.set_page_config(
     page_title="Unrolled · inside recurrent neural networks",
     page_icon=str(ROOT / "assets/logo_icon.svg"),  # a local file: a material icon would be fetched from Google
     layout="wide",
-    initial_sidebar_state="expanded",
+    # open on a laptop, closed on a phone (where it would cover 77 % of the screen) and in presenter mode
+    initial_sidebar_state="collapsed" if presenter.requested() else "auto",
     menu_items={"About": "**Unrolled** — see inside recurrent neural networks, one time step at a time."},
 )
 
+chrome.install()
+widgets.new_run()
 st.logo(str(ROOT / "assets/logo.svg"), size="large", icon_image=str(ROOT / "assets/logo_icon.svg"))
 with st.sidebar:
     st.caption("See inside recurrent neural networks, one time step at a time.")
+    presenter.toggle(st.sidebar)
+    share.share_button(st.sidebar)
 
-st.navigation(build_pages(), position="sidebar", expanded=True).run()
+page = st.navigation(build_pages(), position="sidebar", expanded=True)
+page.run()
+tasks.section(tasks.of_lesson(Path(by_url(page.url_path).path).parent.name, page.url_path))
+path.footer(page.url_path)
+# After the page, so that a task solved in this run already counts.
+tasks.sidebar_progress(st.sidebar, {le.url_path: tasks.of_lesson(Path(le.path).parent.name, le.url_path)
+                                    for le in LESSONS})

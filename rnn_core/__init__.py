@@ -28,6 +28,7 @@ from .model import LossGrads, SequenceModel
 from .optim import SGD, Adam
 from .rnn import RNN
 from .steps import GRUStep, LSTMStep, RNNStep, gru_step, lstm_step, previous_states, replay, rnn_step
+from .sweeps import sweep_recurrent_scale
 from .tasks import (
     CharDataset,
     Standardizer,
@@ -68,6 +69,7 @@ __all__ = [
     "replay",
     "rnn_step",
     "signals",
+    "sweep_recurrent_scale",
     "GRU",
     "LSTM",
     "RNN",

@@ -52,13 +52,14 @@ def clip_by_value(grads: dict[str, np.ndarray], clip_value: float) -> ClipResult
 def clip_by_norm(grads: dict[str, np.ndarray], max_norm: float) -> ClipResult:
     """Rescale all gradients by max_norm / (total + 1e-6) when the global norm exceeds max_norm.
 
-    With an overflowed (inf) gradient the factor is 0 and inf * 0 gives NaN, exactly as
-    PyTorch's default (error_if_nonfinite=False) does; ``norm_before`` reports the inf.
+    With an overflowed (inf) gradient the factor is 0 and inf * 0 gives NaN; with a NaN norm the factor is NaN
+    and every entry becomes NaN — exactly as PyTorch's default (error_if_nonfinite=False) does; ``norm_before``
+    reports the inf or NaN.
     """
     m = _positive("max_norm", max_norm)
     before = global_norm(grads)
     coef = m / (before + NORM_EPS)
-    if not coef < 1.0:  # PyTorch clamps the coefficient at 1: short gradients are left alone
+    if not (coef < 1.0 or np.isnan(coef)):  # PyTorch clamps the coefficient at 1 (a NaN stays NaN)
         return ClipResult({k: g.copy() for k, g in grads.items()}, before, before, False)
     with np.errstate(invalid="ignore"):
         out = {k: g * np.asarray(coef, dtype=g.dtype) for k, g in grads.items()}

@@ -30,6 +30,16 @@ def open_lesson(page: str, query: dict[str, str] | None = None, *, timeout: floa
     return at
 
 
+SHELL_KEYS = frozenset({"present", "share_make"})  # app.py's sidebar: presenter mode and "Share this view"
+
+
+def lesson_keys(at: AppTest, kinds=("slider", "selectbox", "toggle", "button", "number_input", "button_group",
+                                    "radio", "text_input", "text_area", "select_slider", "checkbox")) -> set[str]:
+    """The keys of the lesson's own widgets: not the app shell's, not the "Check yourself" tasks' (task_…)."""
+    keys = {w.key for kind in kinds for w in at.get(kind) if w.key}
+    return {k for k in keys if k not in SHELL_KEYS and not k.startswith("task_")}
+
+
 def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
 
@@ -67,7 +77,7 @@ def trace(spec: dict, name: str) -> dict:
 
 def shown(markdown: str) -> str:
     """What a reader sees of a Markdown string whose user text was escaped (``\\'`` shows as ``'``)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def errors(at: AppTest) -> list[str]:

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from lessons.bptt.recipe import BPTTResult, Truncation, TruncationCurve
 from lessons.kit.logaxes import log_axis_range, log_limits, log_traces
-from lessons.kit.numbers import short
+from lessons.kit.numbers import compact
 from lessons.kit.theme import (
     BLUE,
     DIVERGING,
@@ -111,7 +111,7 @@ def _backward_arrows(res: BPTTResult, ch: _Chain) -> list[dict]:
                              "× w·act′(a) = %{customdata[2]:.3g}<extra></extra>",
         })
         data.append({"type": "scatter", "x": t - 0.5, "y": np.full(ch.T, 1.2), "mode": "text", "hoverinfo": "skip",
-                     "text": [f"×{short(f, 2)}" for f in res.factors], "textfont": {"size": 12, "color": NEUTRAL},
+                     "text": [f"×{compact(f, 5, 2)}" for f in res.factors], "textfont": {"size": 12, "color": NEUTRAL},
                      "showlegend": False})
     return data
 
@@ -128,7 +128,7 @@ def _loss_pushes(res: BPTTResult, lt: np.ndarray, has_loss: np.ndarray) -> list[
         {"type": "scatter", "x": lt, "y": np.full(lt.size, 1.3), "mode": "markers", "hoverinfo": "skip",
          "showlegend": False, "marker": {"symbol": "triangle-down", "size": 10, "color": PURPLE}},
         {"type": "scatter", "x": lt + 0.07, "y": np.full(lt.size, 1.52), "mode": "text",
-         "textposition": "middle right", "text": [short(v, 2) for v in res.local[has_loss]],
+         "textposition": "middle right", "text": [compact(v, 5, 2) for v in res.local[has_loss]],
          "textfont": {"size": 11, "color": PURPLE}, "hoverinfo": "skip", "showlegend": False},
     ]
 
@@ -177,7 +177,7 @@ def _states(res: BPTTResult, ch: _Chain, highlight: int | None) -> list[dict]:
     }]
     if labels:
         data.append({"type": "scatter", "x": t, "y": np.full(T, 0.6), "mode": "text",
-                     "text": [short(v, 2) for v in res.dh], "textfont": {"size": 12}, "hoverinfo": "skip",
+                     "text": [compact(v, 6, 2) for v in res.dh], "textfont": {"size": 12}, "hoverinfo": "skip",
                      "showlegend": False})
     if highlight is not None and 1 <= highlight <= T:
         data.append({"type": "scatter", "x": [highlight], "y": [1], "mode": "markers", "hoverinfo": "skip",
@@ -273,7 +273,7 @@ def contributions_figure(res: BPTTResult) -> go.Figure:
         xaxis=axis("time step t", tickmode="array", tickvals=[*ticks, xt], range=[0.4, xt + 0.6],
                    ticktext=[str(v) for v in ticks] + ["<b>total</b>"]),
         shapes=[hline(res.total, color=GREEN, dash="dash", width=1.5), hline(0.0, dash="solid", width=1)],
-        annotations=[note(f"Σ of all steps = <b>{short(res.total, 4)}</b> = ∂L/∂w<sub>rec</sub>", 0.45, res.total,
+        annotations=[note(f"Σ of all steps = <b>{compact(res.total, 9, 4)}</b> = ∂L/∂w<sub>rec</sub>", 0.45, res.total,
                           xref="x", yref="y", yanchor="bottom" if res.total >= 0 else "top", color=GREEN, size=13)],
     )
     return figure(data, lay)
@@ -300,8 +300,9 @@ def truncation_figure(res: BPTTResult, trunc: Truncation, loss: str) -> go.Figur
         x0 = T - trunc.k + 0.5
         shapes.append({"type": "rect", "xref": "x", "yref": "y domain", "x0": x0, "x1": T + 0.5, "y0": 0, "y1": 1,
                        "fillcolor": "rgba(0,158,115,0.10)", "line": {"width": 0}, "layer": "below"})
-        notes.append(note(f"window: the last {trunc.k} step{'s' if trunc.k > 1 else ''}", x0, 1.0, xref="x",
-                          color=GREEN))
+        # Anchored at the window's right end, so the label stays inside the chart however narrow the window.
+        notes.append(note(f"window: the last {trunc.k} step{'s' if trunc.k > 1 else ''}", T + 0.5, 1.0, xref="x",
+                          xanchor="right", color=GREEN))
     return styled(
         data, height=340, legend={**LEGEND_BELOW, "y": -0.25}, hovermode="closest", barmode="relative",
         bargap=0.25, margin=MARGIN, yaxis=axis("share of ∂L/∂w<sub>rec</sub>"),

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from lessons.bptt import figures as figs
-from lessons.bptt import recipe
+from lessons.bptt import recipe, stories
 from lessons.bptt.settings import SETTINGS, config
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
-from lessons.kit.numbers import short
+from lessons.kit.numbers import compact, tex_short
 from lessons.kit.widgets import draw, step_slider
 
 
@@ -23,14 +23,20 @@ def run(cfg: recipe.BPTTConfig) -> recipe.BPTTResult:
     return recipe.run_bptt(cfg)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def shares(cfg: recipe.BPTTConfig) -> recipe.Shares:
+    """Every loss's shares (T x T numbers): truncated BPTT for any window is read off them."""
+    return recipe.loss_shares(cfg)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def truncate(cfg: recipe.BPTTConfig, k: int) -> recipe.Truncation:
-    return recipe.truncate(cfg, k)
+    return recipe.truncate(cfg, k, shares(cfg))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def curve(cfg: recipe.BPTTConfig) -> recipe.TruncationCurve:
-    return recipe.truncation_curve(cfg)
+    return recipe.truncation_curve(cfg, shares(cfg))
 
 
 # Figures are cached as shared objects (cache_resource: no copy per rerun). st.plotly_chart only reads a
@@ -98,16 +104,18 @@ def intro(cfg: recipe.BPTTConfig) -> None:
 
 
 def recursion_at(res: recipe.BPTTResult, cfg: recipe.BPTTConfig, t: int) -> None:
-    """The backward recursion at step t with its real numbers, and what it says."""
+    """The backward recursion at step t with its real numbers (on two lines, so large numbers fit)."""
     T, i = res.steps, t - 1
     if t < T:
-        st.latex(rf"\frac{{\partial L}}{{\partial h_{{{t}}}}} = {short(res.local[i])} + "
-                 rf"({short(res.factors[i + 1])})\times({short(res.dh[i + 1])}) = \mathbf{{{short(res.dh[i], 4)}}}")
-        st.caption(f"Step {t} (ringed): its own loss pushes {short(res.local[i])}; step {t + 1} sends back "
-                   f"{short(res.dh[i + 1])} × {short(res.factors[i + 1])}.")
+        st.latex(rf"\begin{{aligned}}\frac{{\partial L}}{{\partial h_{{{t}}}}} &= {tex_short(res.local[i])} + "
+                 rf"({tex_short(res.factors[i + 1])})\times({tex_short(res.dh[i + 1])}) \\ "
+                 rf"&= \mathbf{{{tex_short(res.dh[i], 4)}}}\end{{aligned}}")
+        st.caption(f"Step {t} (ringed): its own loss pushes {compact(res.local[i])}; step {t + 1} sends back "
+                   f"{compact(res.dh[i + 1])} × {compact(res.factors[i + 1])}.")
     else:
-        st.latex(rf"\frac{{\partial L}}{{\partial h_{{{T}}}}} = h_{{{T}}} - y = {short(res.h[i])} - "
-                 rf"({short(cfg.target)}) = \mathbf{{{short(res.dh[i], 4)}}}")
+        st.latex(rf"\begin{{aligned}}\frac{{\partial L}}{{\partial h_{{{T}}}}} &= h_{{{T}}} - y = "
+                 rf"{tex_short(res.h[i])} - ({tex_short(cfg.target)}) \\ &= \mathbf{{{tex_short(res.dh[i], 4)}}}"
+                 r"\end{aligned}")
         st.caption("The last step (ringed): only its own loss pushes on it. Move the slider left to walk back.")
 
 
@@ -148,11 +156,10 @@ def chain_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
                  r" = \prod_{s=t+1}^{T} w_{rec}\,\mathrm{act}'(a_s)")
         st.markdown(
             "Factors below 1 in size shrink the signal, factors above 1 grow it, and a product of many of "
-            "them does so *exponentially* — which is why the bottom panel needs a log axis. "
-            "Since $|\\mathrm{act}'| \\le 1$ for tanh, the product can never beat $|w_{rec}|^{T-t}$ (dashed)."
+            "them does so *exponentially* — which is why the bottom panel needs a log axis. " + stories.CHAIN_BOUND
         )
         if res.steps > 1:
-            st.metric("Survives the trip back to step 1", f"{short(abs(res.running[0]))}",
+            st.metric("Survives the trip back to step 1", compact(abs(res.running[0]), width=9),
                       help="|∂h_T/∂h_1|: the fraction of the last step's error that reaches the first step.")
 
 
@@ -170,39 +177,25 @@ def contributions_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> Non
                  r"\, h_{t-1}}_{\text{step } t\text{'s share}}")
         st.latex(r"\text{with}\quad \frac{\partial L}{\partial a_t} = "
                  r"\frac{\partial L}{\partial h_t}\,\mathrm{act}'(a_t)")
-        st.markdown(
-            "Each bar starts where the previous one ended; the last one lands exactly on the green total "
-            "that `backward` computed in one pass."
-        )
-        c1, c2 = st.columns(2)
-        c1.metric("Σ of the bars", short(res.contributions_sum, 6))
-        c2.metric("∂L/∂w_rec from backward", short(res.total, 6))
-        st.caption(f"Difference: {abs(res.contributions_sum - res.total):.1e} (floating-point rounding only).")
+        st.markdown(stories.sum_sentence(res))
+        # One under the other, digit under digit: they are there to be compared (and long numbers fit).
+        st.metric("Σ of the bars", compact(res.contributions_sum, width=12, digits=7))
+        st.metric("∂L/∂w_rec from backward", compact(res.total, width=12, digits=7))
 
 
-def relative_error_text(err: float) -> str:
-    """The truncation's relative error as the metric shows it: "exact (0)", a percentage, or 1.2e-05."""
-    return "exact (0)" if err == 0 else (f"{100 * err:.3g} %" if err >= 1e-4 else f"{err:.1e}")
-
-
-def truncation_story(trunc: recipe.Truncation, k: int) -> None:
+def truncation_story(trunc: recipe.Truncation, k: int, steps: int) -> None:
     """The text beside the truncation charts, with the truncated and full gradients."""
     st.markdown(
         "Long sequences make the backward pass long and memory-hungry. **Truncated BPTT** lets each "
-        "loss flow back at most $k$ steps and simply ignores the rest: cheaper, but the gradient is "
-        "no longer exact. Hatched bars are what it throws away."
+        "loss flow back at most $k$ steps and simply ignores the rest: cheaper, but in general the "
+        "gradient is no longer exact. Hatched bars are what it throws away."
     )
     st.latex(r"\frac{\partial L}{\partial w_{rec}} \approx \sum_{s} \; \sum_{t=s-k+1}^{s} c_{s,t}")
     st.caption("$c_{s,t}$: the share step $t$ contributes to the gradient of the loss at step $s$.")
-    c1, c2 = st.columns(2)
-    c1.metric(f"Truncated (k = {k})", short(trunc.total, 5))
-    c2.metric("Full BPTT", short(trunc.full_total, 5))
-    st.metric("Relative error", relative_error_text(trunc.rel_error))
-    st.markdown(
-        "When the factors are small the far-away shares were tiny anyway, so even a short window is "
-        "nearly exact; with factors near or above 1 the dropped shares matter. With $k \\ge T$ "
-        "nothing is dropped and the result is exactly full BPTT."
-    )
+    st.metric(f"Truncated (k = {k})", compact(trunc.total, width=10, digits=5))
+    st.metric("Full BPTT", compact(trunc.full_total, width=10, digits=5))
+    st.metric("Relative error", stories.relative_error_text(trunc.rel_error))
+    st.markdown(f"{stories.TRUNCATION_GENERAL}\n\n{stories.truncation_sentence(trunc, steps)}")
 
 
 @st.fragment
@@ -219,7 +212,7 @@ def truncation_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
         plot(err_fig, key="bptt_trunc_err",
              alt="Relative error of the truncated gradient against the window length k")
     with text:
-        truncation_story(trunc, k)
+        truncation_story(trunc, k, T)
     csv_download(step_table(res, trunc), file_name="bptt_steps.csv", key="bptt_csv",
                  label="Download every per-step number (CSV)")
 

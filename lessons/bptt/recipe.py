@@ -11,7 +11,8 @@ factor by factor:
 Arrays are 0-based (row i is step i); the lesson labels row i as t = i + 1, like /unrolled. The network
 and its inputs are the /unrolled lesson's with one hidden unit, built here again (a lesson never imports
 another) from the same rnn_core pieces, so the numbers are bit-identical. The engine does the work
-(``RNN.forward`` / ``backward(per_step=True)``, ``analysis.step_jacobians``, ``analysis.truncated_backward``);
+(``RNN.forward`` / ``backward(per_step=True)``, ``analysis.step_jacobians``; truncated BPTT from one batched
+backward that gives every loss's shares, checked against ``analysis.truncated_backward`` in the tests);
 this module only builds the network the sliders describe and collects what the page draws.
 NumPy and rnn_core only.
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnn_core import RNN, get_activation, signals
-from rnn_core.analysis import step_jacobians, truncated_backward
+from rnn_core.analysis import step_jacobians
 from rnn_core.steps import previous_states
 from rnn_core.validation import check_choice, check_int, check_number, check_size
 
@@ -34,9 +35,6 @@ MAX_LENGTH = 100  # the diagram and the per-step bars stay readable up to here
 SINE_PERIOD = 12  # steps per cycle, as on /unrolled
 WALK_VOLATILITY = 0.1  # daily std of the log-price change, as on /unrolled
 WINDOW = 4  # the truncation window the lesson starts with (clamped to T)
-# How many window lengths the error-vs-k curve evaluates (each is a full truncated pass). With a loss on
-# every step a pass costs about T·k steps instead of k, so that curve gets fewer points.
-CURVE_POINTS = {"last": 24, "every": 10}
 
 
 @dataclass(frozen=True)
@@ -110,6 +108,8 @@ class Truncation:
     dropped: (T,) full minus truncated share: what the truncation throws away at each step.
     total / full_total: the truncated and the full ∂L/∂w_rec.  rel_error: |total - full| / |full|
     (0 when both are 0; inf when only the full gradient is 0).
+    largest_factor: the largest |w_rec act'(a_t)| a share can cross on its way back (steps 2..T; 0 for T = 1).
+    drops_nothing: every share the window drops is exactly 0 (always so for k >= T).
     """
 
     k: int
@@ -118,6 +118,15 @@ class Truncation:
     total: float
     full_total: float
     rel_error: float
+    largest_factor: float = 0.0
+    drops_nothing: bool = True
+
+    @property
+    def shrink(self) -> float:
+        """largest_factor^k: the most a dropped share can have kept of its size at its loss (it crossed k or
+        more factors, none larger than largest_factor)."""
+        with np.errstate(over="ignore"):
+            return float(self.largest_factor**self.k)
 
 
 @dataclass(frozen=True)
@@ -225,12 +234,60 @@ def run_bptt(cfg: BPTTConfig) -> BPTTResult:
         deriv=deriv, local=local, dh=grads.dh[:, 0].copy(), da=grads.per_step["bias_hh"][:, 0].copy(),
         factors=factors, running=running,
         contributions=grads.per_step["weight_hh"][:, 0, 0].copy(), total=float(grads.params["weight_hh"][0, 0]),
-        contributions_sum=float(np.sum(grads.per_step["weight_hh"][:, 0, 0])),
+        contributions_sum=float(np.cumsum(grads.per_step["weight_hh"][:, 0, 0])[-1]),  # where the waterfall ends
         loss=loss, overflow_step=trace.overflow_step,
     )
 
 
 # -- truncated BPTT ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Shares:
+    """Every step's share of the gradient of every loss: what truncated BPTT keeps or drops is read off it.
+
+    by_loss: (T, T) row s, column t: step t's share of ∂ℓ_s/∂w_rec (0 for t > s, and rows of steps without a
+    loss are 0). Summed over s it is each step's share of ∂L/∂w_rec.
+    full: (T,) the engine's per-step shares of the full gradient (``cell.backward(per_step=True)``).
+    full_total: the engine's ∂L/∂w_rec.
+    """
+
+    by_loss: np.ndarray
+    full: np.ndarray
+    full_total: float
+    largest_factor: float = 0.0
+
+    @property
+    def by_distance(self) -> np.ndarray:
+        """(T,) the shares summed by distance j = s - t from their loss (j = 0: a loss's own step)."""
+        T = self.by_loss.shape[0]
+        return np.array([np.trace(self.by_loss, offset=-j) for j in range(T)])
+
+    @property
+    def lost(self) -> np.ndarray:
+        """(T + 1,) lost[k]: the sum of the shares truncated BPTT with window k drops (distance >= k);
+        lost[T] = 0 (nothing is dropped) and lost[0] is the whole gradient."""
+        return np.concatenate([np.cumsum(self.by_distance[::-1])[::-1], [0.0]])
+
+
+def loss_shares(cfg: BPTTConfig) -> Shares:
+    """Each loss's shares, from one engine pass: the run as a batch of T copies, copy s carrying only the loss
+    at step s. The engine's ∂ℓ_s/∂h_t of copy s times act'(a_t) h_{t-1} is step t's share of ∂ℓ_s/∂w_rec,
+    exactly as ``backward`` forms it (∂L/∂a_t · h_{t-1})."""
+    cell, x, trace, _, local = _setup(cfg)
+    T = x.shape[0]
+    batch = cell.forward(np.repeat(x[:, None, None], T, axis=1))  # (T, B = T, 1): the same run T times
+    dh = np.zeros((T, T, 1))
+    dh[np.arange(T), np.arange(T), 0] = local  # copy s: the loss at step s only
+    per_loss = cell.backward(batch, dh).dh[:, :, 0]  # (t, s) ∂ℓ_s/∂h_t
+    deriv = cell.activation.deriv(trace.pre["h"][:, 0], trace.h[:, 0])
+    h_prev = previous_states(trace, "h")[:, 0]
+    by_loss = ((deriv[:, None] * per_loss) * h_prev[:, None]).T  # the engine's order: (act' · ∂L/∂h) · h_{t-1}
+    full = cell.backward(trace, _dh(local), per_step=True)
+    factors = step_jacobians(cell, trace)[1:, 0, 0]  # the factors a share can cross: steps 2..T
+    return Shares(by_loss=by_loss, full=full.per_step["weight_hh"][:, 0, 0].copy(),
+                  full_total=float(full.params["weight_hh"][0, 0]),
+                  largest_factor=float(np.abs(factors).max(initial=0.0)))
+
+
 def relative_error(approx: float, exact: float) -> float:
     """|approx - exact| / |exact|, with 0/0 = 0 (both zero) and x/0 = inf."""
     diff = abs(approx - exact)
@@ -239,33 +296,34 @@ def relative_error(approx: float, exact: float) -> float:
     return diff / abs(exact) if exact != 0 else float("inf")
 
 
-def truncate(cfg: BPTTConfig, k: int) -> Truncation:
-    """Truncated BPTT (each loss flows back at most k steps, itself included) next to the full gradient."""
+def _share_of(dropped: float, full: float) -> float:
+    """|dropped| / |full|: the relative error of a truncation that drops ``dropped``; 0/0 = 0, x/0 = inf."""
+    if dropped == 0:
+        return 0.0
+    return abs(dropped) / abs(full) if full != 0 else float("inf")
+
+
+def truncate(cfg: BPTTConfig, k: int, shares: Shares | None = None) -> Truncation:
+    """Truncated BPTT (each loss flows back at most k steps, itself included) next to the full gradient.
+
+    The dropped shares are those at distance k or more from their loss; the truncated gradient is the full one
+    without them (so with k >= T nothing is dropped and it is exactly full BPTT). ``shares``: ``loss_shares(cfg)``
+    if already computed."""
     k = check_size("k", k)
-    cell, _, trace, _, local = _setup(cfg)
-    full = cell.backward(trace, _dh(local), per_step=True)
-    cut = truncated_backward(cell, trace, _dh(local), k)
-    kept = cut.per_step["weight_hh"][:, 0, 0].copy()
-    full_steps = full.per_step["weight_hh"][:, 0, 0]
-    total, full_total = float(cut.params["weight_hh"][0, 0]), float(full.params["weight_hh"][0, 0])
-    return Truncation(
-        k=k, contributions=kept, dropped=full_steps - kept, total=total, full_total=full_total,
-        rel_error=relative_error(total, full_total),
-    )
+    sh = shares if shares is not None else loss_shares(cfg)
+    T = sh.full.shape[0]
+    s, t = np.indices((T, T))
+    far = np.where(s - t >= k, sh.by_loss, 0.0)
+    dropped = far.sum(axis=0)
+    lost = float(sh.lost[min(k, T)])
+    return Truncation(k=k, contributions=sh.full - dropped, dropped=dropped, total=sh.full_total - lost,
+                      full_total=sh.full_total, rel_error=_share_of(lost, sh.full_total),
+                      largest_factor=sh.largest_factor, drops_nothing=not far.any())
 
 
-def curve_ks(T: int, points: int) -> np.ndarray:
-    """Window lengths to evaluate: every k when T is small, else a geometric spread from 1 to T."""
-    if points >= T:
-        return np.arange(1, T + 1)
-    return np.unique(np.round(np.geomspace(1, T, points)).astype(int))
-
-
-def truncation_curve(cfg: BPTTConfig) -> TruncationCurve:
-    """Relative error of truncated BPTT against the full gradient for a spread of k from 1 to T."""
-    cell, _, trace, _, local = _setup(cfg)
-    full_total = float(cell.backward(trace, _dh(local)).params["weight_hh"][0, 0])
-    ks = curve_ks(trace.steps, CURVE_POINTS[cfg.loss])
-    errs = [relative_error(float(truncated_backward(cell, trace, _dh(local), int(k)).params["weight_hh"][0, 0]),
-                           full_total) for k in ks]
-    return TruncationCurve(ks=ks, rel_errors=np.asarray(errs))
+def truncation_curve(cfg: BPTTConfig, shares: Shares | None = None) -> TruncationCurve:
+    """Relative error of truncated BPTT against the full gradient for every window k from 1 to T."""
+    sh = shares if shares is not None else loss_shares(cfg)
+    T = sh.full.shape[0]
+    errors = [_share_of(float(lost), sh.full_total) for lost in sh.lost[1:]]
+    return TruncationCurve(ks=np.arange(1, T + 1), rel_errors=np.asarray(errors))

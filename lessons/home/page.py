@@ -11,7 +11,6 @@ from lessons.home import figures as figs
 from lessons.home import recipe as demo
 from lessons.kit.layout import beside, plot
 
-WINDOW = 10  # days a memoryless model is shown in the "Does the model remember?" picture
 ROOT = Path(__file__).resolve().parents[2]  # the folder holding app.py; page paths are relative to it
 
 
@@ -20,7 +19,7 @@ def figures():
     """The two home figures never change: build them once per server (st.plotly_chart only reads them)."""
     examples = demo.example_sequences()
     stock = examples[0]
-    return figs.examples_figure(examples), figs.memory_figure(stock, demo.window_view(stock.values, WINDOW))
+    return figs.examples_figure(examples), figs.memory_figure(stock, demo.window_view(stock.values, demo.WINDOW))
 
 
 def lesson_cards() -> None:

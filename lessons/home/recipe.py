@@ -8,6 +8,8 @@ import numpy as np
 
 from rnn_core import signals
 
+WINDOW = 10  # days a memoryless model is shown in the "Does the model remember?" picture
+
 
 @dataclass(frozen=True)
 class Example:

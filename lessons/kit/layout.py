@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from lessons.kit import presenter
 from lessons.kit.text import md_literal
-from lessons.kit.theme import PLOTLY_CONFIG
+from lessons.kit.theme import PLOTLY_CONFIG, enlarged
 
 P = TypeVar("P")
 MAX_MESSAGE = 600  # characters of an error message shown; the engine quotes at most a short excerpt of input
@@ -33,10 +34,37 @@ def beside(ratio: tuple[float, float] = (3, 2), *, gap: str = "large"):
     return st.columns(ratio, gap=gap, vertical_alignment="top")
 
 
-def plot(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
-    """Show a Plotly figure full-width with the house toolbar; ``key`` keeps two similar charts apart."""
+def plot(fig: go.Figure, *, key: str, alt: str | None = None, min_width: int | None = None) -> None:
+    """Show a Plotly figure full-width with the house toolbar; ``key`` keeps two similar charts apart.
+    In presenter mode the chart is redrawn with larger text (``presenter.MIN_CHART_PX`` at least).
+
+    ``min_width`` (px): a diagram that is unreadable when squeezed (one node per column) keeps at least this
+    width and scrolls sideways inside its own frame on a narrower screen, instead of overlapping itself."""
+    if presenter.active():
+        fig = enlarged(fig, presenter.FONT_SCALE, presenter.MIN_CHART_PX)
+        min_width = min_width and min_width * presenter.FONT_SCALE  # its nodes and labels grew too
+    if min_width:
+        box = f"scroller_{key}"
+        with st.container(key=box):
+            st.html(f"<style>.st-key-{box} [data-testid='stPlotlyChart'] {{ min-width: {int(min_width)}px; }}</style>")
+            _chart(fig, key, alt)
+    else:
+        _chart(fig, key, alt)
+
+
+def _chart(fig: go.Figure, key: str, alt: str | None) -> None:
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme="streamlit",
                     **({"alt": alt} if alt else {}))
+
+
+@contextmanager
+def control_box() -> Iterator[None]:
+    """The box that holds a lesson's controls: a bordered box, or in presenter mode one folded "Controls" strip,
+    so the projector shows the lesson and the teacher opens the controls only to change something."""
+    box = (st.expander("Controls", icon=":material/tune:", expanded=False) if presenter.active()
+           else st.container(border=True))
+    with box:
+        yield
 
 
 def lesson_body(fn):

@@ -9,6 +9,8 @@ import numpy as np
 
 from .theme import VERMILLION, send
 
+SMALLEST_FLOOR = 1e-323
+
 
 def log_limits(*arrays, pad: float = 1.0) -> tuple[float, float]:
     """(floor, ceil) for a log axis holding every finite positive value of ``arrays``.
@@ -21,7 +23,8 @@ def log_limits(*arrays, pad: float = 1.0) -> tuple[float, float]:
     if good.size == 0:
         return 10.0 ** -pad, 10.0**pad
     lo, hi = math.floor(math.log10(good.min())), math.ceil(math.log10(good.max()))
-    return 10.0 ** (lo - pad), 10.0 ** (hi + pad)
+    # A gradient can reach float64's smallest numbers (5e-324): a floor below 1e-323 would round to 0.
+    return max(10.0 ** (lo - pad), SMALLEST_FLOOR), 10.0 ** (hi + pad)
 
 
 def log_axis_range(floor: float, ceil: float) -> list[float]:

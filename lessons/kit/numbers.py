@@ -87,3 +87,49 @@ def tex_paren(value: float, digits: int = 2) -> str:
     """``tex`` in parentheses when it would otherwise read badly after an operator (negative or scientific)."""
     text = tex(value, digits)
     return f"({text})" if value < 0 or "times" in text else text
+
+
+def _short_exponent(text: str) -> str:
+    """'2.5e-05' -> '2.5e-5', '1e+15' -> '1e15' (the sign of the mantissa is kept)."""
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def compact(value: float, width: int = 6, digits: int = 3) -> str:
+    """A label of at most ``width`` characters (or the one-digit form if even that is longer) that never turns a
+    small nonzero value into 0 (as ``fit`` does with fixed decimals): up to ``digits`` significant digits, a
+    short exponent, the real minus sign. 0.0025 -> "0.0025", -3.3e-05 -> "−3e−5" (width 7: "−3.3e−5"),
+    -150 -> "−150", 96700 -> "96700", 1.2e6 -> "1.2e6", 1.2e-300 -> "1e−300"; ∞ / NaN as in ``num``."""
+    value = float(value)
+    special = _not_finite(value)
+    if special is not None:
+        return special
+    if value == 0:
+        return "0"  # never "−0"
+    text = ""
+    magnitude = math.floor(math.log10(abs(value)))
+    for d in range(digits, 0, -1):
+        # -150 reads better than -1.5e2; -0.0001 is longer than -1e-4: the first form that fits wins.
+        fixed = f"{value:.{max(0, d - 1 - magnitude)}f}" if magnitude >= 0 else f"{value:.{d}g}"
+        fixed = fixed.rstrip("0").rstrip(".") if "." in fixed and "e" not in fixed else fixed  # 1.50 -> 1.5
+        for form in (fixed, f"{value:.{d}g}", f"{value:.{d - 1}e}"):
+            text = _short_exponent(form).replace("-", "−")
+            if len(text) <= width:
+                return text
+    return text
+
+
+def tex_short(value: float, digits: int = 3) -> str:
+    """``short`` written for LaTeX: significant digits (a small gradient stays visible, unlike ``tex``'s fixed
+    decimals), 9.67\\times 10^{24} instead of 9.67e+24, \\infty for overflow."""
+    value = float(value)
+    special = _not_finite(value, typographic=False)
+    if special is not None:
+        return {"inf": r"\infty", "-inf": r"-\infty"}.get(special, r"\text{NaN}")
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+    return text

@@ -14,8 +14,12 @@ import re
 EXCERPT = 40  # characters of user text quoted in a message
 
 # CommonMark lets a backslash escape any ASCII punctuation, which then shows as itself. Escaping every one of
-# them also breaks link, image, emphasis, HTML and LaTeX ($) syntax, and bare-URL autolinks ("https\:…").
+# them breaks link, image, emphasis, HTML and LaTeX ($) syntax. GitHub-flavoured Markdown still turns bare
+# "https://…", "www.…" and "a@b.c" into links after escapes are resolved, so an invisible WORD JOINER (U+2060)
+# goes after every ':', '.' and '@': the text reads the same, and no autolink pattern matches any more.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_AUTOLINK_BREAKERS = re.compile(r"(\\[:.@])")
+JOINER = "\u2060"
 
 
 def excerpt(text: object, limit: int = EXCERPT) -> str:
@@ -27,7 +31,7 @@ def excerpt(text: object, limit: int = EXCERPT) -> str:
 def md_literal(text: object, limit: int | None = None) -> str:
     """``text`` for Streamlit Markdown (st.markdown, st.caption, st.error …) so that it shows literally."""
     flat = excerpt(text, limit) if limit else " ".join(str(text).split())
-    return _PUNCTUATION.sub(r"\\\1", flat)
+    return _AUTOLINK_BREAKERS.sub(r"\1" + JOINER, _PUNCTUATION.sub(r"\\\1", flat))
 
 
 def plotly_literal(text: object, limit: int | None = None) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lessons.kit.scrub import FramedFigure
+
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
 MONO_FAMILY = '"Source Code Pro", "SFMono-Regular", Menlo, Consolas, monospace'
 
@@ -25,25 +27,48 @@ YELLOW = "#F0E442"
 BLACK = "#000000"
 QUALITATIVE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK]
 
+# How each colour is drawn in each theme so that it meets WCAG AA against the page: text 4.5:1, marks (lines,
+# markers, bars) 3:1. No mid-tone colour can meet 4.5:1 on both a white and a near-black page, so figures keep
+# using the colours above and lessons/kit/chrome.py remaps them per theme in the browser (CSS on Plotly's inline
+# styles). Worked out by darkening (light page) or lightening (dark page) each colour's HLS lightness until the
+# ratio holds; hue and saturation are kept, so the colour-blind-safe pairs stay apart. "#808495" is the grey
+# Streamlit's chart theme gives tick labels in light mode (3.6:1).
+THEME_VARIANTS = {
+    "light": {"text": {"#E69F00": "#986900", "#009E73": "#00835F", "#D55E00": "#BE5400", "#56B4E9": "#1778AF",
+                       "#CC79A7": "#BA4A88", "#F0E442": "#7D750A", "#8A94A3": "#697485", "#808495": "#6E7283"},
+              "mark": {"#E69F00": "#C18600", "#56B4E9": "#1D99DF", "#CC79A7": "#CB77A5", "#F0E442": "#9C920C",
+                       "#8A94A3": "#8892A2"}},
+    "dark": {"text": {"#0072B2": "#0087D3", "#000000": "#828282"},
+             "mark": {"#000000": "#666666"}},
+}
+# Diagram boxes and the labels on them follow the page; PAGE_INK is the page's text colour in each theme.
+THEME_VARIANTS["light"]["text"]["#010203"] = "#18212F"
+THEME_VARIANTS["dark"]["text"].update({"#010203": "#E6EBF2", "#18212F": "#E6EBF2"})
+THEME_VARIANTS["dark"]["mark"]["#FCFCFD"] = "#0F1621"
+
 # A neutral mid-grey that reads on both white and near-black backgrounds (axes, arrows, muted text).
 NEUTRAL = "#8A94A3"
 GRID = "rgba(138, 148, 163, 0.25)"
 HIGHLIGHT = VERMILLION  # the "you are here" colour: the selected time step, a cursor, a clipped point
-PAPER = "#FCFCFD"  # opaque light fill behind dark text (boxes in diagrams), so labels read in both themes
-INK = "#18212F"  # the text colour on PAPER
+PAPER = "#FCFCFD"  # the fill of boxes in diagrams: the page's colour (chrome.py redraws it dark on a dark page)
+INK = "#18212F"  # the text colour on PAPER (redrawn light on a dark page)
+PAGE_INK = "#010203"  # "the page's text colour": chrome.py draws it as the theme's text colour
 
 # Diverging scale for signed quantities (activations, gradients), centred at 0 with ``zmid=0``.
 # Blue for negative, orange for positive: the pair colour-blind viewers separate most reliably.
-# The middle is a light grey rather than white so zero-valued cells still show against a white page.
-DIVERGING = [
-    [0.0, "#08519C"],
-    [0.18, "#3182BD"],
-    [0.36, "#9ECAE1"],
-    [0.5, "#E6E6E6"],
-    [0.64, "#FDAE6B"],
-    [0.82, "#E6550D"],
-    [1.0, "#A63603"],
+# The ends are opaque; towards 0 the colours fade into a faint translucent grey, so a value near 0 looks like a
+# pale tint of the page in either theme — light grey on a white page (zero cells still show), a dark grey on a
+# dark page (where an opaque light grey would glare).
+DIVERGING_RGBA = [
+    (0.0, (8, 81, 156, 1.0)),
+    (0.18, (49, 130, 189, 1.0)),
+    (0.36, (107, 174, 214, 0.7)),
+    (0.5, (128, 128, 128, 0.2)),
+    (0.64, (253, 141, 60, 0.7)),
+    (0.82, (230, 85, 13, 1.0)),
+    (1.0, (166, 54, 3, 1.0)),
 ]
+DIVERGING = [[stop, f"rgba({r},{g},{b},{a})"] for stop, (r, g, b, a) in DIVERGING_RGBA]
 # Sequential scale for magnitudes (norms, probabilities): cividis is designed for colour-vision deficiency.
 SEQUENTIAL = "Cividis"
 
@@ -60,8 +85,8 @@ def _hex_to_rgb(color: str) -> tuple[int, int, int]:
     return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
 
 
-_STOPS = np.array([s for s, _ in DIVERGING])
-_RGB = np.array([_hex_to_rgb(c) for _, c in DIVERGING], dtype=float)  # (K, 3)
+_STOPS = np.array([s for s, _ in DIVERGING_RGBA])
+_RGBA = np.array([c for _, c in DIVERGING_RGBA], dtype=float)  # (K, 4)
 
 
 def symmetric_limit(values, floor: float = 1e-12) -> float:
@@ -71,22 +96,33 @@ def symmetric_limit(values, floor: float = 1e-12) -> float:
     return float(max(finite.max(initial=0.0), floor))
 
 
-def diverging_rgb(values, limit: float) -> np.ndarray:
-    """Map values to (..., 3) RGB on the DIVERGING scale with [-limit, limit] -> [0, 1]; inf/NaN clip to the ends."""
+def diverging_rgba(values, limit: float) -> np.ndarray:
+    """Map values to (..., 4) RGBA (0-255, alpha 0-1) on the DIVERGING scale, [-limit, limit] -> [0, 1]; inf/NaN
+    clip to the ends."""
     arr = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0, posinf=limit, neginf=-limit)
     pos = np.clip(0.5 + 0.5 * arr / max(limit, 1e-300), 0.0, 1.0)
-    return np.stack([np.interp(pos, _STOPS, _RGB[:, k]) for k in range(3)], axis=-1)
+    return np.stack([np.interp(pos, _STOPS, _RGBA[:, k]) for k in range(4)], axis=-1)
+
+
+def diverging_rgb(values, limit: float) -> np.ndarray:
+    """The opaque colour ``diverging_rgba`` gives on a white page, (..., 3): for places with no theme (HTML)."""
+    rgba = diverging_rgba(values, limit)
+    return rgba[..., :3] * rgba[..., 3:] + 255.0 * (1 - rgba[..., 3:])
 
 
 def diverging_color(value: float, limit: float) -> str:
-    """One value -> "rgb(r,g,b)" on the diverging scale (for diagram nodes drawn as shapes)."""
-    r, g, b = diverging_rgb(value, limit)
-    return f"rgb({r:.0f},{g:.0f},{b:.0f})"
+    """One value -> "rgba(r,g,b,a)" on the diverging scale (for diagram nodes and belts drawn as shapes)."""
+    r, g, b, a = diverging_rgba(value, limit)
+    return f"rgba({r:.0f},{g:.0f},{b:.0f},{a:.2f})"
 
 
 def contrast_text(value: float, limit: float) -> str:
-    """Black or white, whichever reads better on ``diverging_color(value, limit)`` (WCAG relative luminance)."""
-    rgb = diverging_rgb(value, limit) / 255.0
+    """The text colour for a label on ``diverging_color(value, limit)``: the page's own text colour (PAGE_INK)
+    where the fill is a faint tint of the page, else black or white, whichever reads better on the colour."""
+    r, g, b, a = diverging_rgba(value, limit)
+    if a < 0.6:
+        return PAGE_INK
+    rgb = np.array([r, g, b]) / 255.0
     lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     luminance = float(lin @ np.array([0.2126, 0.7152, 0.0722]))
     return "#111111" if luminance > 0.22 else "#FFFFFF"
@@ -302,3 +338,64 @@ def send(values) -> np.ndarray:
     if mag.size and (mag.max() > 1e38 or mag.min() < 1e-37):
         return arr
     return f32(arr)
+
+
+FONT_KEYS = ("font", "textfont", "tickfont", "insidetextfont", "outsidetextfont", "titlefont")
+
+
+def enlarged(fig: go.Figure, factor: float, minimum: float) -> go.Figure:
+    """A copy of ``fig`` for a projector: every font size times ``factor`` and at least ``minimum`` px (the house
+    font when none is set), nodes that carry a label grown with their text, and the chart a little taller."""
+    spec = fig.to_plotly_json()
+    frames = spec.pop("frames", None)  # a scrub film's frames change colours and positions, never sizes
+    layout = spec.setdefault("layout", {})
+    layout.setdefault("font", {}).setdefault("size", 14)
+    _name_theme_fonts(spec)
+    _grow_fonts(spec, factor, minimum)
+    for trace in spec.get("data", []):
+        marker = trace.get("marker") or {}
+        if "text" in str(trace.get("mode", "")) and "size" in marker:  # a label drawn inside its node
+            marker["size"] = _scaled(marker["size"], factor, 0)
+    if layout.get("height"):
+        layout["height"] = int(layout["height"] * (1 + (factor - 1) / 2))
+    if frames:
+        return FramedFigure(spec.get("data", []), layout, frames)  # go.Frame objects would cost seconds
+    return go.Figure(spec, _validate=False)
+
+
+STREAMLIT_TICK_PX = 12  # Streamlit's chart theme sets 12 px tick labels and axis titles, which a layout font cannot
+
+
+def _name_theme_fonts(spec: dict) -> None:
+    """Write out the font sizes Streamlit's chart theme would impose, so that they can be scaled like ours."""
+    layout = spec["layout"]
+    holders = [v for k, v in layout.items() if k.startswith(("xaxis", "yaxis")) and isinstance(v, dict)]
+    holders += [v["colorbar"] for k, v in layout.items() if k.startswith("coloraxis") and isinstance(v, dict)
+                and isinstance(v.get("colorbar"), dict)]
+    holders += [t["colorbar"] for t in spec.get("data", []) if isinstance(t.get("colorbar"), dict)]
+    holders += [t["marker"]["colorbar"] for t in spec.get("data", [])
+                if isinstance(t.get("marker"), dict) and isinstance(t["marker"].get("colorbar"), dict)]
+    for holder in holders:
+        holder.setdefault("tickfont", {}).setdefault("size", STREAMLIT_TICK_PX)
+        title = holder.get("title")
+        if isinstance(title, dict):
+            title.setdefault("font", {}).setdefault("size", STREAMLIT_TICK_PX)
+    layout.setdefault("legend", {}).setdefault("font", {}).setdefault("size", STREAMLIT_TICK_PX)
+
+
+def _scaled(size, factor: float, minimum: float):
+    if isinstance(size, list | tuple | np.ndarray):
+        return [max(minimum, float(v) * factor) for v in size]
+    return max(minimum, float(size) * factor)
+
+
+def _grow_fonts(node, factor: float, minimum: float) -> None:
+    """Scale every "size" inside a font dict anywhere in a figure spec (titles, ticks, labels, annotations)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in FONT_KEYS and isinstance(value, dict) and "size" in value:
+                value["size"] = _scaled(value["size"], factor, minimum)
+            _grow_fonts(value, factor, minimum)
+    elif isinstance(node, list):
+        for item in node:
+            _grow_fonts(item, factor, minimum)

@@ -72,7 +72,49 @@ def draw(s: Setting, where=None, *, label: str | None = None, default=None, lo=N
     out = DRAW[s.kind](where or st, row, label or s.label, value, common)
     if refused:
         (where or st).caption(f":material/link_off: {refused} Showing {md_literal(row.text(out))} instead.")
+    remember(row, out, value)
     return out
+
+
+LINKED = "_unrolled_linked"  # session key: controls inside figures (link_value) -> their (lo, hi) this run
+DRAWN = "_unrolled_drawn"  # session key: the controls drawn in this run, for "Share this view" and the tasks
+
+
+def new_run() -> None:
+    """Start a fresh record of drawn controls (app.py calls this before the page runs; a fragment's rerun keeps
+    the record and updates its own controls)."""
+    st.session_state[DRAWN] = {}
+    st.session_state[LINKED] = {}
+
+
+def remember(s: Setting, value, default) -> None:
+    """Note a control's current value and the default it was drawn with (left out of links when equal)."""
+    st.session_state.setdefault(DRAWN, {})[s.key] = (s, value, default)
+
+
+def drawn() -> dict[str, tuple[Setting, object, object]]:
+    """key -> (setting, value, default) of every control drawn so far in this page view."""
+    return dict(st.session_state.get(DRAWN, {}))
+
+
+def link_query() -> dict[str, str]:
+    """The query parameters that reproduce the controls as they are now: every value that is not the default.
+    A control inside a figure (``link_value``) reports where it is by writing the address bar, so its value is
+    read from the URL as it is now (a share click sends it), kept within the range the page drew it with."""
+    out = {}
+    for key, (s, value, default) in drawn().items():
+        if key in st.session_state.get(LINKED, {}):
+            value = _current_link_value(s, value, *st.session_state[LINKED][key])
+        if value != default:
+            out[key] = s.link_text(value)
+    return out
+
+
+def _current_link_value(s: Setting, value, lo, hi):
+    try:
+        return min(max(s.from_link(st.query_params[s.key]), lo), hi) if s.key in st.query_params else value
+    except ValueError:
+        return value
 
 
 def _refuse_bad_link_value(s: Setting) -> str | None:
@@ -114,6 +156,25 @@ def step_slider(s: Setting, lo: int, hi: int, default: int, where=None, **kwargs
     if value is not None and not lo <= value <= hi:
         # Clamp, and pass no default below: Streamlit warns when a widget gets both.
         st.session_state[s.key] = min(max(value, lo), hi)
-        return (where or st).slider(kwargs.pop("label", s.label), lo, hi, key=s.key, bind="query-params",
-                                    help=kwargs.pop("help", s.help), **kwargs)
+        out = (where or st).slider(kwargs.pop("label", s.label), lo, hi, key=s.key, bind="query-params",
+                                   help=kwargs.pop("help", s.help), **kwargs)
+        remember(s, out, min(max(default, lo), hi))
+        return out
     return draw(s, where, lo=lo, hi=hi, default=min(max(default, lo), hi), **kwargs)
+
+
+def link_value(s: Setting, lo, hi, default, where=None):
+    """The value a link asks for a control the page does not draw as a widget (a scrub slider inside a figure
+    starts there): parsed like a widget's link value, kept within [lo, hi]; ``default`` when the link has none or
+    one that cannot be used (then a note says so). Remembered for "Share this view"."""
+    raw = st.query_params.get(s.key)
+    value = default
+    if raw is not None:
+        try:
+            value = min(max(s.from_link(raw), lo), hi)
+        except ValueError as err:
+            note = f"The link asked for {md_literal(s.key)} = “{md_literal(excerpt(raw, 24))}”: {md_literal(err)}."
+            (where or st).caption(f":material/link_off: {note} Starting at {md_literal(s.text(default))} instead.")
+    remember(s, value, default)
+    st.session_state.setdefault(LINKED, {})[s.key] = (lo, hi)
+    return value

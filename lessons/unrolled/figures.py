@@ -31,7 +31,6 @@ from lessons.kit.theme import (
 )
 from lessons.unrolled.recipe import UnrolledRun
 
-MAX_COLUMNS = 15  # time steps drawn before the middle of a long sequence is elided
 PX_PER_UNIT = 76  # the diagram's vertical scale: data units -> pixels (fixed, so stacks of squares fit)
 NODE_PX = 36  # circle diameter for x_t, y_t and a one-unit h_t
 CELL_UNITS = 0.33  # height of one hidden unit's square when H > 1 (data units)
@@ -40,27 +39,6 @@ MARGIN = {"l": 84, "r": 8, "t": 12, "b": 4}
 
 
 # -- helpers --------------------------------------------------------------------------------------------
-def visible_steps(steps: int, selected: int, max_columns: int = MAX_COLUMNS) -> list[int | None]:
-    """Which rows the unrolled diagram draws: all when they fit, else the first three, the last three and
-    five around ``selected``, with ``None`` marking each elided run ("⋯").
-
-    A gap that would hide a single step shows that step instead.
-    """
-    if steps <= max_columns:
-        return list(range(steps))
-    keep = {0, 1, 2, steps - 3, steps - 2, steps - 1}
-    keep |= {s for s in range(selected - 2, selected + 3) if 0 <= s < steps}
-    ordered = sorted(keep)
-    out: list[int | None] = []
-    for s in ordered:
-        if out and s - out[-1] == 2:
-            out.append(s - 1)
-        elif out and s - out[-1] > 2:
-            out.append(None)
-        out.append(s)
-    return out
-
-
 def _layout_rows(hidden: int) -> tuple[float, float, float]:
     """(y of the hidden row's centre, its total height, y of the output row) in data units."""
     stack = 0.0 if hidden == 1 else hidden * CELL_UNITS
@@ -153,69 +131,6 @@ def _diagram_figure(traces: list, cv: Canvas, n_slots: int, y_top: float, min_sl
     lay = layout(height=height, legend=False, hovermode="closest", margin=MARGIN, dragmode=False,
                  **cv.layout_items(), **frozen_axes([-0.6, max(n_slots, min_slots) - 0.4], [-0.75, y_top + 0.45]))
     return figure(cv.traces() + traces, lay)
-
-
-def _recurrent_line(cv: Canvas, n_columns: int, y_h: float) -> list[float]:
-    """The recurrent connection h_0 -> h_1 -> ...: one line under the nodes with an arrowhead halfway between
-    neighbours (the horizontal scale follows the page width, so midpoints stay clear of the nodes).
-    Returns the arrowheads' x positions, where the recurrent weight is written."""
-    positions = [0.0] + [float(k + 1) for k in range(n_columns)]
-    rec_x = [(left + right) / 2 for left, right in zip(positions[:-1], positions[1:], strict=True)]
-    cv.segment(positions[0], y_h, positions[-1], y_h)
-    for mx in rec_x:
-        cv.head(mx, y_h, "triangle-right")
-    return rec_x
-
-
-def _time_labels(cv: Canvas, slots: list[tuple[float, int]], gaps: list[float], step: int,
-                 y_x: float, y_h: float) -> None:
-    """t = 1, 2, ... under the columns (the selected one bold), "start" under h_0, and ⋯ +n for elided runs."""
-    cv.label([sx for sx, _ in slots] + [0.0], [y_x - 0.52] * (len(slots) + 1),
-             [f"<b>t = {row + 1}</b>" if row == step else f"t = {row + 1}" for _, row in slots] + ["start"],
-             size=12, color=[HIGHLIGHT if row == step else NEUTRAL for _, row in slots] + [NEUTRAL])
-    for gx in gaps:
-        before = max(row for sx, row in slots if sx < gx)
-        after = min(row for sx, row in slots if sx > gx)
-        cv.label([gx, gx], [y_h + 0.12, y_x - 0.52], ["⋯", f"+{after - before - 1}"], size=14)
-
-
-# -- the unrolled diagram -------------------------------------------------------------------------------
-def unrolled_diagram(run: UnrolledRun, step: int, *, max_columns: int = MAX_COLUMNS) -> go.Figure:
-    """One column per time step: x_t → h_t → y_t, with h_{t-1} → h_t arrows carrying the same weight.
-
-    Nodes are filled by value (diverging scale, each row its own range, values printed for H = 1).
-    Long sequences keep the first, the last and the steps around ``step``; "⋯" marks what is elided.
-    The selected step's column is shaded and its nodes outlined.
-    """
-    if not 0 <= step < run.steps:
-        raise ValueError(f"step: expected 0 to {run.steps - 1}, got {step}")
-    H = run.hidden
-    y_h, stack, y_y = _layout_rows(H)
-    y_x = 0.0
-    w_in_txt, w_rec_txt, v_txt = _weight_texts(run)
-    columns = visible_steps(run.steps, step, max_columns)
-    slots = [(float(k + 1), row) for k, row in enumerate(columns) if row is not None]
-    sel_x = next(sx for sx, row in slots if row == step)
-    cv = Canvas()
-    cv.rect(sel_x - 0.46, -0.7, sel_x + 0.46, y_y + 0.4, layer="below", fill=HIGHLIGHT, width=0, opacity=0.10)
-    r = NODE_PX / 2 + 2
-    edge = stack / 2  # distance from the hidden row's centre to the stack's top/bottom edge
-    rec_x = _recurrent_line(cv, len(columns), y_h)
-    vert_x = [sx for sx, _ in slots]
-    up_arrows(cv, vert_x, y_x, y_h - edge, start_px=r, end_px=(r if H == 1 else 3))
-    up_arrows(cv, vert_x, y_h + edge, y_y, start_px=(r if H == 1 else 3), end_px=r)
-    _row_labels(cv, y_x, y_h, y_y)
-    # the same weight above every recurrent arrow; the input/readout weights once, beside the selected step
-    lift = (r / PX_PER_UNIT if H == 1 else edge) + 0.14
-    cv.label(rec_x, [y_h + lift] * len(rec_x), [w_rec_txt] * len(rec_x))
-    cv.label([sel_x + 0.06] * 2, [(y_x + y_h - edge) / 2, y_y - r / PX_PER_UNIT - 0.2], [w_in_txt, v_txt],
-             position="middle right")
-    _time_labels(cv, slots, [float(k + 1) for k, row in enumerate(columns) if row is None], step, y_x, y_h)
-    lim_x, lim_h, lim_y = _limits(run)
-    nodes = [_io_nodes(run.x, slots, y_x, lim_x, step, "x"),
-             _hidden_nodes(run, slots, y_h, lim_h, step, h0_slot=0.0),
-             _io_nodes(run.y, slots, y_y, lim_y, step, "y")]
-    return _diagram_figure(nodes, cv, len(columns) + 1, y_y)
 
 
 # -- the rolled diagram ---------------------------------------------------------------------------------
@@ -341,14 +256,16 @@ def curve_extent(a_t: np.ndarray, floor: float = 4.0, cap: float = 1e6) -> float
 
 def activation_marker(curve: tuple[np.ndarray, np.ndarray], a_t: np.ndarray, h_t: np.ndarray,
                       name: str) -> go.Figure:
-    """The activation function with the step's (a_t, h_t) points on it: where each unit sits on the curve."""
+    """The activation function with (a_t, h_t) points on it: where the given steps and units sit on the curve."""
     a, y = curve
     ok = np.isfinite(a_t) & np.isfinite(h_t)
     traces = [
         {"type": "scatter", "x": f32(a), "y": f32(y), "mode": "lines", "line": {"color": BLUE, "width": 3},
          "name": name, "hoverinfo": "skip"},
-        {"type": "scatter", "x": f32(np.clip(a_t[ok], a[0], a[-1])), "y": f32(h_t[ok]), "mode": "markers",
-         "name": "this step", "marker": {"color": HIGHLIGHT, "size": 11, "line": {"color": "white", "width": 1.5}},
+        # a point beyond the drawn curve (an exploding state) sits on its edge instead of overflowing float32
+        {"type": "scatter", "x": f32(np.clip(a_t[ok], a[0], a[-1])), "y": f32(np.clip(h_t[ok], y.min(), y.max())),
+         "mode": "markers", "name": "steps",
+         "marker": {"color": HIGHLIGHT, "size": 9, "opacity": 0.8, "line": {"color": "white", "width": 1}},
          "hovertemplate": "a = %{x:.3f}<br>h = %{y:.3f}<extra></extra>"},
     ]
     lay = layout(height=240, legend=False, hovermode="closest", margin={"l": 10, "r": 10, "t": 10, "b": 10},

@@ -8,14 +8,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.code import step_code
+from lessons.kit.layout import beside, control_box, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import num
 from lessons.kit.settings import ACTIVATION_LABELS
-from lessons.kit.widgets import draw, step_slider
+from lessons.kit.widgets import draw, link_value
 from lessons.unrolled import figures as figs
 from lessons.unrolled import recipe
+from lessons.unrolled.film import MAX_COLUMNS, WINDOW, film
+from lessons.unrolled.film import min_width as film_width
 from lessons.unrolled.settings import SETTINGS, TRIES, config, first_step
-from lessons.unrolled.stories import hidden_story
+from lessons.unrolled.stories import hidden_story, sweep_story
+from lessons.unrolled.sweep import sweep_film
+from rnn_core.steps import rnn_step
 
 PAGE = "lessons/unrolled/page.py"
 
@@ -30,6 +35,20 @@ def behaviour(cfg: recipe.UnrolledConfig) -> recipe.Behaviour:
     return recipe.behaviour(run_network(cfg))
 
 
+# A film holds every step (up to ~2 MB in memory at T = 200, H = 8; built in up to 0.6 s): built once per view and
+# shared, read-only, between sessions.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def step_film(cfg: recipe.UnrolledConfig, start: int):
+    return film(run_network(cfg), start, link_key=SETTINGS["t"].key)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def w_sweep(cfg: recipe.UnrolledConfig):
+    """The w sweep's figure and story (every w on the slider's grid, one engine pass; ≤ 0.5 MB at T = 200)."""
+    sw = recipe.sweep_w(cfg)
+    return sweep_film(sw), sweep_story(sw)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def activation_curve(name: str, a_max: float):
     return recipe.activation_curve(name, a_max)
@@ -39,7 +58,7 @@ def activation_curve(name: str, a_max: float):
 def controls() -> recipe.UnrolledConfig:
     """The network's controls in three columns; returns the config (shows an error and stops on bad input)."""
     S, values = SETTINGS, {}
-    with st.container(border=True):
+    with control_box():
         c1, c2, c3 = st.columns(3, gap="large")
         values["sequence"] = draw(S["sequence"], c1)
         typed = values["sequence"] == "typed"
@@ -55,57 +74,72 @@ def controls() -> recipe.UnrolledConfig:
             return config(values)
 
 
-# -- the step-through part (a fragment: moving t reruns only this) ----------------------------------------
+# -- the step-through part (a fragment: switching the view reruns only this) ------------------------------
 @st.fragment
 def step_through(run: recipe.UnrolledRun) -> None:
     T = run.steps
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     view = draw(SETTINGS["view"], left)
-    t = step_slider(SETTINGS["t"], 1, T, first_step(T), right)
-    if T == 1:
-        right.caption("A single step: t = 1.")
-    step = t - 1
+    # The step is chosen inside the figure (drag or play, no server round trip); a link sets where it starts.
+    t = link_value(SETTINGS["t"], 1, T, first_step(T), right)
+    right.caption("Drag the slider under the diagram — or press ▶ — to walk through the steps."
+                  if view != "Rolled" else f"The rolled cell at step t = {t}; switch to *Unrolled* to walk through.")
+    diagram(run, t - 1, rolled=view == "Rolled")
+    one_step(run, t - 1)
 
+
+def diagram(run: recipe.UnrolledRun, step: int, rolled: bool) -> None:
     visual, text = beside((4, 1.25))
     with visual:
-        fig = figs.unrolled_diagram(run, step) if view != "Rolled" else figs.rolled_diagram(run, step)
-        plot(fig, key="unrolled_diagram", alt=f"{view} diagram of the RNN at step {t}")
+        if rolled:
+            plot(figs.rolled_diagram(run, step), key="unrolled_diagram",
+                 alt=f"Rolled diagram of the RNN at step {step + 1}")
+        else:
+            plot(step_film(run.config, step), key="unrolled_diagram", min_width=film_width(run.steps),
+                 alt="Unrolled diagram of the RNN with a slider over its steps")
     with text:
-        if view != "Rolled":
+        if rolled:
+            st.markdown(
+                "The usual textbook picture: **one cell with a loop**. The loop is a one-step delay — "
+                "what leaves as $h_t$ comes back as $h_{t-1}$ at the next step.\n\n"
+                "Unrolling simply draws every trip around the loop as its own column. "
+                "Switch back to *Unrolled* to see them side by side.")
+        else:
             st.markdown(
                 "Each **column is the same cell** at a different moment. Read it bottom-up: "
                 "$x_t$ arrives, meets the memory $h_{t-1}$ coming in from the left, and the new state $h_t$ "
                 "is passed on to the right and read out as $y_t$.\n\n"
                 "Every horizontal arrow carries **the same weight**. Unrolling copies the cell, not its "
                 "parameters — that is why one small network can read a sequence of any length.")
-            if T > figs.MAX_COLUMNS:
-                st.caption("Long sequences: the first and last steps and the steps around t are drawn; "
-                           "⋯ stands for the rest.")
-        else:
-            st.markdown(
-                "The usual textbook picture: **one cell with a loop**. The loop is a one-step delay — "
-                "what leaves as $h_t$ comes back as $h_{t-1}$ at the next step.\n\n"
-                "Unrolling simply draws every trip around the loop as its own column. "
-                "Switch back to *Unrolled* to see them side by side.")
+            if run.steps > MAX_COLUMNS:
+                st.caption(f"Long sequences are seen through a window of {WINDOW} steps that slides along "
+                           "with the slider.")
         st.caption("Colours: blue < 0 < orange, grey ≈ 0; each row has its own colour range. "
                    "Hover a node for its exact value.")
 
-    st.subheader(f"What the cell computes at step t = {t}", anchor=False)
+
+def one_step(run: recipe.UnrolledRun, step: int) -> None:
+    st.subheader("What the cell computes at every step", anchor=False)
     eq, curve_col = beside((3, 1.15))
     with eq:
         st.latex(figs.step_equation(run, step))
+        st.caption(f"With the numbers of step t = {step + 1}, where the slider starts; the line above the diagram "
+                   "writes the same update for whichever step the slider is on.")
         st.markdown(
             "One step is just three moves: **mix** the input with the previous state ($a_t$), **squash** "
             "the mix with the activation ($h_t$), and **read out** an output ($y_t$). "
             "The same three moves, with the same numbers $w_{\\text{in}}, w, b$, repeat at every step.")
+        step_code(rnn_step, figs.step_equation(run, step),
+                  f"`rnn_step(params, x, h_prev, {run.config.activation!r})` with this step's $x_t$ and "
+                  f"$h_{{t-1}}$ returns `from_input`, `from_memory`, `bias`, `a` and `h` — the parts of the "
+                  "equation above.")
     with curve_col:
-        a_max = figs.curve_extent(run.a[step])
-        plot(figs.activation_marker(activation_curve(run.config.activation, a_max), run.a[step], run.h[step],
+        a_max = figs.curve_extent(run.a)
+        plot(figs.activation_marker(activation_curve(run.config.activation, a_max), run.a.ravel(), run.h.ravel(),
                                     ACTIVATION_LABELS[run.config.activation]),
-             key="unrolled_activation", alt="activation function with this step's point marked")
-        st.caption("Where $a_t$ lands on the activation. On the flat ends of tanh or σ, "
+             key="unrolled_activation", alt="activation function with every step's point marked")
+        st.caption("Where every step's $a_t$ lands on the activation. On the flat ends of tanh or σ, "
                    "a big change in $a_t$ barely moves $h_t$ — *saturation*, which matters again for gradients.")
-
 
 
 def state_warning(run: recipe.UnrolledRun) -> None:
@@ -173,6 +207,17 @@ def lesson() -> None:
     with text:
         st.markdown(hidden_story(run, behaviour(run.config) if run.hidden == 1 else None))
         csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
+    sweep_section(run.config)
+
+
+def sweep_section(cfg: recipe.UnrolledConfig) -> None:
+    st.subheader("Sweep the recurrent weight", anchor=False)
+    fig, story = w_sweep(cfg)
+    visual, text = beside((3, 1.15))
+    with visual:
+        plot(fig, key="unrolled_sweep", alt="the hidden state over time, with a slider over the recurrent weight w")
+    with text:
+        st.markdown(story)
 
 
 lesson()

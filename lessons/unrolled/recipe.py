@@ -16,11 +16,11 @@ initial state (zeros).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rnn_core import RNN, curve, get_activation, replay, signals
+from rnn_core import RNN, curve, get_activation, replay, signals, sweep_recurrent_scale
 from rnn_core.steps import previous_states
 from rnn_core.validation import check_int, check_number
 
@@ -293,3 +293,43 @@ def _check_config(cfg: UnrolledConfig) -> None:
     check_int("hidden", cfg.hidden, 1, MAX_HIDDEN)
     for name in ("w_in", "w_rec", "bias"):
         check_number(name, getattr(cfg, name))
+
+
+# -- sweeping the recurrent weight -----------------------------------------------------------------------
+W_GRID = np.round(np.linspace(-3.0, 3.0, 121), 2)  # the w slider's range and step (-3 … 3 by 0.05)
+BOUNDED = ("tanh", "sigmoid")  # activations whose state cannot leave a fixed interval
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The same network and input for every w on ``W_GRID``, from one vectorised engine pass.
+
+    h: (S, T, H) states; size: (S, T) |h_t| (H = 1) or ‖h_t‖; peak, peak_step, last: (S,) the largest size, the
+    step (0-based) where it is reached first, and the size after the last step (inf/NaN after an overflow).
+    start: the grid index nearest to the config's own w.
+    """
+
+    config: UnrolledConfig
+    ws: np.ndarray
+    h: np.ndarray
+    size: np.ndarray
+    peak: np.ndarray
+    peak_step: np.ndarray
+    last: np.ndarray
+    start: int
+
+    @property
+    def bounded(self) -> bool:
+        return self.config.activation in BOUNDED
+
+
+def sweep_w(cfg: UnrolledConfig) -> Sweep:
+    """Run the network the sliders describe for every w on W_GRID (other settings as in ``cfg``)."""
+    x = input_sequence(cfg.sequence, cfg.length, cfg.seed, cfg.values)
+    cell = build_rnn(replace(cfg, w_rec=1.0))  # W_hh = Q; the sweep scales it by each w
+    h = sweep_recurrent_scale(cell, x[:, None], W_GRID)
+    with np.errstate(over="ignore", invalid="ignore"):
+        size = np.abs(h[..., 0]) if cfg.hidden == 1 else np.sqrt(np.sum(h * h, axis=-1))
+    shown = np.where(np.isfinite(size), size, np.inf)  # an overflowed step counts as the largest
+    return Sweep(config=cfg, ws=W_GRID, h=h, size=size, peak=shown.max(axis=1), peak_step=shown.argmax(axis=1),
+                 last=size[:, -1], start=int(np.abs(W_GRID - cfg.w_rec).argmin()))

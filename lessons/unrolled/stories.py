@@ -6,8 +6,10 @@ engine in tests/claims/test_unrolled.py. Pure Python (no Streamlit): Markdown st
 
 from __future__ import annotations
 
+import numpy as np
+
 from lessons.kit.numbers import num
-from lessons.unrolled.recipe import Behaviour, UnrolledRun
+from lessons.unrolled.recipe import Behaviour, Sweep, UnrolledRun, event_step
 
 GENERAL_ECHO = ("At every step the echo is multiplied by $w\\cdot\\mathrm{act}'$ — the same factor that carries "
                 "gradients back through time in the next lesson.")
@@ -88,3 +90,72 @@ def level_sentence(b: Behaviour) -> str:
     if b.factor is not None and b.factor > 1.02:
         return "$h_t$ never settles: it grows without bound."
     return "$h_t$ is still moving at the last step: lengthen the sequence to see where it settles."
+
+
+# -- the w sweep -----------------------------------------------------------------------------------------
+SWEEP_HOW = ("**Drag w inside the chart**, from −3 to 3: the run for every w on the slider's grid was computed "
+             "in advance, so the line follows your hand. The dashed line is the w set above; the rest of the "
+             "page stays at that w until you set it above.")
+RESTING_AT_ZERO = ("tanh", "identity", "relu", "leaky_relu", "elu")  # act(0) = 0: with b = 0 the state rests at 0
+
+
+def sweep_story(sw: Sweep) -> str:
+    """What the sweep shows, from the sweep's own numbers: for the impulse (b = 0, an activation resting at 0)
+    the ranges of w where the echo fades below 1 %, keeps half, grows or overflows by the last step."""
+    cfg = sw.config
+    k = event_step(cfg.length)
+    first = sw.size[:, k]
+    if (cfg.sequence != "impulse" or cfg.bias != 0 or cfg.activation not in RESTING_AT_ZERO
+            or cfg.length - 1 - k < 3 or not (first > 0).all()):
+        return SWEEP_HOW
+    last = sw.size[:, -1]
+    with np.errstate(invalid="ignore"):
+        fade = np.isfinite(last) & (last <= 0.01 * first)
+        keep = ~np.isfinite(last) | (last >= 0.5 * first)
+        grow = ~np.isfinite(last) | (last > first)
+    parts = []
+    lo, hi = _around_zero(sw.ws, fade)
+    if lo is not None:
+        parts.append(f"by the last step the impulse's echo has faded below 1 % of its first size for every w "
+                     f"from {_w(lo)} to {_w(hi)}")
+    tails = _tails(sw.ws, grow if not sw.bounded else keep)
+    if tails:
+        what = "ends larger than it started" if not sw.bounded else "still holds at least half of it"
+        parts.append(f"it {what} for every {tails}")
+    over = _tails(sw.ws, ~np.isfinite(sw.size).all(axis=1))
+    if over and not sw.bounded:
+        parts.append(f"it overflows (beyond 1.8 × 10³⁰⁸) for every {over}")
+    return SWEEP_HOW + ("\n\nIn this sweep, " + "; ".join(parts) + "." if parts else "")
+
+
+def _w(w: float) -> str:
+    return f"{w:.2f}".replace("-", "−")
+
+
+def _around_zero(ws: np.ndarray, ok: np.ndarray) -> tuple[float | None, float | None]:
+    """The widest grid interval [lo, hi] around w = 0 where ``ok`` holds at every point (None if not at 0)."""
+    zero = int(np.abs(ws).argmin())
+    if not ok[zero]:
+        return None, None
+    lo = hi = zero
+    while lo > 0 and ok[lo - 1]:
+        lo -= 1
+    while hi < ws.size - 1 and ok[hi + 1]:
+        hi += 1
+    return float(ws[lo]), float(ws[hi])
+
+
+def _tails(ws: np.ndarray, ok: np.ndarray) -> str:
+    """"w ≥ a" / "w ≤ −b" / both: the grid's ends from which ``ok`` holds all the way out ("" if neither)."""
+    parts = []
+    if ok[-1]:
+        k = ws.size - 1
+        while k > 0 and ok[k - 1]:
+            k -= 1
+        parts.append(f"w ≥ {_w(ws[k])}")
+    if ok[0]:
+        k = 0
+        while k < ws.size - 1 and ok[k + 1]:
+            k += 1
+        parts.append(f"w ≤ {_w(ws[k])}")
+    return " and every ".join(parts)

@@ -26,6 +26,7 @@ from lessons.kit.theme import (
     f32,
     hline,
     note,
+    send,
     styled,
     vline,
 )
@@ -96,9 +97,12 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
+SATURATED_LABEL = {"relu": "dead:<br>act′ = 0", "leaky_relu": "act′ = 0.01:<br>small, never 0"}
+
+
 def _saturation(name: str, a: np.ndarray, d: np.ndarray) -> tuple[list[dict], list[dict]]:
     """Shade where the derivative is tiny (a gradient crossing such a step is cut by 10× or more) in both
-    panels, and mark the derivative's maximum."""
+    panels, and mark the derivative's maximum. The zone's label sits halfway up, clear of the maximum's line."""
     shapes, notes = [], []
     sat = d < SATURATED
     if sat.any() and not sat.all():
@@ -107,9 +111,10 @@ def _saturation(name: str, a: np.ndarray, d: np.ndarray) -> tuple[list[dict], li
                 shapes.append({"type": "rect", "x0": float(a[i0]), "x1": float(a[i1]), "y0": 0, "y1": 1,
                                "xref": xref, "yref": yref, "fillcolor": "rgba(213,94,0,0.08)",
                                "line": {"width": 0}, "layer": "below"})
-        dead = name == "relu"
-        notes.append(note("dead: act′ = 0" if dead else "saturated:<br>act′ < 0.1", float(a[np.flatnonzero(sat)[0]]),
-                          1, xref="x2", yref="y2 domain", yanchor="top", size=11, color=VERMILLION))
+        i0, i1 = _runs(sat)[0]
+        notes.append(note(SATURATED_LABEL.get(name, "saturated:<br>act′ < 0.1"), float(a[i0] + a[i1]) / 2, 0.55,
+                          xref="x2", yref="y2 domain", xanchor="center", yanchor="middle", size=11,
+                          color=VERMILLION))
     dmax = float(np.max(d))
     shapes.append(hline(dmax, yref="y2", xref="x2 domain"))
     notes.append(note(DERIVATIVE_NOTE.get(name, f"max {dmax:.3g}"), 1, dmax, xref="x2 domain", yref="y2",
@@ -117,21 +122,32 @@ def _saturation(name: str, a: np.ndarray, d: np.ndarray) -> tuple[list[dict], li
     return shapes, notes
 
 
-def _run_points(chain: ChainResult, lo: float, hi: float) -> tuple[list[dict], list[dict]]:
-    """The run's own (a_t, act(a_t)) and (a_t, act'(a_t)) as dots; points off the chart sit on its edge and
-    are counted in a note."""
-    pa = np.clip(np.nan_to_num(chain.pre, nan=0.0), lo, hi)
-    out = int(np.sum(~(np.abs(chain.pre) <= max(abs(lo), abs(hi)))))  # off the chart, inf and NaN included
-    steps = np.arange(1, chain.pre.shape[0] + 1)
-    run = {"type": "scatter", "mode": "markers", "name": "this run's steps", "legendgroup": "run",
-           "marker": {"color": PURPLE, "size": 6, "opacity": 0.6}, "customdata": steps}
-    data = [{**run, "x": f32(pa), "y": f32(np.clip(np.nan_to_num(chain.h), -1e6, 1e6)),
-             "hovertemplate": "step %{customdata}: a = %{x:.2f}<extra></extra>"},
-            {**run, "x": f32(pa), "y": f32(np.nan_to_num(chain.deriv)), "xaxis": "x2", "yaxis": "y2",
-             "showlegend": False, "hovertemplate": "step %{customdata}: act′(a) = %{y:.3f}<extra></extra>"}]
+def _run_points(chain: ChainResult, lo: float, hi: float, y_range: list[float]) -> tuple[list[dict], list[dict]]:
+    """The run's own (a_t, act(a_t)) and (a_t, act'(a_t)) as dots. Steps off the chart (|a| beyond its edge,
+    or not finite) are drawn on its edge as triangles, and counted in a note: never silently left out."""
+    pre = np.asarray(chain.pre, dtype=np.float64)
+    inside = np.abs(pre) <= max(abs(lo), abs(hi))  # False for inf and NaN too
+    pa = np.clip(np.nan_to_num(pre, nan=0.0, posinf=hi, neginf=lo), lo, hi)
+    ph = np.clip(np.nan_to_num(chain.h, nan=0.0, posinf=y_range[1], neginf=y_range[0]), *y_range)
+    pd = np.nan_to_num(chain.deriv, nan=0.0, posinf=1.0)
+    steps = np.arange(1, pre.shape[0] + 1)
+    edge = np.where(np.nan_to_num(pre, nan=1.0) < 0, "triangle-left", "triangle-right")  # which edge it is beyond
+    data = []
+    for where, name in ((inside, "this run's steps"), (~inside, "steps beyond the edge (|a| larger)")):
+        if not where.any():
+            continue
+        run = {"type": "scatter", "mode": "markers", "name": name, "legendgroup": name,
+               "marker": {"color": PURPLE, "opacity": 0.6, "size": 6 if where is inside else 9,
+                          "symbol": "circle" if where is inside else list(edge[where])},
+               "customdata": np.stack([steps[where], send(pre[where])], axis=1)}
+        data += [{**run, "x": f32(pa[where]), "y": f32(ph[where]),
+                  "hovertemplate": "step %{customdata[0]}: a = %{customdata[1]:.3g}<extra></extra>"},
+                 {**run, "x": f32(pa[where]), "y": f32(pd[where]), "xaxis": "x2", "yaxis": "y2", "showlegend": False,
+                  "hovertemplate": "step %{customdata[0]}: act′(a) = %{y:.3f}<extra></extra>"}]
+    out = int((~inside).sum())
     notes = []
     if out:
-        notes.append(note(f"{out} step{'s' if out > 1 else ''} had |a| > {hi:g}: drawn at the edge", 0.5,
+        notes.append(note(f"{out} step{'s' if out > 1 else ''} had |a| > {hi:g}: drawn at the edge (▸)", 0.5,
                           -0.3, xanchor="center", yanchor="top", color=NEUTRAL))
     return data, notes
 
@@ -151,11 +167,11 @@ def activation_figure(name: str, a: np.ndarray, y: np.ndarray, d: np.ndarray, ch
          "hovertemplate": "a = %{x:.2f}: act′(a) = %{y:.3f}<extra></extra>"},
     ]
     shapes, notes = _saturation(name, a, d)
+    y_range = [lo, hi] if name == "identity" else [float(min(np.min(y), -0.1)) - 0.1, float(max(np.max(y), 1.1)) + 0.1]
     if chain is not None:
-        points, off_chart = _run_points(chain, lo, hi)
+        points, off_chart = _run_points(chain, lo, hi, y_range)
         data += points
         notes += off_chart
-    y_range = [lo, hi] if name == "identity" else [float(min(np.min(y), -0.1)) - 0.1, float(max(np.max(y), 1.1)) + 0.1]
     return styled(
         data, height=330, hovermode="closest",
         legend={"orientation": "h", "y": 1.12, "yanchor": "bottom", "x": 1, "xanchor": "right",

@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
-from lessons.kit.numbers import short
+from lessons.kit.numbers import compact, short
 from lessons.kit.widgets import draw
 from lessons.vanishing import figures as figs
-from lessons.vanishing import recipe
+from lessons.vanishing import recipe, stories
 from lessons.vanishing.settings import CHAIN, PRESETS, SETTINGS, chain_config, clip_config, matrix_config
 from rnn_core import curve
 
@@ -93,27 +93,26 @@ def chain_controls() -> recipe.ChainConfig:
 def gradient_table(res: recipe.ChainResult) -> pd.DataFrame:
     """The data behind the main chart, one row per distance k from the loss."""
     status = np.where(~np.isfinite(res.grad), "overflow", np.where(res.grad == 0, "exactly 0", "finite"))
-    return pd.DataFrame({"k (steps back)": res.distance, "|dL/dh|": res.grad, "|w|^k": res.analytic,
-                         "(|w|*max act')^k": res.bound, "status": status})
+    T = res.grad.shape[0] - 1
+    return pd.DataFrame({"k (steps back)": res.distance, "t (state h_t, t = T - k)": T - res.distance,
+                         "|dL/dh_t|": res.grad, "|w|^k": res.analytic, "(|w|*max act')^k": res.bound,
+                         "status": status})
 
 
 # -- sections ------------------------------------------------------------------------------------------
 def norm_messages(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
-    """Overflow and exact zeros are part of the lesson: say what happened, in words."""
+    """Overflow and exact zeros are part of the lesson: say what happened, and why, in words."""
     fmt_name = "float32" if cfg.precision == "float32" else "float64"
     if res.forward_overflow is not None:
         st.warning(f"The forward pass overflowed at step {res.forward_overflow + 1}: h became larger than "
-                   f"{fmt_name} can hold, so it is inf from there on.", icon=":material/warning:")
+                   f"{fmt_name} can hold, so it is ±inf (or NaN) from there on.", icon=":material/warning:")
     if res.overflow_distance is not None:
         st.warning(f"**The gradient overflowed at k = {res.overflow_distance}** steps back from the loss: the "
                    f"number became too large for {fmt_name}, so every step beyond is inf (or NaN, where an inf "
                    "met a 0). Those points sit on the chart's top edge.", icon=":material/warning:")
     if res.zero_distance is not None:
-        why = ("A ReLU whose input was negative passes back nothing at all: a dead unit."
-               if cfg.activation == "relu" else
-               "The product underflowed: it fell below the smallest number the format can hold.")
         st.info(f"From k = {res.zero_distance} the gradient is **exactly 0** (marked on the bottom edge: a log "
-                f"axis has no 0). {why}", icon=":material/info:")
+                f"axis has no 0). {stories.zero_reason(res, fmt_name)}", icon=":material/info:")
 
 
 def norm_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
@@ -124,19 +123,10 @@ def norm_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
              alt="Size of the gradient against the number of steps back from the loss, on a log axis")
         csv_download(gradient_table(res), file_name="gradient_norms.csv", key="vg_csv")
     with text:
-        st.markdown(
-            "A one-unit RNN $h_t = \\mathrm{act}(w\\,h_{t-1} + x_t)$ reads random inputs; the loss is "
-            "simply $L = h_T$. Going back one step multiplies the gradient by $w\\,\\mathrm{act}'(a_t)$, "
-            "so going back $k$ steps multiplies it by $k$ such factors:"
-        )
+        st.markdown(stories.EQUATION)
         st.latex(r"\left|\frac{\partial L}{\partial h_{T-k}}\right| = \prod_{s=T-k+1}^{T} |w|\,|\mathrm{act}'(a_s)|")
         st.latex(r"\le\; \big(|w| \cdot \max|\mathrm{act}'|\big)^{k}")
-        st.markdown(
-            "With the identity activation every factor is exactly $w$: the gradient is $|w|^k$, a straight "
-            "line on this log axis. $2^{50} \\approx 1.13\\times10^{15}$ (it **explodes**), "
-            "$0.5^{50} \\approx 8.9\\times10^{-16}$ (it **vanishes**): the first input is effectively "
-            "forgotten. Saturating activations bend the line further down."
-        )
+        st.markdown(stories.POWERS)
         far = res.grad[-1]
         c1, c2 = st.columns(2)
         c1.metric(f"|∂L/∂h₀| (k = {cfg.length})", "exactly 0" if far == 0 else short(far),
@@ -150,39 +140,27 @@ def activation_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None
         plot(activation_figure(cfg), key="vg_act_fig",
              alt="The activation function beside its derivative, with this run's steps marked")
     with text:
-        st.markdown(
-            "Each factor contains the activation's **slope** $\\mathrm{act}'(a_t)$ at the point the step "
-            "landed on (purple dots: this run's steps). Where the curve is flat — *saturated* — the slope "
-            "is nearly 0 and the gradient is nearly cut."
-        )
+        st.markdown(stories.SATURATION)
         st.latex(r"\sigma'(a) = \sigma(a)\,\big(1-\sigma(a)\big) \le \tfrac14")
         st.latex(r"\tanh'(a) = 1 - \tanh^2(a) \xrightarrow{\;|a|\to\infty\;} 0")
-        st.markdown(
-            "The sigmoid loses at least 4× per step even in the best case. ReLU's slope is exactly 1 or "
-            "exactly 0: it never shrinks a gradient a little, but a negative input kills it completely."
-        )
+        st.markdown(stories.SIGMOID_RELU)
+    left, right = st.columns(2, gap="large")
+    left.markdown(stories.LEAKY_ELU)
+    right.markdown(stories.NORMALISATION)
 
 
 def matrix_story(m: recipe.MatrixResult, rho: float) -> None:
     """The text under the matrix charts: why ρ matters, and the measured factor per step."""
     text, numbers = beside((3, 2))
     with text:
-        st.markdown(
-            "With $H$ hidden units the factor per step is a matrix, "
-            "$\\partial h_t/\\partial h_{t-1} = \\mathrm{diag}\\big(\\mathrm{act}'(a_t)\\big)\\,W_{hh}$, and "
-            "what matters is how much it can stretch a vector. Here $W_{hh} = \\rho\\,Q$ with $Q$ a random "
-            "orthogonal matrix (a pure rotation), so every eigenvalue sits on the circle $|\\lambda| = \\rho$: "
-            "inside the unit circle gradients shrink, outside they grow. For a linear RNN it is exact:"
-        )
+        st.markdown(stories.MATRIX)
         st.latex(r"\left\|\frac{\partial h_T}{\partial h_{T-k}}\right\|_2 = \|(\rho Q)^k\|_2 = \rho^{k}")
     with numbers:
         rate = "—" if not np.isfinite(m.rate) else f"{m.rate:.3f}"
         st.metric("Measured factor per step", f"× {rate}", help="Geometric mean of the shrink/growth per step.")
-        if np.isfinite(m.decade_steps):
-            verb = "shrinks" if m.rate < 1 else "grows"
-            st.caption(f"The gradient {verb} 10× every {m.decade_steps:.1f} steps (ρ alone: × {rho:.2f}/step).")
-        elif np.isfinite(m.rate):
-            st.caption("Factor 1: the gradient keeps its size — the edge between vanishing and exploding.")
+        caption = stories.matrix_caption(m)
+        if caption:
+            st.caption(caption)
 
 
 @st.fragment
@@ -215,26 +193,25 @@ def clip_vector_part(ccfg: recipe.ClipConfig, vector_fig) -> None:
         st.markdown("Gradient clipping caps how big a step the optimizer can take. Two rules:")
         st.latex(r"\text{by value: } g_i \leftarrow \min\big(\max(g_i, -c),\, c\big)")
         st.latex(r"\text{by norm: } g \leftarrow c\,\frac{g}{\|g\|} \quad \text{if } \|g\| > c")
-        st.markdown(
-            "Clipping **by value** squeezes each entry into the orange square separately, so a long "
-            "gradient also **turns**. Clipping **by norm** shrinks the whole vector onto the blue circle "
-            "and keeps its direction."
-        )
+        st.markdown(stories.CLIP_RULES)
         a1, a2 = st.columns(2)
-        a1.metric("By value: turned", "—" if np.isnan(clip.angle_value) else f"{clip.angle_value:.1f}°")
-        a2.metric("By norm: turned", "—" if np.isnan(clip.angle_norm) else f"{clip.angle_norm:.1f}°")
+        a1.metric("By value: turned", degrees(clip.angle_value))
+        a2.metric("By norm: turned", degrees(clip.angle_norm))
+
+
+def degrees(angle: float) -> str:
+    """An angle as the metrics show it: one decimal (a rounding-level 1e-6° reads 0.0°), — when undefined."""
+    return "—" if not np.isfinite(angle) else f"{angle:.1f}°"
 
 
 def clip_run_caption(rc: recipe.RunClip, c: float) -> None:
     """What clipping did to this run's gradient, in one line (or why it cannot help)."""
     if not np.isfinite(rc.norm_before):
-        st.warning("This gradient overflowed (inf/NaN): no clipping can repair it — PyTorch's "
-                   "clip_grad_norm_ would turn it into NaN. The fix has to come earlier: smaller weights, "
-                   "float64, or a gated cell.", icon=":material/warning:")
+        st.warning(stories.CLIP_OVERFLOW, icon=":material/warning:")
     elif rc.scale < 1:
         st.caption(f"‖g‖ = {short(rc.norm_before)} > c = {short(c)}: everything is multiplied by "
-                   f"{short(rc.scale)}. By value the 4-D gradient turns {short(rc.angle_value)}°, "
-                   f"by norm {short(rc.angle_norm if np.isfinite(rc.angle_norm) else 0.0)}°.")
+                   f"{short(rc.scale)}. By value the 3-D gradient turns {degrees(rc.angle_value)}, "
+                   f"by norm {degrees(rc.angle_norm)}.")
     else:
         st.caption(f"‖g‖ = {short(rc.norm_before)} ≤ c = {short(c)}: nothing is clipped.")
 
@@ -247,15 +224,17 @@ def clip_run_part(cfg: recipe.ChainConfig, c: float, effect_fig) -> None:
         plot(effect_fig, key="vg_clip_effect",
              alt="Gradient size against steps back, before and after clipping by norm")
     with text:
-        st.markdown(
-            "**On this run's gradient** (the four weights of the network above, after BPTT). Clipping by "
-            "norm multiplies everything by one factor — exactly as if the loss had been scaled — so the "
-            "curve slides down but keeps its shape: the far past still dominates an exploding gradient, "
-            "and a vanishing one is untouched, because clipping only ever *shrinks*."
-        )
+        st.markdown(stories.CLIP_RUN)
         clip_run_caption(rc, c)
-        st.dataframe(pd.DataFrame({"gradient": rc.before, "by value": rc.by_value, "by norm": rc.by_norm},
-                                  index=list(rc.names)), width="stretch")
+        st.table(clip_table(rc))
+
+
+def clip_table(rc: recipe.RunClip) -> pd.DataFrame:
+    """The run's three-weight gradient before and after each rule, as short text (a static table: it wraps
+    instead of cutting numbers off at any width)."""
+    fmt = lambda values: [compact(v, width=9, digits=4) for v in values]  # noqa: E731
+    return pd.DataFrame({"gradient": fmt(rc.before), "by value": fmt(rc.by_value), "by norm": fmt(rc.by_norm)},
+                        index=[f"∂L/∂{name}" for name in rc.names])
 
 
 @st.fragment

@@ -1,14 +1,15 @@
 """Recipe for the "Vanishing & exploding gradients" lesson: how a gradient shrinks or grows as it travels back
 through time.
 
-Scalar chain: one hidden unit with recurrent weight w, a random input sequence and the loss
-L = h_{T-1} (so ∂L/∂h_{T-1} = 1). Going back k steps multiplies the gradient by k factors
-w·act'(a_t); with the identity activation that is exactly |w|^k.
+Scalar chain: one hidden unit h_t = act(w h_{t-1} + u x_t + b) with u = 1 and b = 0, a random input sequence
+and the loss L = h_T (so ∂L/∂h_T = 1). Going back k steps multiplies the gradient by k factors w·act'(a_t);
+with the identity activation that is exactly |w|^k.
 
 Matrix case: H hidden units with W_hh = ρ Q (Q a random orthogonal matrix), so every eigenvalue
 sits on the circle of radius ρ and a linear network scales gradients by exactly ρ per step.
 
-Clipping: the engine's ``clip_by_value`` / ``clip_by_norm`` on a 2-D vector and on the run's gradient.
+Clipping: the engine's ``clip_by_value`` / ``clip_by_norm`` on a 2-D vector and on the run's gradient with
+respect to the three weights of the equation, (∂L/∂w, ∂L/∂u, ∂L/∂b).
 NumPy and rnn_core only; the engine computes every gradient.
 """
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnn_core import RNN, get_activation, signals
-from rnn_core.analysis import jacobian_norms
+from rnn_core.analysis import spectral_norms, step_jacobians
 from rnn_core.clipping import NORM_EPS, clip_by_norm, clip_by_value
 from rnn_core.validation import check_choice, check_int, check_number
 
@@ -53,10 +54,14 @@ class ChainResult:
     unless max act' < 1, as for the sigmoid).
     pre, h, deriv: (T,) a_t, act(a_t) and act'(a_t) in time order (where on the activation curve the run lives).
     contributions: (T,) |step T-1-k's share of ∂L/∂w| (by distance).
-    param_grads: the run's full gradient (weight_ih, weight_hh, bias_ih, bias_hh), for clipping.
-    forward_overflow: first time step whose h is inf/NaN, else None.
+    param_grads: the run's gradient with respect to the equation's three weights, {"w", "u", "b"}: the
+    engine's weight_hh, weight_ih and bias (PyTorch's two bias vectors get the same gradient; b is one number).
+    forward_overflow: first time step (0-based) whose h is inf/NaN, else None.
     overflow_distance: smallest k where the gradient is inf/NaN, else None.
     zero_distance: smallest k where the gradient is exactly 0, else None.
+    zero_cause: why the gradient became exactly 0 at zero_distance (None if it never did): "w" (w = 0: nothing
+    flows back), "dead" (a ReLU step with a <= 0: slope exactly 0), "flat" (a slope that rounded to exactly 0 on
+    a saturated end) or "underflow" (every factor nonzero; the product fell below the smallest number).
     """
 
     w: float
@@ -71,10 +76,17 @@ class ChainResult:
     forward_overflow: int | None
     overflow_distance: int | None
     zero_distance: int | None
+    zero_cause: str | None = None
 
     @property
     def distance(self) -> np.ndarray:
         return np.arange(self.grad.shape[0])
+
+    @property
+    def factors(self) -> np.ndarray:
+        """(T,) |w·act'(a_t)| in time order: what crossing step t back to t-1 multiplies the gradient by."""
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.abs(self.w * self.deriv)
 
 
 @dataclass(frozen=True)
@@ -147,8 +159,9 @@ class RunClip:
     the threshold; NaN when the gradient had overflowed). Clipping by norm is the same as scaling the
     loss by ``scale``, so every |∂L/∂h_t| scales by it too: ``grad`` (T+1,) before and ``clipped`` (T+1,)
     after, by distance k from the loss.
-    names, before, by_value, by_norm: (P,) the run's parameter gradients, flattened in ``names`` order.
-    angle_value / angle_norm: how far each rule turns that P-dimensional gradient, in degrees (NaN if undefined).
+    names, before, by_value, by_norm: (3,) the run's gradient (∂L/∂w, ∂L/∂u, ∂L/∂b) before and after each rule,
+    in ``names`` order ("w", "u", "b").
+    angle_value / angle_norm: how far each rule turns that 3-D gradient, in degrees (NaN if undefined).
     """
 
     threshold: float
@@ -209,13 +222,24 @@ def run_chain(cfg: ChainConfig) -> ChainResult:
         contrib = np.abs(grads.per_step["weight_hh"][::-1, 0, 0].astype(np.float64))
         pre, h = trace.pre["h"][:, 0].astype(np.float64), trace.h[:, 0].astype(np.float64)
         deriv = act.deriv(pre, h)
-    bad = ~np.isfinite(grad)
+    bad, zero = ~np.isfinite(grad), _first(grad == 0)
+    params = {"w": grads.params["weight_hh"][0], "u": grads.params["weight_ih"][0], "b": grads.params["bias_hh"]}
     return ChainResult(
         w=w, grad=grad, analytic=_powers(abs(w), T + 1), bound=_powers(abs(w) * MAX_DERIV[act.name], T + 1),
         pre=pre, h=h, deriv=deriv, contributions=contrib,
-        param_grads={k: v.astype(np.float64) for k, v in grads.params.items()},
-        forward_overflow=trace.overflow_step, overflow_distance=_first(bad), zero_distance=_first(grad == 0),
+        param_grads={k: v.astype(np.float64) for k, v in params.items()},
+        forward_overflow=trace.overflow_step, overflow_distance=_first(bad), zero_distance=zero,
+        zero_cause=None if zero is None else zero_cause(w, act.name, pre[T - zero], deriv[T - zero]),
     )
+
+
+def zero_cause(w: float, activation: str, pre: float, deriv: float) -> str:
+    """Why one step back made the gradient exactly 0, from that step's w, a_t and act'(a_t) (see ChainResult)."""
+    if w == 0:
+        return "w"
+    if deriv == 0:
+        return "dead" if activation == "relu" and pre <= 0 else "flat"
+    return "underflow"
 
 
 # -- the matrix case ------------------------------------------------------------------------------
@@ -226,7 +250,11 @@ def random_orthogonal(n: int, seed: int) -> np.ndarray:
 
 
 def run_matrix(cfg: MatrixConfig) -> MatrixResult:
-    """W_hh = ρQ, random inputs, exact ‖∂h_{T-1}/∂h_t‖₂ for every t (from ``analysis.jacobian_norms``)."""
+    """W_hh = ρQ, random inputs, exact ‖∂h_{T-1}/∂h_{T-1-k}‖₂ for every k: the engine's per-step Jacobians
+    ∂h_t/∂h_{t-1} = diag(act'(a_t)) W_hh (``analysis.step_jacobians``) multiplied from the last step back — one
+    H×H product per step, the chain rule itself. (``analysis.jacobian_norms`` gets the same numbers from a backward
+    pass over H copies of the run, with every weight gradient too: about twice the time at H = 64, T = 200; the
+    tests compare the two.)"""
     H = check_int("hidden", cfg.hidden, 1, MAX_HIDDEN)
     T = check_int("length", cfg.length, 1, MAX_LENGTH)
     rho = check_number("radius", cfg.radius, lo=0)  # the spectral radius is a size: never negative
@@ -234,7 +262,13 @@ def run_matrix(cfg: MatrixConfig) -> MatrixResult:
     cell = RNN(H, H, nonlinearity=cfg.activation)
     cell.params.update(weight_ih=np.eye(H), weight_hh=W, bias_ih=np.zeros(H), bias_hh=np.zeros(H))
     x = check_number("input_scale", cfg.input_scale) * np.random.default_rng(cfg.seed + 1).standard_normal((T, H))
-    norms = jacobian_norms(cell, x).h[::-1].copy()  # by distance from the last step
+    steps = step_jacobians(cell, cell.forward(x))  # (T, H, H): ∂h_t/∂h_{t-1}
+    back = np.empty_like(steps)  # back[k] = ∂h_{T-1}/∂h_{T-1-k}
+    back[0] = np.eye(H)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for k in range(1, T):
+            np.matmul(back[k - 1], steps[T - k], out=back[k])
+    norms = spectral_norms(back)
     return MatrixResult(radius=rho, eigenvalues=np.linalg.eigvals(W), norms=norms,
                         analytic=_powers(rho, T), rate=geometric_rate(norms))
 
@@ -272,22 +306,24 @@ def clip_2d(g1: float, g2: float, threshold: float) -> Clip2D:
     )
 
 
+PARAMS = ("w", "u", "b")  # the equation's weights, in the order the page lists them
+
+
 def _flat(grads: dict) -> np.ndarray:
-    return np.concatenate([np.ravel(grads[k]) for k in sorted(grads)])
+    return np.concatenate([np.ravel(grads[k]) for k in PARAMS])
 
 
 def clip_run(chain: ChainResult, threshold: float) -> RunClip:
     """Clip the chain's whole gradient by value and by norm; norm clipping rescales every step alike."""
     val, nrm = clip_by_value(chain.param_grads, threshold), clip_by_norm(chain.param_grads, threshold)
-    before = _flat(chain.param_grads)
-    if not np.isfinite(nrm.norm_before):
-        scale = float("nan")  # an overflowed gradient cannot be rescaled meaningfully (PyTorch gives NaN too)
-    else:
-        scale = float(threshold) / (nrm.norm_before + NORM_EPS) if nrm.clipped else 1.0
+    before, by_norm = _flat(chain.param_grads), _flat(nrm.grads)
+    # An overflowed gradient cannot be rescaled meaningfully: the engine, like PyTorch, turns it into NaN.
+    scale = (float("nan") if not np.isfinite(nrm.norm_before)
+             else float(threshold) / (nrm.norm_before + NORM_EPS) if nrm.clipped else 1.0)
     with np.errstate(invalid="ignore", over="ignore"):
         clipped = chain.grad * scale
     return RunClip(
         threshold=float(threshold), scale=scale, norm_before=nrm.norm_before, grad=chain.grad, clipped=clipped,
-        names=tuple(sorted(chain.param_grads)), before=before, by_value=_flat(val.grads), by_norm=_flat(nrm.grads),
-        angle_value=angle_between(before, _flat(val.grads)), angle_norm=angle_between(before, _flat(nrm.grads)),
+        names=PARAMS, before=before, by_value=_flat(val.grads), by_norm=by_norm,
+        angle_value=angle_between(before, _flat(val.grads)), angle_norm=angle_between(before, by_norm),
     )

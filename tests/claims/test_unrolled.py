@@ -220,3 +220,61 @@ def test_the_overflow_and_explosion_messages_quote_the_run():
                                                                        np.abs(run.h[:, 0]), 0)))
         if run.overflow_step is not None:
             assert np.isfinite(run.h[: run.overflow_step]).all() and not np.isfinite(run.h[run.overflow_step]).all()
+
+
+# -- the w sweep ------------------------------------------------------------------------------------------
+def numbers_in(text: str, marker: str) -> list[float]:
+    """Every w named after ``marker`` up to the next clause ("from a to b", "w ≥ a and every w ≤ −b")."""
+    clause = text.split(marker, 1)[1].split(";")[0]
+    return [float(v.replace("−", "-")) for v in re.findall(r"[−\-]?\d+\.\d\d", clause)]
+
+
+def engine_echo_ends(c: recipe.UnrolledConfig) -> dict[float, tuple[float, float, bool]]:
+    """w -> (size right after the impulse, size after the last step, overflowed anywhere), one engine run per w on
+    the sweep's grid (independent of the sweep's vectorised pass)."""
+    out = {}
+    for w in recipe.W_GRID:
+        run = recipe.run_unrolled(recipe.UnrolledConfig(**{**c.__dict__, "w_rec": float(w)}))
+        size = np.abs(run.h[:, 0]) if run.hidden == 1 else np.linalg.norm(run.h, axis=1)
+        out[round(float(w), 2)] = (size[recipe.event_step(run.steps)], size[-1], run.overflow_step is not None)
+    return out
+
+
+SWEEP_CASES = [dict(), dict(activation="identity"), dict(activation="relu"), dict(activation="elu"),
+               dict(length=200, activation="identity"), dict(length=40, w_in=3.0), dict(hidden=4, length=30),
+               dict(hidden=3, activation="identity", length=200), dict(length=5)]
+
+
+@pytest.mark.parametrize("kw", SWEEP_CASES, ids=lambda kw: "-".join(f"{k}{v}" for k, v in kw.items()) or "defaults")
+def test_the_sweep_story_names_the_ranges_the_engine_shows(kw):
+    """/unrolled, "Sweep the recurrent weight": "by the last step the impulse's echo has faded below 1 % of its
+    first size for every w from a to b; it still holds at least half of it / ends larger than it started for
+    every w ≥ c and every w ≤ −d; it overflows for every w ≥ e" — every w in each named range does that, and the
+    grid point just outside a range does not.
+
+    Checked at: the defaults; identity, ReLU, ELU; T = 5, 12, 40, 200; w_in = 3; H = 3, 4 — one engine run per
+    w on the 121-point grid each (independent of the sweep's vectorised pass)."""
+    c = cfg(**kw)
+    text = stories.sweep_story(recipe.sweep_w(c))
+    ends = engine_echo_ends(c)
+    fades = {w: np.isfinite(last) and last <= 0.01 * first for w, (first, last, _) in ends.items()}
+    bounded = c.activation in recipe.BOUNDED
+    holds = {w: (not np.isfinite(last)) or (last >= 0.5 * first if bounded else last > first)
+             for w, (first, last, _) in ends.items()}
+    ws = sorted(ends)
+    if "has faded below 1 %" in text:
+        lo, hi = numbers_in(text, "for every w from")
+        assert all(fades[w] for w in ws if lo <= w <= hi)
+        assert (lo == ws[0] or not fades[round(lo - 0.05, 2)]) and (hi == ws[-1] or not fades[round(hi + 0.05, 2)])
+    else:
+        assert "In this sweep" not in text or not fades[0.0]
+    marker = "still holds at least half of it for every" if bounded else "ends larger than it started for every"
+    if marker in text:
+        for bound in numbers_in(text, marker):
+            side = [w for w in ws if (w >= bound if bound > 0 else w <= bound)]
+            assert side and all(holds[w] for w in side)
+            inner = round(bound - 0.05, 2) if bound > 0 else round(bound + 0.05, 2)
+            assert not holds[inner]
+    if "overflows" in text:
+        for bound in numbers_in(text, "overflows (beyond 1.8 × 10³⁰⁸) for every"):
+            assert all(ends[w][2] for w in ws if (w >= bound if bound > 0 else w <= bound))

@@ -48,11 +48,72 @@ def test_nudging_a_slider_repaints_the_chart_and_the_url(app_page):
     assert "unrolled_w=0.95" in app_page.page.url  # 0.80 + 3 steps of 0.05, bound to the URL
 
 
-def test_step_slider_updates_the_step_view(app_page):
+def drag_film_slider_to_the_end(page) -> None:
+    plot = page.locator(".js-plotly-plot").nth(0)
+    grip, rail = plot.locator(".slider-grip-rect").first, plot.locator(".slider-rail-rect").first
+    grip.scroll_into_view_if_needed()
+    g, r = grip.bounding_box(), rail.bounding_box()
+    page.mouse.move(g["x"] + g["width"] / 2, g["y"] + g["height"] / 2)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(g["x"] + (r["x"] + r["width"] - g["x"]) * k / 10, g["y"] + g["height"] / 2)
+        page.wait_for_timeout(50)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+
+
+def film_state(page) -> list:
+    """[slider position (0-based), the equation drawn above the diagram, websocket messages sent so far]."""
+    return page.evaluate("""() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
+        return [gd.layout.sliders[0].active, gd.data[gd.data.length - 1].text[0], window.__sends || 0]; }""")
+
+
+def test_dragging_the_film_slider_walks_the_steps_without_asking_the_server(app_page):
+    """The step is scrubbed inside the diagram: the highlight and the equation follow the slider to the last step,
+    and the page sends the server nothing while the hand moves."""
+    app_page.goto("/unrolled?unrolled_t=2")
+    page = app_page.page
+    assert film_state(page)[0] == 1  # the link's step is where the slider starts
+    page.evaluate("""() => { window.__sends = 0; const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (d) { window.__sends += 1; return send.call(this, d); }; }""")
+    drag_film_slider_to_the_end(page)
+    active, equation, sends = film_state(page)
+    assert active == 11 and "h₁₂ = " in equation and sends == 0
+    assert page.get_by_text("t = 12", exact=True).count() >= 1  # the bold time label under the last column
+
+
+def test_play_advances_the_step(app_page):
+    app_page.goto("/unrolled?unrolled_t=1")
+    page = app_page.page
+    plot = page.locator(".js-plotly-plot").nth(0)
+    plot.locator(".updatemenu-button").filter(has_text="fast").first.click()
+    page.wait_for_timeout(1500)
+    assert film_state(page)[0] > 3
+
+
+def decode_qr(png: bytes) -> list[str]:
+    import io
+
+    import numpy as np
+    import zxingcpp
+    from PIL import Image
+
+    return [r.text for r in zxingcpp.read_barcodes(np.asarray(Image.open(io.BytesIO(png)).convert("L")))]
+
+
+def test_the_scrubbed_step_is_in_the_address_bar_the_next_rerun_and_the_share_link(app_page):
     app_page.goto("/unrolled")
-    app_page.nudge("Step t", "ArrowRight")
-    assert not app_page.exceptions()
-    assert app_page.page.get_by_role("heading", name="What the cell computes at step t = 5").is_visible()
+    page = app_page.page
+    drag_film_slider_to_the_end(page)
+    assert "unrolled_t=12" in page.url  # written without a rerun
+    app_page.nudge("Recurrent weight w", "ArrowRight")
+    assert film_state(page)[0] == 11  # the rerun started the new film at the scrubbed step
+    page.get_by_role("button", name="Share this view").click()
+    page.get_by_role("button", name="Show the link and QR code").click()
+    app_page.settle()
+    link = page.get_by_test_id("stCode").filter(has_text="http").first.inner_text().strip()
+    assert "unrolled_t=12" in link and "unrolled_w=0.85" in link
+    assert decode_qr(page.locator("[data-testid='stImage'] img").last.screenshot()) == [link]
 
 
 def test_bad_typed_numbers_show_a_message(app_page):

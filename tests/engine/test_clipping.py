@@ -56,6 +56,19 @@ def test_overflowed_gradient_behaves_like_torch_without_warnings():
     assert np.isnan(res.grads["w"][0]) and res.grads["w"][1] == 0.0
 
 
+def test_a_nan_gradient_norm_makes_every_entry_nan_like_torch():
+    g = {"w": np.array([np.nan, 1.0]), "b": np.array([2.0])}
+    res = clip_by_norm(g, 1.0)
+    assert np.isnan(res.norm_before) and res.clipped
+    assert np.isnan(res.grads["w"]).all() and np.isnan(res.grads["b"]).all()
+    torch = pytest.importorskip("torch")
+    ts = [torch.zeros(len(v), dtype=torch.float64, requires_grad=True) for v in (g["w"], g["b"])]
+    for t, v in zip(ts, (g["w"], g["b"]), strict=True):
+        t.grad = torch.tensor(v)
+    torch.nn.utils.clip_grad_norm_(ts, 1.0)
+    assert all(torch.isnan(t.grad).all() for t in ts)
+
+
 @pytest.mark.parametrize("bad", [0, -1, np.nan, np.inf])
 def test_bad_thresholds(bad):
     with pytest.raises(ValueError, match="max_norm: expected a positive finite number"):

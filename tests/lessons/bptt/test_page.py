@@ -6,7 +6,7 @@ from functools import partial
 
 import numpy as np
 import pytest
-from apptest_helpers import assert_clean, chart, chart_keys, decode, open_lesson
+from apptest_helpers import assert_clean, chart, chart_keys, decode, errors, lesson_keys, open_lesson
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/bptt/page.py"
@@ -30,7 +30,7 @@ def test_default_page_renders_every_chart(default):
     assert sorted(chart_keys(default)) == sorted(CHARTS)
     assert len(default.get("download_button")) == 1
     assert not default.error
-    every_key = {w.key for w in [*default.slider, *default.selectbox, *default.toggle]}
+    every_key = lesson_keys(default)
     assert every_key and all(k.startswith("bptt_") for k in every_key)
 
 
@@ -119,3 +119,18 @@ def test_shorter_sequences_keep_the_step_sliders_in_range():
     at.slider(key="bptt_T").set_value(5).run()
     assert_clean(at)
     assert at.slider(key="bptt_step").value <= 5 and at.slider(key="bptt_k").value <= 5
+
+
+@pytest.mark.parametrize("typed", ["1, [click](https://evil.example), 0", "![p](https://evil.example/x.png)",
+                                   "<b>1</b>", "$x^2$", "**7**", "9" * 10_000 + "x"])
+def test_typed_text_from_a_link_is_shown_literally_and_briefly(typed):
+    """Issue 14: what a link puts in the numbers box comes back as text: no link, image, markup or LaTeX, and a
+    huge token is quoted as a short excerpt."""
+    at = open_page({"bptt_seq": "typed numbers", "bptt_numbers": typed})
+    assert_clean(at)
+    assert len(at.error) == 1 and not at.get("plotly_chart")
+    raw, seen = at.error[0].value, errors(at)[0]
+    assert "](" not in raw.replace("\\]\\(", "") and "<b>" not in raw and "$" not in raw.replace("\\$", "")
+    assert len(seen) < 200
+    token = next(tok for tok in typed.replace(",", " ").split() if not tok.replace(".", "").isdigit())
+    assert token[:30] in seen  # quoted as typed (the first characters at least)

@@ -129,10 +129,25 @@ def test_truncation_with_last_step_loss_keeps_exactly_the_window():
 def test_truncation_curve_ends_exact():
     cfg = demo.BPTTConfig(sequence="sine", length=30, loss="every")
     c = demo.truncation_curve(cfg)
-    assert c.ks[0] == 1 and c.ks[-1] == 30 and np.all(np.diff(c.ks) > 0)
+    np.testing.assert_array_equal(c.ks, np.arange(1, 31))  # every window length
     assert c.rel_errors[-1] == 0.0
-    assert len(c.ks) <= demo.CURVE_POINTS["every"]
-    assert c.rel_errors[0] == pytest.approx(demo.truncate(cfg, 1).rel_error)
+    for k in (1, 4, 17, 29):
+        assert c.rel_errors[k - 1] == demo.truncate(cfg, k).rel_error  # the curve and the metric agree exactly
+
+
+@pytest.mark.parametrize("cfg", CONFIGS)
+def test_truncation_matches_the_engines_truncated_backward(cfg):
+    """The lesson reads truncated BPTT off every loss's shares; the engine runs one backward per loss window."""
+    from rnn_core.analysis import truncated_backward
+
+    cell, _, trace, _, local = demo._setup(cfg)
+    shares = demo.loss_shares(cfg)
+    scale = np.abs(shares.by_loss).sum() + 1e-300
+    for k in range(1, demo.run_bptt(cfg).steps + 2):
+        engine = truncated_backward(cell, trace, local[:, None].copy(), k)
+        tr = demo.truncate(cfg, k, shares)
+        assert abs(tr.total - engine.params["weight_hh"][0, 0]) <= 1e-13 * scale
+        np.testing.assert_allclose(tr.contributions, engine.per_step["weight_hh"][:, 0, 0], rtol=0, atol=1e-13 * scale)
 
 
 def test_relative_error_edge_cases():

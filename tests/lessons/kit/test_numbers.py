@@ -38,3 +38,24 @@ def test_fit_keeps_node_labels_within_five_characters():
     for value, label in cases.items():
         assert numbers.fit(value) == label, value
         assert len(numbers.fit(value)) <= 5
+
+
+def test_compact_fits_and_never_hides_a_small_value():
+    assert numbers.compact(0.0025) == "0.0025"
+    assert numbers.compact(-3.3e-05) == "−3e−5" and numbers.compact(-3.3e-05, width=7) == "−3.3e−5"
+    assert numbers.compact(96700.0) == "96700" and numbers.compact(-150.0, 5, 2) == "−150"
+    assert numbers.compact(1.234e6) == "1.23e6" and numbers.compact(12.345) == "12.3"
+    assert numbers.compact(1.234e-300) == "1e−300"
+    assert numbers.compact(-9.67e24) == "−1e25" and numbers.compact(9.67e24) == "9.7e24"
+    assert numbers.compact(0.0) == "0" == numbers.compact(-0.0) and numbers.compact(math.inf) == "∞"
+    for v in (1e-300, 1.5e300, -123456.0, 0.5, -0.000123456, 7.0, -1e-30):
+        text = numbers.compact(v)
+        assert len(text) <= 6 and text.strip("−0.") != "", (v, text)
+    assert numbers.compact(-1e-300) == "−1e−300"  # the shortest it can be: one digit, longer than the width
+
+
+def test_tex_short_keeps_significant_digits():
+    assert numbers.tex_short(9.67e24) == r"9.67\times 10^{24}"
+    assert numbers.tex_short(-0.0012345) == "-0.00123"
+    assert numbers.tex_short(2.5e-7, 2) == r"2.5\times 10^{-7}"
+    assert numbers.tex_short(math.inf) == r"\infty" and numbers.tex_short(-math.inf) == r"-\infty"

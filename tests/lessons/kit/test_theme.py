@@ -33,12 +33,45 @@ def test_diverging_rgb_handles_inf_and_nan_and_arrays():
     out = theme.diverging_rgb(np.array([np.inf, -np.inf, np.nan, 0.3]), 1.0)
     assert out.shape == (4, 3) and np.isfinite(out).all()
     np.testing.assert_allclose(out[0], theme.diverging_rgb(1.0, 1.0))
-    assert theme.diverging_color(0.0, 1.0).startswith("rgb(")
+    assert theme.diverging_color(0.0, 1.0).startswith("rgba(")
 
 
-def test_contrast_text_is_white_on_dark_ends_and_dark_on_grey():
+def test_near_zero_is_a_faint_tint_of_the_page_and_the_ends_are_opaque():
+    """No glaring light block on a dark page: around 0 the scale is mostly transparent."""
+    alphas = theme.diverging_rgba(np.linspace(-1, 1, 41), 1.0)[:, 3]
+    assert alphas[20] <= 0.25 and alphas[0] == alphas[-1] == 1.0
+    assert (np.diff(alphas[:21]) <= 1e-12).all() and (np.diff(alphas[20:]) >= -1e-12).all()
+
+
+def test_contrast_text_is_white_on_dark_ends_and_the_page_colour_on_a_tint():
     assert theme.contrast_text(-1.0, 1.0) == "#FFFFFF"
-    assert theme.contrast_text(0.0, 1.0) == "#111111"
+    assert theme.contrast_text(0.5, 1.0) == "#111111"
+    assert theme.contrast_text(0.0, 1.0) == theme.PAGE_INK
+
+
+def _luminance(color: str) -> float:
+    rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)]) / 255.0
+    lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(lin @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def _ratio(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+PAGES = {"light": "#FCFCFD", "dark": "#0F1621"}  # .streamlit/config.toml's backgroundColor per theme
+
+
+def test_every_house_colour_meets_wcag_aa_in_both_themes():
+    """Text 4.5:1 and marks 3:1 against the page, after chrome.py's per-theme redraw (THEME_VARIANTS)."""
+    colours = set(theme.QUALITATIVE) | {theme.NEUTRAL}
+    for name, page in PAGES.items():
+        text, mark = theme.THEME_VARIANTS[name]["text"], theme.THEME_VARIANTS[name]["mark"]
+        for colour in colours:
+            assert _ratio(text.get(colour, colour), page) >= 4.5, (name, "text", colour)
+            assert _ratio(mark.get(colour, colour), page) >= 3.0, (name, "mark", colour)
+        assert _ratio(text[theme.PAGE_INK], page) >= 4.5
 
 
 def test_symmetric_limit_ignores_non_finite_and_has_a_floor():

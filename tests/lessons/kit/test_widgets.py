@@ -56,3 +56,32 @@ def test_settings_read_link_text():
     for setting, raw in ((s, "2"), (n, "nan"), (t, "yes"), (c, "b")):
         with pytest.raises(ValueError):
             setting.from_link(raw)
+
+
+def _share_script():
+    import streamlit as st
+
+    from lessons.kit.settings import Setting
+    from lessons.kit.widgets import link_query, link_value, new_run
+
+    new_run()
+    step = Setting("demo_t", "Step", 4, "slider", 1, 20, 1)
+    st.write(link_value(step, 1, 12, 4))
+    if st.button("scrubbed", key="scrub"):
+        st.query_params["demo_t"] = "9"  # what the page's script writes when the figure's slider moves
+    if st.button("far", key="far"):
+        st.query_params["demo_t"] = "15"  # a step the setting allows but this figure does not have
+    st.code(repr(link_query()))
+
+
+def test_the_share_link_names_where_a_figure_slider_is_now_within_its_range():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_share_script)
+    at.query_params["demo_t"] = "6"
+    at.run()
+    assert at.code[0].value == "{'demo_t': '6'}"
+    at.button(key="scrub").click().run()
+    assert at.code[0].value == "{'demo_t': '9'}"
+    at.button(key="far").click().run()
+    assert at.code[0].value == "{'demo_t': '12'}"  # clamped to the steps the figure has

@@ -32,84 +32,7 @@ def heads(fig: go.Figure, symbol: str) -> int:
                if tr.mode == "markers" and not isinstance(tr.marker.symbol, str) and tr.marker.symbol is not None)
 
 
-# -- which steps the diagram draws ----------------------------------------------------------------------
-def test_short_sequences_show_every_step():
-    assert figs.visible_steps(5, 2) == [0, 1, 2, 3, 4]
-
-
-def test_long_sequences_elide_the_middle_but_keep_ends_and_the_selected_step():
-    cols = figs.visible_steps(200, 100)
-    assert cols[:3] == [0, 1, 2] and cols[-3:] == [197, 198, 199]
-    assert all(s in cols for s in range(98, 103))
-    assert cols.count(None) == 2
-    assert len(cols) <= figs.MAX_COLUMNS
-
-
-@pytest.mark.parametrize("selected", [0, 3, 4, 5, 194, 199])
-def test_elision_never_hides_a_single_step(selected):
-    cols = figs.visible_steps(200, selected)
-    shown = [c for c in cols if c is not None]
-    assert shown == sorted(shown) and selected in shown
-    for a, b in zip(cols, cols[1:], strict=False):
-        if a is not None and b is not None:
-            assert b == a + 1  # consecutive unless a gap marker sits between them
-
-
-# -- the unrolled diagram -------------------------------------------------------------------------------
-def test_diagram_has_one_column_per_step_and_the_same_weight_on_every_recurrent_arrow():
-    r = run(length=6, w_rec=0.8)
-    fig = figs.unrolled_diagram(r, 2)
-    x_nodes, y_nodes, h_nodes = traces_named(fig, "x")[0], traces_named(fig, "y")[0], traces_named(fig, "h")[0]
-    assert len(x_nodes.x) == len(y_nodes.x) == 6
-    assert len(h_nodes.x) == 7  # h_0 plus one per step
-    np.testing.assert_allclose(np.asarray(h_nodes.marker.color[1:], dtype=float), r.h[:, 0], rtol=1e-6)
-    assert heads(fig, "triangle-up") == 2 * 6  # x -> h and h -> y in every column
-    assert heads(fig, "triangle-right") == 6  # h_{t-1} -> h_t, h_0 -> h_1 included
-    assert not arrows(fig)  # no per-arrow annotations: they are slow to draw
-    assert labels(fig).count("×0.80") == 6  # the same recurrent weight on every arrow
-    assert labels(fig).count("×1.00") == 2  # w_in and v, written once beside the selected step
-
-
-def test_diagram_colours_are_a_diverging_scale_centred_on_zero():
-    fig = figs.unrolled_diagram(run(sequence="sine", length=10), 4)
-    for name in ("x", "h", "y"):
-        marker = traces_named(fig, name)[0].marker
-        assert marker.cmin == -marker.cmax  # symmetric around 0
-
-
-def test_selected_step_is_highlighted():
-    fig = figs.unrolled_diagram(run(length=8), 5)
-    band = fig.layout.shapes[0]
-    x_nodes = traces_named(fig, "x")[0]
-    widths = list(x_nodes.marker.line.width)
-    assert widths.index(max(widths)) == 5
-    assert band.x0 < x_nodes.x[5] < band.x1
-
-
-def test_long_diagram_marks_the_gaps_and_stays_small():
-    r = run(sequence="random walk", length=200, hidden=4)
-    fig = figs.unrolled_diagram(r, 120)
-    assert labels(fig).count("⋯") == 2
-    assert len(traces_named(fig, "x")[0].x) <= figs.MAX_COLUMNS
-    assert len(traces_named(fig, "h")[0].x) == 4 * (len(traces_named(fig, "x")[0].x) + 1)
-    assert "<b>t = 121</b>" in labels(fig)
-    assert sum(int(t[1:]) for t in labels(fig) if t.startswith("+")) + len(traces_named(fig, "x")[0].x) == 200
-
-
-def test_overflow_values_are_drawn_at_the_end_of_the_scale():
-    r = run(length=4)
-    r.h[2:] = np.inf  # as after an overflow
-    fig = figs.unrolled_diagram(r, 3)
-    colors = np.asarray(traces_named(fig, "h")[0].marker.color, dtype=float)
-    assert np.isfinite(colors).all()
-    assert "∞" in traces_named(fig, "h")[0].text
-
-
-def test_step_out_of_range_is_a_value_error():
-    with pytest.raises(ValueError, match="step: expected 0 to 3"):
-        figs.unrolled_diagram(run(length=4), 4)
-
-
+# -- the rolled diagram (the unrolled one is the film: test_film.py) ---------------------------------------
 def test_rolled_diagram_has_one_cell_and_a_loop():
     fig = figs.rolled_diagram(run(length=5, w_rec=0.3), 1)
     assert len(traces_named(fig, "x")[0].x) == 1
@@ -156,13 +79,6 @@ def test_overflow_is_marked_on_the_chart_not_dropped():
     assert any(s.type == "rect" and s.x0 == k - 0.5 for s in fig.layout.shapes)
 
 
-def test_huge_values_still_fit_in_the_nodes():
-    r = run(sequence="impulse", length=200, w_rec=3.0, activation="identity")
-    fig = figs.unrolled_diagram(r, 199)
-    labels = [t for d in fig.data if d.mode and "text" in d.mode and d.text for t in d.text if t]
-    assert "2e79" in labels and all(len(t) <= 5 for t in labels if t[0].isdigit() or t[0] == "−")
-
-
 def test_figures_send_float32():
     fig = figs.hidden_over_time(run(length=5), 0)
     assert np.asarray(fig.data[0].y).dtype == np.float32
@@ -197,7 +113,7 @@ def test_activation_marker_and_curve_extent():
 def test_every_figure_passes_plotly_validation(hidden):
     """Figures are built without validation for speed (theme.figure); rebuilding validates every property."""
     r = run(sequence="random walk", length=30, hidden=hidden)
-    built = [figs.unrolled_diagram(r, 20), figs.rolled_diagram(r, 3), figs.hidden_over_time(r, 3),
+    built = [figs.rolled_diagram(r, 3), figs.hidden_over_time(r, 3),
              figs.activation_marker(demo.activation_curve("tanh", 4.0), r.a[3], r.h[3], "tanh")]
     for fig in built:
         go.Figure(fig.to_dict())  # raises ValueError on any invalid property

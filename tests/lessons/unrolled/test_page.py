@@ -37,7 +37,7 @@ def default_page() -> AppTest:
 
 def test_default_view_has_diagram_activation_and_main_chart(default_page):
     at = default_page
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 4  # diagram, activation, h over time, the w sweep
     assert len(at.get("latex")) >= 2  # the update equation and the H > 1 weight mapping
     assert len(at.get("download_button")) == 1
     assert not at.error
@@ -61,15 +61,22 @@ def test_moving_the_recurrent_weight_changes_the_chart():
     assert before.shape == after.shape and not np.allclose(before, after)
 
 
-def test_step_slider_moves_the_highlight_and_the_equation():
-    at = open_page()
-    before = json.loads(at.get("plotly_chart")[0].proto.spec)
-    at.slider(key="unrolled_t").set_value(7).run()
-    assert not at.exception
-    after = json.loads(at.get("plotly_chart")[0].proto.spec)  # the diagram: its highlight band moved
-    assert after["layout"]["shapes"][0]["x0"] > before["layout"]["shapes"][0]["x0"]
+def diagram(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_the_step_is_scrubbed_in_the_figure_and_a_link_sets_where_it_starts():
+    spec = diagram(open_page(unrolled_t="7"))
+    slider = spec["layout"]["sliders"][0]
+    assert slider["active"] == 6 and len(slider["steps"]) == 12 and len(spec["frames"]) == 12
+    assert "a₇ = " in spec["data"][-1]["text"][0]  # the equation drawn above the diagram is step 7's
+    assert "a₃ = " in spec["frames"][2]["data"][-1]["text"][0]  # and frame 3 carries step 3's
+
+
+def test_the_equation_under_the_diagram_uses_the_start_step(default_page):
+    at = open_page(unrolled_t="7")
     assert any("a_{7}" in el.value for el in at.get("latex"))
-    assert at.subheader[0].value == "What the cell computes at step t = 7"
+    assert not any("a_{7}" in el.value for el in default_page.get("latex"))
 
 
 def test_query_params_reproduce_the_view():
@@ -77,19 +84,31 @@ def test_query_params_reproduce_the_view():
                    unrolled_act="ReLU", unrolled_t="9", unrolled_view="Rolled")
     assert at.slider(key="unrolled_w").value == 0.5
     assert at.slider(key="unrolled_H").value == 3
-    assert at.slider(key="unrolled_t").value == 9
     assert at.selectbox(key="unrolled_seq").value == "sine"
     assert at.selectbox(key="unrolled_act").value == "relu"
+    assert any("a_{9}" in el.value for el in at.get("latex"))  # the rolled cell shows step 9
     assert hidden_series(at).shape == (3, 20)  # a heatmap: units x time
 
 
-def test_shrinking_the_sequence_keeps_the_step_inside_it():
-    at = open_page()
-    at.slider(key="unrolled_T").set_value(40).run()
-    at.slider(key="unrolled_t").set_value(35).run()
-    at.slider(key="unrolled_T").set_value(10).run()
+def test_a_step_beyond_the_sequence_starts_at_its_last_step():
+    at = open_page(unrolled_T="10", unrolled_t="35")
     assert not at.exception
-    assert at.slider(key="unrolled_t").value == 10
+    assert diagram(at)["layout"]["sliders"][0]["active"] == 9
+
+
+def test_an_unusable_step_in_a_link_is_named_and_the_default_used():
+    at = open_page(unrolled_t="soon")
+    assert not at.exception
+    assert any(r"unrolled\_t" in c.value and "“soon”" in c.value for c in at.caption)
+    assert diagram(at)["layout"]["sliders"][0]["active"] == 3
+
+
+def test_the_w_sweep_starts_at_the_pages_w_and_its_story_quotes_the_sweep():
+    at = open_page(unrolled_w="1.5")
+    sweep = json.loads(at.get("plotly_chart")[3].proto.spec)
+    slider = sweep["layout"]["sliders"][0]
+    assert slider["steps"][slider["active"]]["label"] == "1.50" and len(sweep["frames"]) == 121
+    assert any("In this sweep, by the last step the impulse's echo has faded" in m.value for m in at.markdown)
 
 
 def test_single_step_sequence_works():

@@ -6,7 +6,7 @@ from functools import partial
 
 import numpy as np
 import pytest
-from apptest_helpers import assert_clean, chart, chart_keys, decode, open_lesson
+from apptest_helpers import assert_clean, chart, chart_keys, decode, lesson_keys, open_lesson
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/vanishing/page.py"
@@ -29,7 +29,7 @@ def test_default_page_renders_every_chart(default):
     assert_clean(default)
     assert sorted(chart_keys(default)) == sorted(CHARTS)
     assert len(default.get("download_button")) == 1
-    every_key = {w.key for w in [*default.slider, *default.selectbox, *default.toggle, *default.button]}
+    every_key = lesson_keys(default)
     assert every_key and all(k.startswith("vg_") for k in every_key)
     assert chart(default, "vg_norm")["layout"]["yaxis"]["type"] == "log"
 
@@ -112,3 +112,26 @@ def test_out_of_range_url_values_are_ignored():
     assert_clean(at)
     assert at.slider(key="vg_w").value == 1.0 and at.slider(key="vg_T").value == 50
     assert len(at.get("plotly_chart")) == len(CHARTS)
+
+
+def test_a_gradient_down_among_the_smallest_floats_is_drawn_not_a_crash():
+    """w = 0.01 over 200 steps: 1e-322 and then exactly 0. The log axis' floor went one decade below that, to 0,
+    and the page stopped with "math domain error"."""
+    at = open_page({"vg_w": "0.01", "vg_T": "200", "vg_act": "identity"})
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == len(CHARTS)
+    assert any("exactly 0" in i.value and "underflowed" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("w", ["0.5", "2.0", "3.0"])
+def test_the_clipping_table_lists_the_equations_three_weights_in_short_numbers(w):
+    """The table listed weight_ih, weight_hh, bias_ih, bias_hh (the equation has w only, and now u and b) and was an
+    interactive grid that cut long numbers off at w = 2."""
+    at = open_page({"vg_w": w, "vg_T": "200", "vg_act": "identity"})
+    assert_clean(at)
+    table = at.table[0].value
+    assert list(table.index) == ["∂L/∂w", "∂L/∂u", "∂L/∂b"]
+    assert list(table.columns) == ["gradient", "by value", "by norm"]
+    assert all(isinstance(v, str) and len(v) <= 9 for v in table.to_numpy().ravel())
+    assert not at.dataframe  # no scrolling grid
+    assert any("h_t = \\mathrm{act}(w\\,h_{t-1} + u\\,x_t + b)" in m.value for m in at.markdown)

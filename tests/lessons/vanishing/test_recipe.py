@@ -190,7 +190,17 @@ def test_clip_run_rescales_every_step_alike():
     np.testing.assert_allclose(rc.by_norm, rc.before * rc.scale, rtol=1e-12)
     assert np.all(np.abs(rc.by_value) <= 1.0)
     assert rc.angle_norm == pytest.approx(0.0, abs=1e-5) and rc.angle_value > 1.0
-    assert set(rc.names) == {"weight_ih", "weight_hh", "bias_ih", "bias_hh"}
+    assert rc.names == ("w", "u", "b")  # the page's equation h_t = act(w h_{t-1} + u x_t + b): three weights
+
+
+def test_the_clipped_gradient_is_the_equations_three_weights():
+    cfg = demo.ChainConfig(w=0.8, length=30, activation="tanh", input_scale=1.0, seed=3)
+    chain = demo.run_chain(cfg)
+    cell = demo._chain_cell(cfg.w, cfg.activation, np.float64)
+    g = cell.backward(cell.forward(demo.chain_inputs(30, 1.0, 3)[:, None]), np.eye(1, 30, 29).T.copy()).params
+    np.testing.assert_array_equal(demo.clip_run(chain, 100.0).before,
+                                  [g["weight_hh"][0, 0], g["weight_ih"][0, 0], g["bias_hh"][0]])
+    assert g["bias_ih"][0] == g["bias_hh"][0]  # PyTorch's two bias vectors: one b, one gradient
 
 
 def test_clip_run_never_grows_a_small_gradient():
@@ -210,3 +220,19 @@ def test_clip_run_of_an_overflowed_gradient_is_nan_not_an_error():
 def test_configs_are_hashable_for_caching():
     assert hash(demo.ChainConfig()) == hash(demo.ChainConfig())
     assert hash(demo.MatrixConfig()) == hash(demo.MatrixConfig())
+
+
+@pytest.mark.parametrize("activation", ["identity", "tanh", "sigmoid", "relu", "leaky_relu", "elu"])
+@pytest.mark.parametrize(("hidden", "radius", "length"), [(2, 0.5, 30), (16, 1.0, 50), (16, 2.0, 50), (64, 1.5, 200)])
+def test_matrix_norms_are_the_engines_exact_jacobian_norms(activation, hidden, radius, length):
+    """The lesson multiplies the engine's step Jacobians; analysis.jacobian_norms backpropagates H unit vectors."""
+    from rnn_core import RNN
+    from rnn_core.analysis import jacobian_norms
+
+    cfg = demo.MatrixConfig(hidden=hidden, radius=radius, length=length, activation=activation, input_scale=3.0)
+    m = demo.run_matrix(cfg)
+    cell = RNN(hidden, hidden, nonlinearity=activation)
+    cell.params.update(weight_ih=np.eye(hidden), weight_hh=radius * demo.random_orthogonal(hidden, 0),
+                       bias_ih=np.zeros(hidden), bias_hh=np.zeros(hidden))
+    x = 3.0 * np.random.default_rng(1).standard_normal((length, hidden))
+    np.testing.assert_allclose(m.norms, jacobian_norms(cell, x).h[::-1], rtol=1e-10, atol=1e-300)
