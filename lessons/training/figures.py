@@ -74,7 +74,7 @@ def adding_example(x: np.ndarray, y: float) -> go.Figure:
     x = np.asarray(x)
     T = len(x)
     marked = x[:, 1] > 0.5
-    colours = np.where(marked, VERMILLION, "rgba(138, 148, 163, 0.55)")
+    colours = np.where(marked, VERMILLION, NEUTRAL)  # opaque: the other values are data too (3:1 on either page)
     bar = {"type": "bar", "x": np.arange(T), "y": f32(x[:, 0]), "marker": {"color": colours.tolist()},
            "hovertemplate": "t=%{x}<br>value %{y:.3f}<extra></extra>"}
     a, b = np.flatnonzero(marked)[:2]
