@@ -29,9 +29,10 @@ from lessons.kit.upload import LIMITS, Upload, UploadError, read_upload
 from lessons.kit.widgets import draw
 from lessons.training import recipe
 from lessons.training.sections import VIEWS, Source, metrics_table, results_section, show_table, task_section
-from lessons.training.settings import SETTINGS, WINDOW_LABELS, column_setting, config
+from lessons.training.settings import SETTINGS, TRIES, WINDOW_LABELS, column_setting, config
 
 ROOT = Path(__file__).resolve().parents[2]
+PAGE = "lessons/training/page.py"
 SUNSPOTS = ROOT / "assets" / "sunspots.csv"
 MAX_STORED_RUNS = 12
 MAX_WORK = 600_000  # optimizer steps × sequence length one click may ask for (all three cells together):
@@ -286,3 +287,8 @@ else:
     show_table(metrics_table(cfg, base, runs()))
 if pending is not None:
     await_rivals(pending)
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))

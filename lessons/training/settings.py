@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from types import SimpleNamespace
 
-from lessons.kit.settings import CELL_NAMES, Setting
+from lessons.kit.settings import CELL_NAMES, Setting, Try
 from lessons.kit.upload import LIMITS
 from lessons.training.recipe import WINDOW_RANGE, LabConfig
 
@@ -67,6 +67,18 @@ SETTINGS = {
         help="By value: every gradient entry is clamped to ±threshold. By norm: the whole gradient is shrunk to "
              "length threshold when it is longer."),
 }
+
+# "Try this": each promise is checked by tests/claims/test_training.py at exactly these settings (five seeds).
+TRIES = (
+    Try("Memory wins", ":material/emoji_events:", "Adding problem, LSTM: after Train the held-out error is more "
+        "than ten times lower than every memoryless model's", {"task": "adding", "cell": "lstm"}),
+    Try("Truncated gradient", ":material/content_cut:", "BPTT 9 of T = 20: no gradient reaches the first marked "
+        "number, yet the trained model still adds it (MSE below 0.05)", {"task": "adding", "bptt": 9}),
+    Try("Random walk", ":material/show_chart:", "Stock prices: nothing beats “tomorrow = today” — at best a tie",
+        {"task": "stock"}),
+    Try("Spiky gradients", ":material/bolt:", "RNN, learning rate 0.3, no clipping: gradient steps ten times the "
+        "typical one, or an overflow — then turn clipping on", {"cell": "rnn", "lr": 0.3, "clip": "none"}),
+)
 
 
 def column_setting(columns, default: str) -> Setting:
