@@ -24,7 +24,7 @@ import streamlit as st
 from lessons.char_rnn import figures as figs
 from lessons.char_rnn import recipe as demo
 from lessons.char_rnn.recipe import CharRun
-from lessons.char_rnn.settings import SEGMENT, SETTINGS, SHIPPED_PRIME, config
+from lessons.char_rnn.settings import SEGMENT, SETTINGS, SHIPPED_PRIME, TRIES, config
 from lessons.kit import live
 from lessons.kit.curves import loss_curves
 from lessons.kit.layout import beside, csv_download, lesson_header, plot, user_errors
@@ -34,6 +34,7 @@ from rnn_core.model import SequenceModel
 from rnn_core.training import ema
 
 ROOT = Path(__file__).resolve().parents[2]
+PAGE = "lessons/char_rnn/page.py"
 SHIPPED = ROOT / "assets" / "coriolanus.txt"
 TEMPERATURES = (0.5, 1.0, 2.0)
 MAX_STORED_RUNS = 6
@@ -371,3 +372,8 @@ else:
     status(run, corpus)
     default_prime = SHIPPED_PRIME if text_id == "shipped" else text[:10].replace("\n", "\\n")
     results(run, corpus, text, default_prime)
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lessons.char_rnn.recipe import MAX_CHARS, MAX_PRIME, MAX_VOCAB, MIN_CHARS, CharConfig
-from lessons.kit.settings import Setting
+from lessons.kit.settings import Setting, Try
 
 D = CharConfig()
 SOURCES = {"shipped": "Shakespeare (shipped)", "pasted": "My own text"}  # labels go into the URL
@@ -46,6 +46,14 @@ SETTINGS = {
     "start": Setting("char_start", "Where in the held-out text", 0, lo=0, hi=MAX_CHARS, step=50),
     "position": Setting("char_pos", "Character for the next-letter odds", 40, lo=0, hi=SEGMENT - 2),
 }
+
+# "Try this": each promise is checked by tests/claims/test_char_rnn.py at exactly these settings (five seeds).
+TRIES = (
+    Try("One epoch", ":material/looks_one:", "1 epoch (27 steps): after Train the held-out loss is already below "
+        "the letter frequencies' dashed line", {"epochs": 1}),
+    Try("Safe or bold", ":material/thermostat:", "3 epochs, then write at τ = 0.5 and at τ = 1.6: the low τ repeats "
+        "itself, the high one invents words", {"epochs": 3}),
+)
 
 
 def config(values: dict, text_id: str = "shipped") -> CharConfig:

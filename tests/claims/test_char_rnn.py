@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from lessons.char_rnn import recipe as demo
-from lessons.char_rnn.settings import SETTINGS
+from lessons.char_rnn.settings import SETTINGS, TRIES, config
 from lessons.kit.curves import loss_curves
 from rnn_core.losses import softmax, softmax_cross_entropy
 from rnn_core.training import Trainer, TrainResult
@@ -309,3 +309,37 @@ def test_pasted_text_stays_out_of_the_url():
     assert 'st.text_area(s.label' in source and "bind=" not in source.split("st.text_area(s.label")[1].split(")")[0]
     assert 'draw(SETTINGS["text"]' not in source
     assert SETTINGS["text"].key == "char_text"
+
+
+# -- "Try this" ----------------------------------------------------------------------------------------------------
+def link_config(tip) -> demo.CharConfig:
+    """The training run a "Try this" link opens, as the page reads it back from the link (shipped text)."""
+    values = {name: s.default for name, s in SETTINGS.items()}
+    by_key = {s.key: name for name, s in SETTINGS.items()}
+    for key, raw in tip.query(SETTINGS).items():
+        values[by_key[key]] = SETTINGS[by_key[key]].from_link(raw)
+    return config(values)
+
+
+@pytest.mark.slow
+def test_the_try_links_promises_hold_at_their_settings(one_epoch, three_epochs, corpus):
+    """/char-rnn "Try this": "1 epoch (27 steps): after Train the held-out loss is already below the letter
+    frequencies' dashed line"; "3 epochs, then write at τ = 0.5 and at τ = 1.6: the low τ repeats itself, the high one
+    invents words".
+
+    Checked at: each link's settings as the page reads them (the seed 0 it opens with, and seeds 1–4); 400 characters
+    after the page's start text "MENENIUS:\\n" with the page's sampling seed 0 (not pooled): fewer distinct 4-grams at
+    τ = 0.5, a larger share of words never seen in the training text at τ = 1.6."""
+    one, three = (link_config(t) for t in TRIES)
+    assert one == replace(D, epochs=1) and three == replace(D, epochs=3)  # the fixtures train exactly these
+    assert demo.step_plan(one, corpus)[0] == 27
+    for res in one_epoch:
+        assert res.val_loss[-1] < corpus.unigram and res.epoch_val_loss[-1] < corpus.unigram
+    known = set(re.findall(r"[a-z]+", corpus.dataset.text[: corpus.cut].lower()))
+    prime = SETTINGS["prime"].default.replace("\\n", "\n")
+    length, seed = SETTINGS["length"].default, SETTINGS["sample_seed"].default
+    for res in three_epochs:
+        low = demo.sample(res.model, corpus, prime, length, 0.5, seed)
+        high = demo.sample(res.model, corpus, prime, length, 1.6, seed)
+        assert distinct_share(low) < distinct_share(high)
+        assert unknown_words(high, known) > unknown_words(low, known)
