@@ -23,6 +23,10 @@ from lessons.training.settings import SETTINGS, TRIES, config
 from rnn_core.clipping import clip_by_norm, clip_by_value
 from rnn_core.training import Trainer, batches_per_epoch
 
+# A module's first slow test also trains the shared runs of its fixture (five seeds, several settings): minutes
+# on a loaded 2-core machine, so these tests get more than the suite's 300 s each.
+pytestmark = pytest.mark.timeout(1200)
+
 SEEDS = range(5)
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # for the worker processes started below: one BLAS thread each, no spinning
