@@ -124,7 +124,7 @@ def flow_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
     """The unrolled chain with ∂L/∂h_t and a step-through of the backward recursion (reruns on its own)."""
     T = res.steps
     t = step_slider(SETTINGS["step"], 1, T, T)
-    plot(flow_figure(cfg, t), key="bptt_flow",
+    plot(flow_figure(cfg, t), key="bptt_flow", min_width=figs.flow_min_width(T),
          alt="Unrolled chain of hidden states coloured by the gradient of the loss with respect to each one")
     text, numbers = beside((1, 1))
     with text:

@@ -92,6 +92,22 @@ def test_gradient_flow_long_sequences_drop_the_labels():
     assert not [t for t in fig.data if t.mode == "text" and t.text is not None and len(t.text) == 80]
 
 
+def test_step_labels_thin_out_on_long_sequences():
+    """Every step is labelled up to 12 (they fit on a phone), then about ten evenly spaced labels."""
+    assert figs.step_ticks(12) == list(range(1, 13))
+    assert figs.step_ticks(24) == list(range(1, 25, 3)) and len(figs.step_ticks(60)) == 10
+    assert figs.step_ticks(1) == [1]
+
+
+def test_the_chain_keeps_room_for_its_numbers_on_a_narrow_screen():
+    """At least 50 px per labelled step (the numbers on the arrows and under the nodes do not touch); the page
+    gives the chart this minimum width and lets it scroll inside its own frame on a phone."""
+    for T in (1, 8, 16):
+        assert figs.flow_min_width(T) >= 50 * (T + 1)
+    assert figs.flow_min_width(17) < figs.flow_min_width(16)  # no numbers drawn above 16 steps
+    assert figs.flow_min_width(12) > 390
+
+
 # -- chain rule, contributions, truncation --------------------------------------------------------------
 def test_chain_rule_figure(res):
     fig = figs.chain_rule_figure(res)
