@@ -11,23 +11,24 @@ COLORS = [BLUE, ORANGE, GREEN]
 
 
 def examples_figure(examples: list[Example]) -> go.Figure:
-    """One small line chart per example, side by side, each with its own title and time axis."""
+    """One small line chart per example, stacked, each titled with its name and time unit. Stacked rather than
+    side by side: three panels in a row leave a phone about 100 px each, and their titles run into each other."""
     n = len(examples)
-    gap = 0.06
-    width = (1 - gap * (n - 1)) / n
+    gap = 0.17
+    height = (1 - gap * (n - 1)) / n
     traces, axes, anns = [], {}, []
     for k, ex in enumerate(examples):
         sfx = "" if k == 0 else str(k + 1)
-        x0 = k * (width + gap)
+        top = 1 - k * (height + gap)
         traces.append({"type": "scatter", "x": f32(ex.t), "y": f32(ex.values), "mode": "lines", "name": ex.name,
                        "line": {"color": COLORS[k % len(COLORS)], "width": 2}, "xaxis": f"x{sfx}",
                        "yaxis": f"y{sfx}", "hovertemplate": f"{ex.t_label} %{{x:.0f}}<br>%{{y:.2f}}<extra></extra>"})
-        axes[f"xaxis{sfx}"] = axis(ex.t_label, domain=[x0, x0 + width], anchor=f"y{sfx}", title_font={"size": 12})
-        axes[f"yaxis{sfx}"] = axis(None, anchor=f"x{sfx}", nticks=4)
-        anns.append({"text": f"<b>{ex.name}</b>", "x": x0, "xref": "paper", "xanchor": "left", "y": 1.02,
-                     "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 14}})
-    lay = layout(height=230, legend=False, hovermode="closest", annotations=anns,
-                 margin={"l": 10, "r": 10, "t": 34, "b": 10}, **axes)
+        axes[f"xaxis{sfx}"] = axis(None, anchor=f"y{sfx}", nticks=6)
+        axes[f"yaxis{sfx}"] = axis(None, domain=[top - height, top], anchor=f"x{sfx}", nticks=3)
+        anns.append({"text": f"<b>{ex.name}</b>  · {ex.t_label}", "x": 0, "xref": "paper", "xanchor": "left",
+                     "y": top, "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 14}})
+    lay = layout(height=440, legend=False, hovermode="closest", annotations=anns,
+                 margin={"l": 10, "r": 10, "t": 26, "b": 10}, **axes)
     return figure(traces, lay)
 
 
@@ -47,17 +48,17 @@ def memory_figure(example: Example, window: tuple[int, int]) -> go.Figure:
     ]
     anns = [
         {"x": t[last] + 0.5, "y": lo - pad, "xanchor": "right", "yanchor": "top", "showarrow": False,
-         "align": "right", "text": f"a memoryless model sees only the last {last - first + 1} days",
+         "align": "right", "text": f"a memoryless model sees<br>only the last {last - first + 1} days",
          "font": {"color": ORANGE}},
         {"x": (t[0] + t[last]) / 2, "y": top, "yanchor": "bottom", "showarrow": False,
-         "text": "a hidden state can carry a summary of every day so far", "font": {"color": BLUE}},
+         "text": "a hidden state can carry a summary<br>of every day so far", "font": {"color": BLUE}},
         {"x": t[last] + 3, "y": y[last], "showarrow": False, "text": "<b>?</b>",
          "font": {"size": 22, "color": HIGHLIGHT}},
     ]
     traces = [{"type": "scatter", "x": f32(t), "y": f32(y), "mode": "lines", "name": example.name,
                "line": {"color": NEUTRAL, "width": 2}, "hovertemplate": "day %{x}<br>%{y:.2f}<extra></extra>"}]
-    lay = layout(height=300, legend=False, hovermode="closest", shapes=shapes, annotations=anns,
+    lay = layout(height=320, legend=False, hovermode="closest", shapes=shapes, annotations=anns,
                  margin={"l": 10, "r": 10, "t": 10, "b": 10},
                  xaxis=axis(example.t_label, range=[t[0] - 2, t[last] + 6]),
-                 yaxis=axis("price", range=[lo - 3.2 * pad, top + 1.6 * pad]))
+                 yaxis=axis("price", range=[lo - 4.6 * pad, top + 2.4 * pad]))
     return figure(traces, lay)

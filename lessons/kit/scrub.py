@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-SPEEDS = (("slow", 700), ("normal", 300), ("fast", 90))  # ms per frame when playing
+SPEEDS = (("slow", 700), ("play", 300), ("fast", 90))  # ms per frame; short names: four buttons fit a phone
 
 
 class FramedFigure(go.Figure):
@@ -48,9 +48,10 @@ def animated(base: go.Figure, frames: Sequence[dict], labels: Sequence[str], sta
         raise ValueError(f"frames: {len(frames)} frames but {len(labels)} labels")
     named = [{**f, "name": str(k)} for k, f in enumerate(frames)]
     step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": redraw}, "transition": {"duration": 0}}
-    # The slider right under the plot, the buttons under the slider: they never overlap, at any width.
+    # The slider under the x-axis title (its value label would otherwise meet the title on a phone), the buttons
+    # under the slider: they never overlap, at any width.
     # A translucent grey rail reads on a light and a dark page alike (Plotly's default is near-white).
-    slider = {"active": int(start), "pad": {"t": 24, "b": 4}, "len": 0.98, "x": 0.01, "y": 0, "yanchor": "top",
+    slider = {"active": int(start), "pad": {"t": 44, "b": 4}, "len": 0.98, "x": 0.01, "y": 0, "yanchor": "top",
               "bgcolor": "rgba(128, 128, 128, 0.25)", "bordercolor": "rgba(128, 128, 128, 0.7)",
               "currentvalue": {"prefix": prefix, "xanchor": "left", "font": {"size": 14}},
               "steps": [{"label": str(lab), "method": "animate", "args": [[str(k)], step_args]}
@@ -60,10 +61,10 @@ def animated(base: go.Figure, frames: Sequence[dict], labels: Sequence[str], sta
                                 "transition": {"duration": 0}, "mode": "immediate"}]} for name, ms in speeds]
     buttons.append({"label": "❚❚", "method": "animate", "args": [[None], {**step_args, "mode": "immediate"}]})
     menu = {"type": "buttons", "direction": "right", "showactive": False, "x": 0.01, "xanchor": "left", "y": 0,
-            "yanchor": "top", "pad": {"t": 100, "r": 8}, "buttons": buttons}
+            "yanchor": "top", "pad": {"t": 120, "r": 8}, "buttons": buttons}
     layout = base.layout.to_plotly_json()
-    height = (layout.get("height") or 360) + 140
-    margin = {**(layout.get("margin") or {}), "b": max((layout.get("margin") or {}).get("b", 10), 140)}
+    height = (layout.get("height") or 360) + 160
+    margin = {**(layout.get("margin") or {}), "b": max((layout.get("margin") or {}).get("b", 10), 160)}
     extra = {"meta": {"link_key": link_key}} if link_key else {}
     return FramedFigure(list(base.data), {**layout, "sliders": [slider], "updatemenus": [menu], "height": height,
                                           "margin": margin, **extra}, named)

@@ -361,9 +361,25 @@ def enlarged(fig: go.Figure, factor: float, minimum: float) -> go.Figure:
             marker["size"] = _scaled(marker["size"], factor, 0)
     if layout.get("height"):
         layout["height"] = int(layout["height"] * (1 + (factor - 1) / 2))
+    _grow_controls(layout, factor)
     if frames:
         return FramedFigure(spec.get("data", []), layout, frames)  # go.Frame objects would cost seconds
     return go.Figure(spec, _validate=False)
+
+
+def _grow_controls(layout: dict, factor: float) -> None:
+    """Make room for a scrub slider and its buttons in larger type: their offsets below the plot, the bottom
+    margin holding them and the chart's height grow with the text (else the slider's labels meet the buttons)."""
+    if not layout.get("sliders"):
+        return
+    margin = layout.setdefault("margin", {})
+    bottom = margin.get("b", 10)
+    for control in [*layout["sliders"], *layout.get("updatemenus", [])]:
+        pad = control.setdefault("pad", {})
+        pad["t"] = _scaled(pad.get("t", 0), factor, 0)
+    margin["b"] = _scaled(bottom, factor, 0)
+    if layout.get("height"):
+        layout["height"] = int(layout["height"] + margin["b"] - bottom)
 
 
 STREAMLIT_TICK_PX = 12  # Streamlit's chart theme sets 12 px tick labels and axis titles, which a layout font cannot

@@ -19,6 +19,7 @@ from lessons.kit.theme import (
     HIGHLIGHT,
     NEUTRAL,
     ORANGE,
+    PAPER,
     axis,
     colorbar,
     contrast_text,
@@ -265,7 +266,9 @@ def activation_marker(curve: tuple[np.ndarray, np.ndarray], a_t: np.ndarray, h_t
         # a point beyond the drawn curve (an exploding state) sits on its edge instead of overflowing float32
         {"type": "scatter", "x": f32(np.clip(a_t[ok], a[0], a[-1])), "y": f32(np.clip(h_t[ok], y.min(), y.max())),
          "mode": "markers", "name": "steps",
-         "marker": {"color": HIGHLIGHT, "size": 9, "opacity": 0.8, "line": {"color": "white", "width": 1}},
+         # opaque (a translucent vermillion falls below 3:1 on the light page); the page-coloured outline separates
+         # points that overlap
+         "marker": {"color": HIGHLIGHT, "size": 9, "line": {"color": PAPER, "width": 1}},
          "hovertemplate": "a = %{x:.3f}<br>h = %{y:.3f}<extra></extra>"},
     ]
     lay = layout(height=240, legend=False, hovermode="closest", margin={"l": 10, "r": 10, "t": 10, "b": 10},

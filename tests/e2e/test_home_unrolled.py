@@ -8,7 +8,8 @@ from .conftest import ROOT, free_port, settle, start_streamlit, stop_streamlit
 
 pytestmark = pytest.mark.browser
 
-MAIN_CHART = 2  # on /unrolled: 0 the diagram, 1 the activation curve, 2 h over time
+MAIN_CHART = 2  # on /unrolled: 0 the diagram, 1 the activation curve, 2 h over time, 3 the sweep over w
+SWEEP_CHART = 3
 
 
 def test_home_settles_with_charts_and_lesson_links(app_page):
@@ -19,10 +20,10 @@ def test_home_settles_with_charts_and_lesson_links(app_page):
     assert app_page.page.get_by_test_id("stPageLink").filter(has_text="Unrolled RNN").count() >= 1
 
 
-def test_unrolled_settles_with_its_three_charts(app_page):
+def test_unrolled_settles_with_its_four_charts(app_page):
     app_page.goto("/unrolled")
     assert not app_page.exceptions()
-    assert app_page.chart_count() == 3
+    assert app_page.chart_count() == 4
     assert app_page.page.get_by_role("heading", name="The unrolled RNN").is_visible()
     h = app_page.chart_traces(MAIN_CHART)[-1]["y"]
     assert len(h) == 12
@@ -48,8 +49,8 @@ def test_nudging_a_slider_repaints_the_chart_and_the_url(app_page):
     assert "unrolled_w=0.95" in app_page.page.url  # 0.80 + 3 steps of 0.05, bound to the URL
 
 
-def drag_film_slider_to_the_end(page) -> None:
-    plot = page.locator(".js-plotly-plot").nth(0)
+def drag_film_slider_to_the_end(page, chart: int = 0) -> None:
+    plot = page.locator(".js-plotly-plot").nth(chart)
     grip, rail = plot.locator(".slider-grip-rect").first, plot.locator(".slider-rail-rect").first
     grip.scroll_into_view_if_needed()
     g, r = grip.bounding_box(), rail.bounding_box()
@@ -80,6 +81,28 @@ def test_dragging_the_film_slider_walks_the_steps_without_asking_the_server(app_
     active, equation, sends = film_state(page)
     assert active == 11 and "h₁₂ = " in equation and sends == 0
     assert page.get_by_text("t = 12", exact=True).count() >= 1  # the bold time label under the last column
+
+
+def count_sends(page) -> None:
+    page.evaluate("""() => { window.__sends = 0; const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (d) { window.__sends += 1; return send.call(this, d); }; }""")
+
+
+def test_dragging_the_sweep_walks_w_to_3_without_asking_the_server(app_page):
+    """The sweep film: dragging its slider to the end shows w = 3 (the line and the summary change) with no
+    websocket message; the page's own w is still the dashed reference."""
+    app_page.goto("/unrolled")
+    page = app_page.page
+    read = """(i) => { const gd = document.querySelectorAll('.js-plotly-plot')[i];
+        return [gd.layout.sliders[0].active, Array.from(gd._fullData[1].y).slice(-1)[0],
+                gd.data[gd.data.length - 1].text[0], window.__sends || 0]; }"""
+    start, y_before, summary_before, _ = page.evaluate(read, SWEEP_CHART)
+    count_sends(page)
+    drag_film_slider_to_the_end(page, SWEEP_CHART)
+    active, y_after, summary_after, sends = page.evaluate(read, SWEEP_CHART)
+    assert start == 76 and active == 120  # w = 0.80 on the grid −3 … 3 by 0.05, then its last point
+    assert summary_after.startswith("w = 3.00") and summary_after != summary_before and y_after != y_before
+    assert sends == 0
 
 
 def test_play_advances_the_step(app_page):

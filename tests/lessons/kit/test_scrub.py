@@ -35,7 +35,7 @@ def test_one_play_button_per_speed_and_a_pause():
 
 def test_room_is_made_under_the_plot_for_slider_and_buttons():
     lay = animated(base(), frames(3), ["1", "2", "3"], 0).to_dict()["layout"]
-    assert lay["height"] == 300 + 140 and lay["margin"]["b"] >= 140
+    assert lay["height"] == 300 + 160 and lay["margin"]["b"] >= 160
     assert lay["updatemenus"][0]["pad"]["t"] > lay["sliders"][0]["pad"]["t"]  # buttons below the slider
 
 
