@@ -31,6 +31,7 @@ from lessons.kit.theme import (
     axis,
     colorbar,
     contrast_text,
+    decade_ticks,
     figure,
     hline,
     layout,
@@ -186,7 +187,8 @@ def _states(res: BPTTResult, ch: _Chain, highlight: int | None) -> list[dict]:
         "textfont": {"size": 13, "color": [contrast_text(v, lim) for v in dh]} if labels else None,
         "marker": {"size": node, "color": send(dh), "colorscale": DIVERGING, "cmin": -lim, "cmax": lim, "cmid": 0,
                    "line": {"color": NEUTRAL, "width": 1}, "showscale": True,
-                   "colorbar": colorbar("∂L/∂h<sub>t</sub>", len=1.0)},
+                   # The unlabelled chain is short: a few ticks on its colour bar, or they run together.
+                   "colorbar": colorbar("∂L/∂h<sub>t</sub>", len=1.0, nticks=5 if labels else 3)},
         "customdata": np.stack([res.h, res.dh, res.deriv], axis=1), "showlegend": False,
         "hovertemplate": "step %{x}<br>h = %{customdata[0]:.4g}<br>∂L/∂h = %{customdata[1]:.4g}"
                          "<br>act′(a) = %{customdata[2]:.3g}<extra></extra>",
@@ -252,7 +254,8 @@ def chain_rule_figure(res: BPTTResult) -> go.Figure:
         data, height=430, legend=LEGEND_BELOW, hovermode="closest", margin=MARGIN,
         yaxis=axis("factor", domain=[0.6, 1.0], zeroline=True),
         yaxis2=axis("|∂h<sub>T</sub>/∂h<sub>t</sub>|", domain=[0.0, 0.45], type="log",
-                    range=log_axis_range(floor, ceil), exponentformat="power", anchor="x2"),
+                    range=log_axis_range(floor, ceil), exponentformat="power", anchor="x2",
+                    **decade_ticks(*log_axis_range(floor, ceil))),  # powers of ten only: no minor "2", "5"
         xaxis=step_axis(T, anchor="y", matches="x2", showticklabels=False, range=x_range),
         xaxis2=step_axis(T, anchor="y2", title="time step t", range=x_range),
         shapes=[hline(1.0), hline(-1.0)],
@@ -336,6 +339,6 @@ def truncation_error_figure(curve: TruncationCurve, k: int) -> go.Figure:
         data, height=320, legend={**LEGEND_BELOW, "y": -0.3}, hovermode="closest", margin=MARGIN,
         xaxis=axis("window k (steps)"),
         yaxis=axis("|g<sub>k</sub> − g| / |g|", type="log", range=log_axis_range(floor, ceil),
-                   exponentformat="power"),
+                   exponentformat="power", **decade_ticks(*log_axis_range(floor, ceil))),
         shapes=[vline(k)], annotations=[note(f"k = {k}", k, 1.0, xref="x", xanchor="center")],
     )

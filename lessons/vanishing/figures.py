@@ -24,6 +24,7 @@ from lessons.kit.theme import (
     PURPLE,
     VERMILLION,
     axis,
+    decade_ticks,
     f32,
     hline,
     note,
@@ -50,7 +51,8 @@ def _log_figure(data: list[dict], floor: float, ceil: float, *, height: int, x_t
     ones = [hline(1.0)] if floor < 1 < ceil else []
     return styled(
         data, height=height, hovermode="x unified", legend=LEGEND_BELOW, margin={**MARGIN, "t": 24},
-        xaxis=axis(x_title), yaxis=axis(y_title, type="log", range=log_axis_range(floor, ceil), exponentformat="power"),
+        xaxis=axis(x_title), yaxis=axis(y_title, type="log", range=log_axis_range(floor, ceil), exponentformat="power",
+                                        **decade_ticks(*log_axis_range(floor, ceil))),  # no minor "2", "5" labels
         shapes=ones + (shapes or []), **extra,
     )
 

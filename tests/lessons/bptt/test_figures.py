@@ -186,3 +186,11 @@ def test_extreme_gradients_are_sent_without_overflow():
     assert np.isfinite(np.asarray(fig.data[0].y, dtype=float)).all()
     nodes = node_trace(figs.gradient_flow_figure(huge))
     assert np.isfinite(np.asarray(nodes.marker.color, dtype=float)).all()
+
+
+def test_log_axes_label_powers_of_ten_only(res):
+    """Short log axes would get minor "2" and "5" labels between the decades."""
+    chain = figs.chain_rule_figure(res)
+    err = figs.truncation_error_figure(demo.truncation_curve(CFG, demo.loss_shares(CFG)), 4)
+    assert chain.layout.yaxis2.dtick >= 1 and err.layout.yaxis.dtick >= 1
+    assert figs.gradient_flow_figure(demo.run_bptt(demo.BPTTConfig(length=20))).data[-1].marker.colorbar.nticks == 3

@@ -170,3 +170,12 @@ def test_clip_effect_figure_of_an_overflowed_gradient_has_no_after_curve():
     fig = figs.clip_effect_figure(demo.clip_run(chain, 1.0))
     assert not by_name(fig, "after clip")
     assert by_name(fig, "overflow")
+
+
+def test_log_axes_label_powers_of_ten_only():
+    """A flat curve (ρ = 1, identity) spans two decades: Plotly would label 2 and 5 between them at 9 px."""
+    m = demo.run_matrix(demo.MatrixConfig(radius=1.0, activation="identity"))
+    res = demo.run_chain(demo.ChainConfig())
+    for fig in (figs.matrix_norm_figure(m, activation="identity"), figs.gradient_norm_figure(res, activation="tanh"),
+                figs.clip_effect_figure(demo.clip_run(res, 1.0))):
+        assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick >= 1 and fig.layout.yaxis.tick0 == 0
