@@ -54,3 +54,4 @@ path.footer(page.url_path)
 # After the page, so that a task solved in this run already counts.
 tasks.sidebar_progress(st.sidebar, {le.url_path: tasks.of_lesson(Path(le.path).parent.name, le.url_path)
                                     for le in LESSONS})
+widgets.sync_address()  # last: the address bar names exactly the view drawn (a "Try this" link left it bare)

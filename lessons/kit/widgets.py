@@ -178,3 +178,21 @@ def link_value(s: Setting, lo, hi, default, where=None):
     remember(s, value, default)
     st.session_state.setdefault(LINKED, {})[s.key] = (lo, hi)
     return value
+
+
+SYNCED = "_unrolled_synced_query"  # session key: the query parameters the address bar was last told about
+_NUDGE = "_sync"  # a throwaway parameter: setting and deleting it makes Streamlit send the whole query string
+
+
+def sync_address() -> None:
+    """Make the address bar show the query parameters this run ended with. Streamlit 1.67 does not write them
+    after a page link with ``query_params`` (a "Try this" link): the controls take the link's values but the
+    address stays bare, so a copied link would open another view. Bound parameters cannot be set directly;
+    changing any parameter sends the whole query string, bound ones included. app.py calls this after the page;
+    it sends only when the parameters differ from what the last run sent."""
+    now = sorted(st.query_params.to_dict().items())
+    if st.session_state.get(SYNCED) == now:
+        return
+    st.session_state[SYNCED] = now
+    st.query_params[_NUDGE] = "1"
+    del st.query_params[_NUDGE]

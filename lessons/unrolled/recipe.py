@@ -16,7 +16,7 @@ initial state (zeros).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -326,7 +326,8 @@ class Sweep:
 def sweep_w(cfg: UnrolledConfig) -> Sweep:
     """Run the network the sliders describe for every w on W_GRID (other settings as in ``cfg``)."""
     x = input_sequence(cfg.sequence, cfg.length, cfg.seed, cfg.values)
-    cell = build_rnn(replace(cfg, w_rec=1.0))  # W_hh = Q; the sweep scales it by each w
+    cell = build_rnn(cfg)
+    cell.params["weight_hh"] = shapes(cfg.hidden, cfg.seed)[1]  # W_hh = Q; the sweep scales it by each w
     h = sweep_recurrent_scale(cell, x[:, None], W_GRID)
     with np.errstate(over="ignore", invalid="ignore"):
         size = np.abs(h[..., 0]) if cfg.hidden == 1 else np.sqrt(np.sum(h * h, axis=-1))

@@ -14,7 +14,6 @@ REQUIRE_BROWSER=1 (as .ci/run does), in which case they fail. No browser is ever
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,12 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.serving import CHROMIUM, CHROMIUM_ARGS, free_port
+from benchmarks.serving import stop as stop_streamlit
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 SETTLE_TIMEOUT_S = 60.0
 
 
@@ -38,12 +35,6 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_streamlit(port: int, log_path: Path) -> subprocess.Popen:
@@ -66,16 +57,6 @@ def start_streamlit(port: int, log_path: Path) -> subprocess.Popen:
             time.sleep(0.3)
     stop_streamlit(proc)
     raise RuntimeError(f"streamlit did not become healthy in 90 s; see {log_path}")
-
-
-def stop_streamlit(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-    proc.log.close()  # type: ignore[attr-defined]
 
 
 def settle(page, timeout_s: float = SETTLE_TIMEOUT_S) -> float:
