@@ -53,6 +53,11 @@ class Activation:
             self.deriv_into_fn(a, y, out)
         return out
 
+    def __reduce__(self):
+        """Pickled by name (its functions include lambdas, which pickle cannot send): a model with an RNN cell can
+        go to and from a worker process."""
+        return get_activation, (self.name,)
+
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
     """Logistic sigmoid written through tanh: exact, and never overflows in exp()."""

@@ -2,7 +2,7 @@
 probabilities, how temperature reshapes them, and the letter frequencies the memoryless baseline uses.
 
 Pure functions: arrays in, ``go.Figure`` or an HTML string out. No Streamlit. Every character of user
-text goes through ``html.escape`` before it is put into HTML.
+text goes through ``html.escape`` before it is put into HTML, and through ``plotly_literal`` into a chart label.
 
 Speed: the charts are plain dicts built into a figure in one unvalidated pass (``theme.styled``), which
 saves Plotly's validation of every trace and update on each rerun.
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from lessons.kit.text import plotly_literal
 from lessons.kit.theme import (
     BLUE,
     HIGHLIGHT,
@@ -35,6 +36,11 @@ VISIBLE = {"\n": "⏎", " ": "␣", "\t": "⇥"}
 def show_char(ch: str) -> str:
     """A character as a student can see it in a label: space, newline and tab get visible symbols."""
     return VISIBLE.get(ch, ch)
+
+
+def _label(ch: str) -> str:
+    """A character for a Plotly label or hover text: visible, and literal (a "<" or "&" is not markup)."""
+    return plotly_literal(show_char(ch))
 
 
 def colored_text_html(text: str, values: np.ndarray, limit: float, *, highlight: int | None = None,
@@ -76,7 +82,7 @@ def colour_legend_html(limit: float, label: str) -> str:
 def top_k_figure(chars: Sequence[str], probs: np.ndarray, true_next: str | None, *,
                  title: str | None = None) -> go.Figure:
     """Horizontal bars of the k most likely next characters (most likely on top); the true one in orange."""
-    labels = [f"“{show_char(c)}”" for c in chars]
+    labels = [f"“{_label(c)}”" for c in chars]
     colours = [VERMILLION if c == true_next else BLUE for c in chars]
     bar = {"type": "bar", "x": f32(probs), "y": labels, "orientation": "h", "marker": {"color": colours},
            "text": [f"{p:.0%}" for p in probs], "textposition": "outside", "cliponaxis": False,
@@ -89,7 +95,7 @@ def top_k_figure(chars: Sequence[str], probs: np.ndarray, true_next: str | None,
 def temperature_figure(chars: Sequence[str], probs: np.ndarray, temperatures: Sequence[float], *,
                        chosen: float | None = None, title: str | None = None) -> go.Figure:
     """Grouped bars: the next-character distribution at several temperatures (probs (len(temps), k))."""
-    labels = [f"“{show_char(c)}”" for c in chars]
+    labels = [f"“{_label(c)}”" for c in chars]
     palette = [BLUE, NEUTRAL, ORANGE, VERMILLION]
     traces = []
     for j, t in enumerate(temperatures):
@@ -106,7 +112,7 @@ def temperature_figure(chars: Sequence[str], probs: np.ndarray, temperatures: Se
 
 def frequency_figure(chars: Sequence[str], probs: np.ndarray, *, title: str | None = None) -> go.Figure:
     """The most frequent characters of the training text: all the memoryless (unigram) model knows."""
-    labels = [show_char(c) for c in chars]
+    labels = [_label(c) for c in chars]
     bar = {"type": "bar", "x": labels, "y": f32(probs), "marker": {"color": NEUTRAL},
            "hovertemplate": "%{x}: %{y:.1%}<extra></extra>"}
     return styled([bar], title=title, height=260, y_title="share of characters", legend=False, hovermode="closest",

@@ -1,20 +1,20 @@
-"""Lesson: a character-level LSTM. Train it on Shakespeare (or your own text) in the browser, sample from it
-with a temperature, and look inside: the text coloured by one hidden unit, and the next-character odds.
+"""Lesson: a character-level LSTM. Train it on Shakespeare (or your own text), sample from it with a temperature,
+and look inside: the text coloured by one hidden unit, and the next-character odds.
 
-Widgets (lessons/char_rnn/settings.py) -> CharConfig -> a Trainer stepped here (progress, live loss, Stop; the
-same pattern as the training lab) -> the trained model kept in st.session_state keyed by the config ->
-cached lessons/char_rnn/recipe calls -> lessons/char_rnn/figures. The pasted text is not bound to the URL:
-tens of KB do not fit in a link.
+Widgets (lessons/char_rnn/settings.py) -> CharConfig -> Train submits a job to the server's training board
+(lessons.kit.live: a worker process, a queue, a live view with Stop; the same as the training lab) -> the trained
+model kept in st.session_state keyed by the config -> cached lessons/char_rnn/recipe calls ->
+lessons/char_rnn/figures. The pasted text is not bound to the URL: tens of KB do not fit in a link.
 
-How Stop works: clicking any widget while the script runs makes Streamlit interrupt this script at its next
-``st.*`` call and start a new run. The trainer is parked in session_state before the loop starts, so the new
-run finds it and keeps what it had learned so far as a stopped run. The Stop button is just a widget to click.
+Cost per rerun is bounded: the pasted text has at most MAX_CHARS characters and the start text MAX_PRIME (both
+stated on the page), the corpus is built once per text, nothing trains in the page script, and one click trains
+at most MAX_STEPS steps or MAX_SECONDS seconds. Text the student pasted or typed is shown literally: in a code
+block, escaped HTML, or Markdown with its punctuation escaped.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,18 +24,22 @@ import streamlit as st
 from lessons.char_rnn import figures as figs
 from lessons.char_rnn import recipe as demo
 from lessons.char_rnn.recipe import CharRun
-from lessons.char_rnn.settings import SEGMENT, SETTINGS, SHIPPED_PRIME, config
+from lessons.char_rnn.settings import SEGMENT, SETTINGS, SHIPPED_PRIME, TRIES, config
+from lessons.kit import live
 from lessons.kit.curves import loss_curves
-from lessons.kit.layout import beside, csv_download, lesson_header, live_updates, plot, user_errors
+from lessons.kit.layout import beside, csv_download, lesson_header, plot, user_errors
+from lessons.kit.text import md_literal, plotly_literal
 from lessons.kit.widgets import draw
 from rnn_core.model import SequenceModel
-from rnn_core.training import Trainer, ema
+from rnn_core.training import ema
 
 ROOT = Path(__file__).resolve().parents[2]
+PAGE = "lessons/char_rnn/page.py"
 SHIPPED = ROOT / "assets" / "coriolanus.txt"
 TEMPERATURES = (0.5, 1.0, 2.0)
-UPDATE_EVERY = 0.3
 MAX_STORED_RUNS = 6
+MAX_STEPS = 20_000  # optimizer steps one click may ask for (the default run is 270)
+MAX_SECONDS = 180.0  # and the time a training may take before it stops itself
 LOSS_NAME = "nats per character"
 BASELINE_NAME = "memoryless (letter frequencies)"
 
@@ -54,6 +58,21 @@ def corpus_for(text: str) -> demo.Corpus:
 @st.cache_data(max_entries=8, show_spinner=False)
 def frequencies(text: str):
     return demo.frequencies(corpus_for(text))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def hint(text: str) -> demo.Hint | None:
+    return demo.context_hint(corpus_for(text))
+
+
+def hint_sentence(h: demo.Hint | None) -> str:
+    """The context example, from the text's own counts (a pasted text gets its own)."""
+    if h is None:
+        return "."
+    ctx = md_literal(figs.show_char(h.context[0]) + figs.show_char(h.context[1]))
+    ch = md_literal(figs.show_char(h.char))
+    return (f" — in this text, after “{ctx}” comes “{ch}” {100 * h.after:.0f} % of the time, against its "
+            f"{100 * h.overall:.0f} % average.")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -77,7 +96,7 @@ def unit_leads(run_id: tuple, text: str, start: int, state: str, _model: Sequenc
     return demo.unit_finder(look_inside(run_id, text, start, _model), state)
 
 
-# -- training (same Stop pattern as the training lab) --------------------------------------------------------
+# -- training (in a worker process, as in the training lab) ---------------------------------------------------
 def runs() -> dict:
     return st.session_state.setdefault("char_runs", {})
 
@@ -90,35 +109,35 @@ def store(run: CharRun) -> None:
         stored.pop(next(iter(stored)))
 
 
-def finish_interrupted() -> None:
-    """A click during training interrupts the script; keep what the model learned until then."""
-    active = st.session_state.pop("char_active", None)
+def submit(cfg: demo.CharConfig, corpus: demo.Corpus) -> None:
+    """Queue a training on the server's board (one per student at a time: ignored while one is active)."""
+    if st.session_state.get("char_job") is not None:
+        return
+    job = live.start(cfg.train_config(), demo.train_data(corpus, cfg.seq_len), max_seconds=MAX_SECONDS)
+    if job is not None:
+        st.session_state["char_job"] = (cfg, job)
+        st.rerun()  # redraw the button as busy and show the live view
+
+
+def collect() -> None:
+    """File a finished job; runs before the Train button is drawn, so it is enabled again in the same run."""
+    active = st.session_state.get("char_job")
+    if active is None or not active[1].done:
+        return
+    cfg, job = st.session_state.pop("char_job")
+    if job.result is not None:
+        store(CharRun(cfg, job.result.model, job.result))
+    elif "before it started" not in (job.error or ""):
+        live.failed(job)
+
+
+def watch(corpus: demo.Corpus) -> None:
+    """The live view of the running (or waiting) job, if there is one."""
+    active = st.session_state.get("char_job")
     if active is not None:
-        cfg, trainer = active
-        result = replace(trainer.result(), stopped=True)
-        if result.steps:
-            store(CharRun(cfg, trainer.model, result))
-
-
-def train(cfg: demo.CharConfig, corpus: demo.Corpus) -> None:
-    bar = st.progress(0.0, text="Starting…")
-    chart = st.empty()
-    trainer = Trainer(cfg.train_config(), demo.train_data(corpus, cfg.seq_len))
-    st.session_state["char_active"] = (cfg, trainer)
-    for redraws, p in enumerate(live_updates(trainer.run(), UPDATE_EVERY), start=1):
-        rate = p.step / p.elapsed if p.elapsed > 0 else 0.0
-        bar.progress(p.fraction, text=f"step {p.step:,} of {p.total_steps:,} · epoch {p.epoch + 1} of {p.epochs} · "
-                                      f"batch loss {p.train_loss:.3f} nats · {rate:,.0f} steps/s")
-        snap = trainer.result()
-        with chart:
-            plot(loss_curves(snap.step_loss, ema(snap.step_loss), snap.val_steps, snap.val_loss,
-                             total_steps=p.total_steps, loss_name=LOSS_NAME, baseline=corpus.unigram,
-                             baseline_name=BASELINE_NAME, title="training live", height=300),
-                 key=f"char_live_{redraws}")
-    st.session_state.pop("char_active", None)
-    store(CharRun(cfg, trainer.model, trainer.result()))
-    bar.empty()
-    chart.empty()
+        cfg, job = active
+        live.watch(job, key="char", title=f"LSTM H={cfg.hidden_size}", loss_name=LOSS_NAME, baseline=corpus.unigram,
+                   baseline_name=BASELINE_NAME)
 
 
 # -- 1 · the text and 2 · training ---------------------------------------------------------------------------
@@ -128,7 +147,7 @@ def text_section() -> tuple[str, str]:
     if source == "shipped":
         return shipped_text(), "shipped"
     s = SETTINGS["text"]  # a text area, not bound to the URL (see settings.py)
-    text = st.text_area(s.label, height=180, key=s.key,
+    text = st.text_area(s.label, height=180, key=s.key, max_chars=demo.MAX_CHARS, help=s.help,
                         placeholder="It was a bright cold day in April, and the clocks were striking thirteen…")
     with user_errors():
         demo.check_text(text)
@@ -147,7 +166,7 @@ def text_overview(text: str, corpus: demo.Corpus) -> None:
                     f"character at every position. The last {100 * demo.VAL_FRACTION:.0f} % of the text is held out.")
         st.markdown(f"A **memoryless** model can only use how often each character occurs: it scores "
                     f"**{corpus.unigram:.3f} nats** per character on the held-out text. To beat it, the LSTM must "
-                    f"use the characters before — after “th” an “e” is far likelier than its 9 % average.")
+                    f"use the characters before{hint_sentence(hint(text))}")
 
 
 def training_controls(text_id: str) -> demo.CharConfig:
@@ -158,16 +177,21 @@ def training_controls(text_id: str) -> demo.CharConfig:
     return config(values, text_id)
 
 
-def train_buttons(cfg: demo.CharConfig, corpus: demo.Corpus) -> bool:
-    """Train / Stop and what a run will take; True when Train was pressed."""
+def train_buttons(cfg: demo.CharConfig, corpus: demo.Corpus, busy: bool) -> bool:
+    """Train and what a run will take; True when Train was pressed."""
     steps, n_windows = demo.step_plan(cfg, corpus)
-    b1, b2, b3 = st.columns([1, 1, 4], vertical_alignment="center")
-    go_train = b1.button("Train", type="primary", icon=":material/play_arrow:", key="char_train", width="stretch")
-    b2.button("Stop", icon=":material/stop:", key="char_stop", width="stretch",
-              help="Stops training and keeps the model as it is so far.")
-    b3.caption(f"{steps:,} optimizer steps on {n_windows:,} windows of {cfg.seq_len} characters (Adam, clipping "
-               f"by norm at {cfg.clip_threshold:g}). The loss drops below the memoryless model's within the first "
-               f"few seconds; the rest of the run teaches it words.")
+    ok = steps <= MAX_STEPS
+    b1, b2 = st.columns([1, 5], vertical_alignment="center")
+    go_train = b1.button("Train", type="primary", icon=":material/play_arrow:", key="char_train", width="stretch",
+                         disabled=busy or not ok,
+                         help="A training of yours is running: stop it or wait for it." if busy else None)
+    b2.caption(f"{steps:,} optimizer steps on {n_windows:,} windows of {cfg.seq_len} characters (Adam, clipping "
+               f"by norm at {cfg.clip_threshold:g}); one click trains at most {MAX_STEPS:,} steps for at most "
+               f"{MAX_SECONDS / 60:g} minutes. With the default settings the held-out loss passes the memoryless "
+               f"model's within the first epoch; the rest of the run teaches it words.")
+    if not ok:
+        st.warning(f"That is more than the {MAX_STEPS:,} steps one click may train on this shared server: lower the "
+                   f"epochs to {max(1, MAX_STEPS * cfg.epochs // steps)} or fewer.", icon=":material/speed:")
     return go_train
 
 
@@ -214,7 +238,12 @@ def results(run: CharRun, corpus: demo.Corpus, text: str, default_prime: str) ->
 def sample_section(run: CharRun, corpus: demo.Corpus, text: str, default_prime: str) -> None:
     st.subheader("3 · Let it write", anchor=False)
     c1, c2, c3, c4 = st.columns([2, 1.4, 1.4, 1], gap="medium")
-    prime = draw(SETTINGS["prime"], c1, default=default_prime)
+    key = SETTINGS["prime"].key
+    linked = st.query_params.get(key, "") if key not in st.session_state else ""
+    prime = draw(SETTINGS["prime"], c1, default=default_prime, max_chars=demo.MAX_PRIME)
+    if len(linked) > demo.MAX_PRIME:  # Streamlit keeps the first MAX_PRIME characters of a longer link value
+        c1.caption(f":material/content_cut: The link's start text had {len(linked):,} characters; the box keeps the "
+                   f"first {demo.MAX_PRIME}.")
     temp = draw(SETTINGS["temperature"], c2)
     length = draw(SETTINGS["length"], c3)
     seed = draw(SETTINGS["sample_seed"], c4)
@@ -277,9 +306,9 @@ def inside_section(run: CharRun, corpus: demo.Corpus, text: str) -> None:
                      label="Download these activations (CSV)")
     with words:
         st.markdown("**Each character is coloured by one unit's value after reading it** — orange positive, blue "
-                    "negative. Most units look like noise; a few switch on for something a reader would name: "
-                    "inside a word, the speaker's name, the end of a line. Karpathy found units for quotes and "
-                    "line length this way.")
+                    "negative. Look for a unit that switches with something a reader would name: inside a word, "
+                    "the speaker's name, the end of a line. Karpathy found units for quotes and line length this "
+                    "way. " + leads_sentence(run, text, start, state, leads))
         leads = pd.DataFrame(leads)
         if not leads.empty:
             st.markdown("**Leads to check** (the unit whose value follows each pattern most closely, by correlation "
@@ -289,18 +318,32 @@ def inside_section(run: CharRun, corpus: demo.Corpus, text: str) -> None:
     next_character(ins, pos)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def quiet(run_id: tuple, text: str, start: int, state: str, _model: SequenceModel) -> int:
+    return demo.quiet_units(look_inside(run_id, text, start, _model), state)
+
+
+def leads_sentence(run: CharRun, text: str, start: int, state: str, leads: list[dict]) -> str:
+    """What this model's units do in this passage, from the correlations (not a promise about every model)."""
+    if not leads:
+        return ""
+    n, H, top = quiet(run.run_id, text, start, state, run.model), run.config.hidden_size, leads[0]
+    return (f"Here {n} of {H} units follow none of the patterns below closely (|r| < {demo.QUIET_R:g} for each); "
+            f"the strongest lead is unit {top['unit']}, following *{top['feature']}* with r = {top['r']:.2f}.")
+
+
 def next_character(ins: demo.Inside, pos: int) -> None:
     """The model's favourite next characters after the outlined one, and the one that really came next."""
     visual, words = beside()
     with visual:
         chars, probs, true_next = demo.top_k(ins, pos, 8)
         before = ins.text[max(0, pos - 30) : pos + 1]
-        plot(figs.top_k_figure(chars, probs, true_next,
-                               title=f"After “…{figs.show_char(before[-1]) if before else ''}”: the next character"),
+        last = plotly_literal(figs.show_char(before[-1])) if before else ""
+        plot(figs.top_k_figure(chars, probs, true_next, title=f"After “…{last}”: the next character"),
              key="char_topk", alt="Top next-character probabilities")
     with words:
-        shown = before.replace("\n", "⏎")
-        nxt = figs.show_char(true_next) if true_next else "(end of passage)"
+        shown = md_literal(before.replace("\n", "⏎"))  # the student's own text: literally, never as Markdown
+        nxt = md_literal(figs.show_char(true_next)) if true_next else "(end of passage)"
         st.markdown(f"The model has read **…{shown}** (outlined in the text). These are its 8 favourite next "
                     f"characters; the orange bar is the one that really came next: **“{nxt}”**.")
 
@@ -308,8 +351,6 @@ def next_character(ins: demo.Inside, pos: int) -> None:
 # -- page ----------------------------------------------------------------------------------------------------
 lesson_header("Character-level RNN", "Teach a small LSTM to write like Shakespeare, one character at a time — "
               "then look inside it.", icon=":material/text_fields:")
-finish_interrupted()
-
 st.subheader("1 · The text", anchor=False)
 text, text_id = text_section()
 with user_errors():
@@ -319,8 +360,10 @@ text_overview(text, corpus)
 st.subheader("2 · Train the LSTM", anchor=False)
 with st.container(border=True):
     cfg = training_controls(text_id)
-    if train_buttons(cfg, corpus):
-        train(cfg, corpus)
+    collect()
+    if train_buttons(cfg, corpus, busy=st.session_state.get("char_job") is not None):
+        submit(cfg, corpus)
+    watch(corpus)
 
 run = runs().get(cfg)
 if run is None:
@@ -329,3 +372,8 @@ else:
     status(run, corpus)
     default_prime = SHIPPED_PRIME if text_id == "shipped" else text[:10].replace("\n", "\\n")
     results(run, corpus, text, default_prime)
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))

@@ -8,6 +8,7 @@ Shapes: L characters of a text segment, H hidden units, V characters in the voca
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ from rnn_core.training import TrainConfig, TrainData, TrainResult, planned_steps
 MIN_CHARS = 1000  # below this there is too little to learn from and to hold out
 MAX_CHARS = 200_000  # above this one epoch takes too long in a browser session
 MAX_VOCAB = 100  # more distinct characters than this is not English prose (or is binary junk)
+MAX_PRIME = 200  # characters of start text: the model reads them before writing (and a link can carry them)
 VAL_FRACTION = 0.1
 
 
@@ -36,10 +38,10 @@ def check_text(text: object) -> str:
     if len(text) > MAX_CHARS:
         raise ValueError(f"The text has {len(text):,} characters; the limit is {MAX_CHARS:,} so that training "
                          f"stays quick. Paste a shorter excerpt.")
-    vocab = sorted(set(text))
-    if len(vocab) > MAX_VOCAB:
-        rare = "".join(sorted(vocab, key=text.count)[:12])
-        raise ValueError(f"The text uses {len(vocab)} different characters; the limit is {MAX_VOCAB}. Every "
+    counts = Counter(text)  # one pass (text.count per character was quadratic in the number of characters)
+    if len(counts) > MAX_VOCAB:
+        rare = "".join(sorted(counts, key=lambda ch: (counts[ch], ch))[:12])
+        raise ValueError(f"The text uses {len(counts)} different characters; the limit is {MAX_VOCAB}. Every "
                          f"character is one input and one output of the network, so remove unusual symbols "
                          f"(for example {rare!r}) or paste plainer text.")
     return text
@@ -120,11 +122,55 @@ def frequencies(corpus: Corpus, top: int = 20) -> tuple[list[str], np.ndarray]:
     return [corpus.dataset.vocab[i] for i in order], counts[order] / counts.sum()
 
 
+@dataclass(frozen=True)
+class Hint:
+    """A two-character context that makes one next character much likelier than its average, in the training text:
+    P(char | context) = after, P(char) = overall, counted over ``seen`` occurrences of the context."""
+
+    context: str
+    char: str
+    after: float
+    overall: float
+    seen: int
+
+
+HINT_MIN_SEEN = 20  # a context must occur this often for its odds to mean something
+
+
+def context_hint(corpus: Corpus, preferred: str = "th") -> Hint | None:
+    """What a model with memory can use and a memoryless one cannot: "th" followed by "e" in English, else the
+    frequent two-letter context whose likeliest follower is most lifted above its average (None if none is)."""
+    text = corpus.dataset.text[: corpus.cut]
+    if len(text) < 3:
+        return None
+    overall = Counter(text)
+    follows: dict[str, Counter] = {}
+    for i in range(len(text) - 2):  # one pass over the training text
+        follows.setdefault(text[i : i + 2], Counter())[text[i + 2]] += 1
+    best = None
+    for ctx, nxt in follows.items():
+        seen = sum(nxt.values())
+        if seen < HINT_MIN_SEEN or not ctx.strip():
+            continue
+        ch, n = nxt.most_common(1)[0]
+        hint = Hint(ctx, ch, n / seen, overall[ch] / len(text), seen)
+        if hint.after < 2 * hint.overall:
+            continue
+        if ctx == preferred:
+            return hint
+        if best is None or hint.after / hint.overall > best.after / best.overall:
+            best = hint
+    return best
+
+
 # -- sampling --------------------------------------------------------------------------------------------
 def encode_prime(corpus: Corpus, prime: str) -> np.ndarray:
     """The priming text as indices; characters the model never saw are a ValueError naming them."""
     if not prime:
         raise ValueError("Start text: type at least one character for the model to continue.")
+    if len(prime) > MAX_PRIME:
+        raise ValueError(f"Start text: {len(prime):,} characters; the limit is {MAX_PRIME}. The model only needs "
+                         f"a line or two to pick up where to continue.")
     unknown = sorted(set(prime) - set(corpus.dataset.stoi))
     if unknown:
         raise ValueError(f"Start text: the model never saw {''.join(unknown)!r} in its training text; "
@@ -223,15 +269,13 @@ def text_features(text: str) -> dict[str, np.ndarray]:
     }
 
 
-def unit_finder(ins: Inside, state: str = "h") -> list[dict]:
-    """For each text feature, the unit whose activation correlates most with it (by |Pearson r|).
-
-    state: "h" or "c". Returns rows {"feature", "unit" (1-based), "r"} — leads for the student to check.
-    """
+def feature_correlations(ins: Inside, state: str = "h") -> tuple[list[str], np.ndarray]:
+    """Pearson r between every text feature and every unit over the segment: (feature names (F,), r (F, H)).
+    A feature that never changes in the segment is left out; a unit that never changes has r = 0."""
     acts = ins.h if state == "h" else ins.c  # (L, H)
     a = acts - acts.mean(axis=0)
     a_norm = np.sqrt((a * a).sum(axis=0))
-    rows = []
+    names, rows = [], []
     for name, sig in text_features(ins.text).items():
         s = np.asarray(sig, dtype=float)
         s = s - s.mean()
@@ -239,8 +283,28 @@ def unit_finder(ins: Inside, state: str = "h") -> list[dict]:
         if s_norm == 0:
             continue  # the feature never changes in this segment
         with np.errstate(invalid="ignore", divide="ignore"):
-            r = (s @ a) / (s_norm * a_norm)
-        r = np.nan_to_num(r)
-        best = int(np.argmax(np.abs(r)))
-        rows.append({"feature": name, "unit": best + 1, "r": float(r[best])})
+            rows.append(np.nan_to_num((s @ a) / (s_norm * a_norm)))
+        names.append(name)
+    return names, np.array(rows).reshape(len(names), acts.shape[1])
+
+
+QUIET_R = 0.3  # a unit whose |r| stays below this for every feature follows none of them closely
+
+
+def quiet_units(ins: Inside, state: str = "h") -> int:
+    """How many units follow none of the text features closely (|r| < QUIET_R for each)."""
+    _, r = feature_correlations(ins, state)
+    return int((np.abs(r) < QUIET_R).all(axis=0).sum()) if r.size else int(ins.h.shape[1])
+
+
+def unit_finder(ins: Inside, state: str = "h") -> list[dict]:
+    """For each text feature, the unit whose activation correlates most with it (by |Pearson r|).
+
+    state: "h" or "c". Returns rows {"feature", "unit" (1-based), "r"} — leads for the student to check.
+    """
+    names, r = feature_correlations(ins, state)
+    rows = []
+    for name, row in zip(names, r, strict=True):
+        best = int(np.argmax(np.abs(row)))
+        rows.append({"feature": name, "unit": best + 1, "r": float(row[best])})
     return sorted(rows, key=lambda row: -abs(row["r"]))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lessons.char_rnn.recipe import MAX_CHARS, CharConfig
-from lessons.kit.settings import Setting
+from lessons.char_rnn.recipe import MAX_CHARS, MAX_PRIME, MAX_VOCAB, MIN_CHARS, CharConfig
+from lessons.kit.settings import Setting, Try
 
 D = CharConfig()
 SOURCES = {"shipped": "Shakespeare (shipped)", "pasted": "My own text"}  # labels go into the URL
@@ -18,10 +18,11 @@ SETTINGS = {
                       labels=SOURCES),
     # Drawn by the page as a text area that is not bound to the URL: tens of KB do not fit in a link.
     "text": Setting("char_text", "Paste at least a few pages of plain text (stays in this session; not put in the URL)",
-                    "", "text"),
+                    "", "text",
+                    help=f"From {MIN_CHARS:,} to {MAX_CHARS:,} characters, at most {MAX_VOCAB} different ones."),
     # 2 · training
     "hidden": Setting("char_hidden", "Hidden size H", D.hidden_size, lo=16, hi=128, step=16,
-                      help="More units remember more, but each step costs more."),
+                      help="More units, more weights (an LSTM has 4·H·(H + V + 2)): each step costs more."),
     "seq_len": Setting("char_T", "Sequence length T", D.seq_len, lo=10, hi=100, step=10,
                        help="Characters per training window: backpropagation reaches at most this far back."),
     "lr": Setting("char_lr", "Learning rate (Adam)", D.lr, "select_slider", options=LR_CHOICES),
@@ -31,8 +32,8 @@ SETTINGS = {
                     help="The same seed and settings train the same model."),
     # 3 · sampling (the start text's default follows the text: see the page)
     "prime": Setting("char_prime", "Start text", SHIPPED_PRIME, "text",
-                     help="The model reads this first, then continues it one sampled character at a time. "
-                          "Type \\n for a new line."),
+                     help=f"The model reads this first, then continues it one sampled character at a time. "
+                          f"Type \\n for a new line. At most {MAX_PRIME} characters, all from the training text."),
     "temperature": Setting("char_temp", "Temperature τ", 0.8, lo=0.1, hi=2.0, step=0.1,
                            help="Below 1: safer, more repetitive. Above 1: more surprising, more mistakes."),
     "length": Setting("char_len", "Characters to write", 400, lo=100, hi=1000, step=50),
@@ -45,6 +46,14 @@ SETTINGS = {
     "start": Setting("char_start", "Where in the held-out text", 0, lo=0, hi=MAX_CHARS, step=50),
     "position": Setting("char_pos", "Character for the next-letter odds", 40, lo=0, hi=SEGMENT - 2),
 }
+
+# "Try this": each promise is checked by tests/claims/test_char_rnn.py at exactly these settings (five seeds).
+TRIES = (
+    Try("One epoch", ":material/looks_one:", "1 epoch (27 steps): after Train the held-out loss is already below "
+        "the letter frequencies' dashed line", {"epochs": 1}),
+    Try("Safe or bold", ":material/thermostat:", "3 epochs, then write at τ = 0.5 and at τ = 1.6: the low τ repeats "
+        "itself, the high one invents words", {"epochs": 3}),
+)
 
 
 def config(values: dict, text_id: str = "shipped") -> CharConfig:

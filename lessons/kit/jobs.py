@@ -163,6 +163,9 @@ class Board:
         """Move the worker's messages into the job; retire it when its process has ended."""
         if time.monotonic() - job.polled > ABANDONED_S:
             job._stop.set()
+        # Liveness first: a worker seen dead has flushed every message, so the drain below gets its result. (Draining
+        # first raced: the result could arrive between the drain and the check, and the job was called failed.)
+        alive = job._process.is_alive()
         while True:
             try:
                 msg = job._inbox.get_nowait()
@@ -170,7 +173,7 @@ class Board:
                 break
             with job.lock:
                 _apply(job, msg)
-        if not job._process.is_alive() and not job.done:
+        if not alive and not job.done:
             with job.lock:
                 job.state, job.error = "failed", job.error or "the training process ended unexpectedly"
         if job.done:

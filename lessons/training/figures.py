@@ -11,6 +11,7 @@ rerun of the page.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -18,6 +19,8 @@ import plotly.graph_objects as go
 
 from lessons.kit.curves import MAX_LINE_POINTS, line, thin
 from lessons.kit.heatmaps import Row, heatmap_stack
+from lessons.kit.logaxes import log_axis_range, log_limits
+from lessons.kit.text import plotly_literal
 from lessons.kit.theme import (
     BLUE,
     GREEN,
@@ -29,6 +32,7 @@ from lessons.kit.theme import (
     VERMILLION,
     f32,
     labelled_hline,
+    send,
     styled,
     vline,
 )
@@ -43,9 +47,11 @@ def series_overview(x: np.ndarray, series: np.ndarray, split: int, *, x_title: s
                     title: str | None = None) -> go.Figure:
     """The whole series with the training part and the held-out (validation) part shaded.
 
-    x, series: (N,). split: index of the first held-out value.
+    x, series: (N,). split: index of the first held-out value. The axis titles may be a file's column header:
+    they are shown literally (no Plotly markup).
     """
     x, series = np.asarray(x), np.asarray(series)
+    x_title, y_title = plotly_literal(x_title, 60), plotly_literal(y_title, 60)
     x0, xs, x1 = float(x[0]), float(x[split]), float(x[-1])
     shapes = [
         {"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": xs, "y0": 0, "y1": 1,
@@ -68,7 +74,7 @@ def adding_example(x: np.ndarray, y: float) -> go.Figure:
     x = np.asarray(x)
     T = len(x)
     marked = x[:, 1] > 0.5
-    colours = np.where(marked, VERMILLION, "rgba(138, 148, 163, 0.55)")
+    colours = np.where(marked, VERMILLION, NEUTRAL)  # opaque: the other values are data too (3:1 on either page)
     bar = {"type": "bar", "x": np.arange(T), "y": f32(x[:, 0]), "marker": {"color": colours.tolist()},
            "hovertemplate": "t=%{x}<br>value %{y:.3f}<extra></extra>"}
     a, b = np.flatnonzero(marked)[:2]
@@ -117,27 +123,56 @@ def copy_example(codes: np.ndarray, target: np.ndarray, n_symbols: int, predicte
 
 
 # -- gradient norms -------------------------------------------------------------------------------------
+def log_ticks(floor: float, ceil: float) -> tuple[list[float], list[str]]:
+    """Tick values and labels for a log axis from ``floor`` to ``ceil`` (powers of ten): every decade, and 2 and 5
+    times each decade when the axis spans fewer than three, each labelled in full ("0.2", not a bare "2")."""
+    lo, hi = int(round(math.log10(floor))), int(round(math.log10(ceil)))
+    steps = (1, 2, 5) if hi - lo < 3 else (1,)
+    vals = [m * 10.0**e for e in range(lo, hi + 1) for m in steps if m * 10.0**e <= ceil * 1.0001]
+    return vals, [_tick_label(v) for v in vals]
+
+
+def _tick_label(v: float) -> str:
+    return f"{v:g}" if 1e-4 <= v < 1e5 else f"{v:.0e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+
+
+def _edge_markers(x: np.ndarray, y: np.ndarray, at: float, name: str, symbol: str, colour: str) -> dict:
+    return {"type": "scatter", "x": x, "y": np.full(len(x), at), "mode": "markers", "name": name,
+            "marker": {"symbol": symbol, "size": 10 if len(x) < 40 else 6, "color": colour,
+                       "line": {"width": 1, "color": "white"}},
+            "hovertemplate": f"step %{{x}}: {name}<extra></extra>"}
+
+
 def grad_norm_history(before: np.ndarray, after: np.ndarray, clipped: np.ndarray, *, clip: str,
                       threshold: float, title: str | None = None) -> go.Figure:
     """‖∇‖ before and after clipping for every step (log scale), clipping events marked.
 
     before, after: (S,) global gradient norms; clipped: (S,) bool. clip: "none" | "value" | "norm".
+    A log axis cannot show 0 or an overflowed (inf/NaN) norm: those steps are markers on the bottom / top edge.
     """
     before, after = np.asarray(before, float), np.asarray(after, float)
     clipped = np.asarray(clipped, bool)
     steps = np.arange(1, len(before) + 1)
-    xb, yb = thin(steps, before)
-    traces = [line(xb, yb, "‖∇‖ before clipping", PURPLE, width=1.5)]
+    floor, ceil = log_limits(before, after, [threshold] if clip == "norm" else [], pad=0)
+    drawn = [("‖∇‖ before clipping", before, PURPLE)]
     if clip != "none":
-        xa, ya = thin(steps, after)
-        traces.append(line(xa, ya, "‖∇‖ after clipping (the step taken)", GREEN, width=1.5))
+        drawn.append(("‖∇‖ after clipping (the step taken)", after, GREEN))
+    traces = []
+    for name, values, colour in drawn:
+        xs, ys = thin(steps, np.where(np.isfinite(values) & (values > 0), values, np.nan))
+        traces.append({**line(xs, send(ys), name, colour, width=1.5, hover="%{y:.3g}"), "connectgaps": False})
+    bad, zero = ~np.isfinite(before), before == 0
+    if bad.any():
+        traces.append(_edge_markers(steps[bad], before[bad], ceil, "overflow (not finite)", "triangle-up", VERMILLION))
+    if zero.any():
+        traces.append(_edge_markers(steps[zero], before[zero], floor, "exactly 0", "triangle-down", PURPLE))
     if clipped.any():
-        idx = np.flatnonzero(clipped)
+        idx = np.flatnonzero(clipped & np.isfinite(before))
         if len(idx) > MAX_LINE_POINTS:
             idx = idx[:: -(-len(idx) // MAX_LINE_POINTS)]
-        traces.append({"type": "scatter", "x": steps[idx], "y": f32(before[idx]), "mode": "markers", "name": "clipped",
-                       "marker": {"color": HIGHLIGHT, "size": 6, "symbol": "x-thin",
-                                  "line": {"width": 2, "color": HIGHLIGHT}},
+        traces.append({"type": "scatter", "x": steps[idx], "y": send(before[idx]), "mode": "markers",
+                       "name": "clipped", "marker": {"color": HIGHLIGHT, "size": 6, "symbol": "x-thin",
+                                                     "line": {"width": 2, "color": HIGHLIGHT}},
                        "hovertemplate": "step %{x}: clipped (norm was %{y:.3g})<extra></extra>"})
     shapes, notes = None, None
     if clip == "norm":
@@ -147,9 +182,11 @@ def grad_norm_history(before: np.ndarray, after: np.ndarray, clipped: np.ndarray
     if title is None and len(before):
         title = f"Gradient norm per step — clipped {n_clip} of {len(before)} steps" if clip != "none" else \
             "Gradient norm per step (no clipping)"
+    tickvals, ticktext = log_ticks(floor, ceil)
     return styled(traces, title=title, legend="under title", height=330, x_title="optimizer step",
-                  y_title="global ‖∇L‖₂", hovermode="x unified", yaxis={"type": "log"}, shapes=shapes,
-                  annotations=notes)
+                  y_title="global ‖∇L‖₂", hovermode="x unified", shapes=shapes, annotations=notes,
+                  yaxis={"type": "log", "range": log_axis_range(floor, ceil), "tickvals": tickvals,
+                         "ticktext": ticktext})
 
 
 # -- results ---------------------------------------------------------------------------------------------
@@ -160,8 +197,10 @@ def predictions_vs_truth(x_all: np.ndarray, series: np.ndarray, t_val: np.ndarra
 
     x_all, series: (N,) the whole series (its tail before the held-out part is drawn for context).
     t_val: (M,) series index of each held-out target; truth (M,); preds: name -> (M,), the model first.
+    Axis titles are shown literally.
     """
     x_all, series = np.asarray(x_all), np.asarray(series)
+    x_title, y_title = plotly_literal(x_title, 60), plotly_literal(y_title, 60)
     first = int(t_val[0])
     lo = max(0, first - context)
     xv = x_all[t_val]
@@ -202,9 +241,11 @@ def forecast_figure(x_all: np.ndarray, series: np.ndarray, split: int, forecast_
                     context: int = 60, title: str | None = None) -> go.Figure:
     """Recursive multi-step forecasts from the end of the training part, against what really happened.
 
-    forecast_x: (F,) x positions of the forecast; forecasts: name -> (F,), the model first.
+    forecast_x: (F,) x positions of the forecast; forecasts: name -> (F,), the model first. Axis titles are shown
+    literally.
     """
     x_all, series = np.asarray(x_all), np.asarray(series)
+    x_title, y_title = plotly_literal(x_title, 60), plotly_literal(y_title, 60)
     lo = max(0, split - context)
     end = split + len(forecast_x)
     traces = [

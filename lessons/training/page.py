@@ -1,14 +1,15 @@
-"""Lesson: the training lab. Pick a task and a model, train it live in the browser, and see whether memory beats
-a memoryless model on the same held-out data.
+"""Lesson: the training lab. Pick a task and a model, train it live, and see whether memory beats the memoryless
+models — persistence, the average, linear models and feed-forward window networks — on data it has never seen.
 
-Widgets (lessons/training/settings.py) -> frozen LabConfig -> cached recipe.make_task / recipe.baselines -> a
-Trainer stepped here (progress bar, live loss chart, Stop) -> recipe.Report kept in st.session_state keyed by
-the config -> lessons/training/sections.py (the task and results sections, per kind of task) -> figures.
+Widgets (lessons/training/settings.py) -> frozen LabConfig -> the task (a per-server cache bounded by entries
+and bytes) and its rivals: the closed-form baselines at once (st.cache_data), the feed-forward window models in a
+spare process (lessons.kit.background; the table says "fitting…" until they are in) -> Train submits a job to the
+server's training board (lessons.kit.live: a worker process, a queue, a live view with Stop) -> when the job has
+ended its recipe.Report is kept in st.session_state keyed by the config -> lessons/training/sections.py -> figures.
 
-How Stop works: clicking any widget while the script runs makes Streamlit interrupt this script at its next
-``st.*`` call and start a new run. The trainer of the interrupted run is parked in session_state before the
-loop starts, so the new run finds it, takes a snapshot of what it had learned so far and files it as a
-stopped run. The Stop button is just a widget to click.
+Cost per rerun is bounded: an upload is read once per file (lessons.kit.upload.read_upload, cached), a task is
+built once per server, nothing trains in the page script, and one click trains at most MAX_WORK steps ×
+sequence length, each training at most MAX_SECONDS seconds.
 """
 
 from __future__ import annotations
@@ -17,43 +18,82 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
-from lessons.kit.curves import loss_curves
-from lessons.kit.layout import lesson_header, live_updates, plot, user_errors
+from lessons.kit import background, live
+from lessons.kit.bounded import Bounded
+from lessons.kit.layout import lesson_header
 from lessons.kit.settings import CELL_NAMES
-from lessons.kit.upload import UploadError, default_column, load_series, read_table, series_from_column
+from lessons.kit.text import md_literal
+from lessons.kit.upload import LIMITS, Upload, UploadError, read_upload
 from lessons.kit.widgets import draw
 from lessons.training import recipe
 from lessons.training.sections import VIEWS, Source, metrics_table, results_section, show_table, task_section
-from lessons.training.settings import SETTINGS, WINDOW_LABELS, column_setting, config
-from rnn_core.training import Trainer, ema
+from lessons.training.settings import SETTINGS, TRIES, WINDOW_LABELS, column_setting, config
 
 ROOT = Path(__file__).resolve().parents[2]
+PAGE = "lessons/training/page.py"
 SUNSPOTS = ROOT / "assets" / "sunspots.csv"
-UPDATE_EVERY = 0.3  # seconds between live redraws: more than three updates a second, little overhead
 MAX_STORED_RUNS = 12
+MAX_WORK = 600_000  # optimizer steps × sequence length one click may ask for (all three cells together):
+# 30,000 steps on windows of 20, fewer on longer sequences, whose steps cost more
+MAX_SECONDS = 180.0  # and the time a single training may take before it stops itself
+TASKS_KEPT = (8, 150e6)  # tasks kept per server: entries, bytes (a copy task at T = 100 holds 21 MB)
 
 
 # -- cached data ---------------------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False)
-def sunspots() -> tuple[pd.Series, pd.Series]:
+def sunspots() -> tuple:
     """Years and sunspot numbers from assets/ (read with the same checks as an upload)."""
-    data = SUNSPOTS.read_bytes()
-    values, table, _ = load_series(data, SUNSPOTS.name, "sunspots")
-    years = pd.to_numeric(table.frame["year"]).to_numpy()
-    return years, values
+    up = read_upload(SUNSPOTS.read_bytes(), SUNSPOTS.name)
+    return up.series("year"), up.series("sunspots")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def make_task(task: str, window: int, series=None) -> recipe.Task:
-    return recipe.make_task(task, window, series)
+@st.cache_data(max_entries=4, show_spinner=False)
+def read_file(data: bytes, name: str) -> Upload:
+    """An uploaded file, read once (the bytes are the key): every rerun after that is a cache hit."""
+    return read_upload(data, name)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def baselines(task: str, window: int, series=None) -> recipe.Baselines:
-    return recipe.baselines(recipe.make_task(task, window, series))
+@st.cache_resource(show_spinner=False)
+def task_store() -> Bounded:
+    return Bounded(*TASKS_KEPT)
+
+
+@st.cache_resource(show_spinner=False)
+def helpers() -> background.Pool:
+    """The spare process that fits the feed-forward rivals (shared by every session)."""
+    return background.Pool(workers=1, max_kept=32)
+
+
+def make_task(task: str, window: int, source: Source) -> recipe.Task:
+    return task_store().get((task, window, source.data_id), lambda: recipe.make_task(task, window, source.series))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def baselines(task: str, window: int, data_id: str, _series=None) -> recipe.Baselines:
+    return recipe.baselines(recipe.make_task(task, window, _series))
+
+
+def rivals(task: str, window: int, source: Source) -> tuple[recipe.Baselines, object]:
+    """Every memoryless rival ready so far, and the future of the feed-forward ones (None once they are in)."""
+    fast = baselines(task, window, source.data_id, source.series)
+    fut = helpers().ask(("window models", task, window, source.data_id), recipe.window_models_for, task, window,
+                        source.series)
+    if not fut.done():
+        return fast, fut
+    if fut.exception() is not None:
+        st.caption(f":material/error: The feed-forward rival could not be fitted: {md_literal(fut.exception())}")
+        return fast, None
+    return recipe.merged(fast, fut.result()), None
+
+
+@st.fragment(run_every=0.7)
+def await_rivals(fut) -> None:
+    if fut.done():
+        st.rerun()
+    st.caption(":material/hourglass_top: Fitting the feed-forward window model — a few seconds, once per task "
+               "for everyone. Its row appears by itself.")
 
 
 # -- 1 · the task --------------------------------------------------------------------------------------------
@@ -73,26 +113,28 @@ def upload_source() -> Source | None:
     """File + column: the series, or None after showing a message."""
     s = SETTINGS["upload"]
     # No type= filter on purpose: the reader explains a wrong file type in words instead of a bare refusal.
-    up = st.file_uploader(s.label, key=s.key, help=s.help)
+    up = st.file_uploader(s.label, key=s.key, help=s.help, max_upload_size=2)
     if up is None:
         st.info("Upload a CSV file to train on your own series — for example daily closing prices "
-                "exported from a spreadsheet. Or pick one of the shipped tasks above.", icon=":material/upload:")
+                f"exported from a spreadsheet ({LIMITS}). Or pick one of the shipped tasks above.",
+                icon=":material/upload:")
         return None
     data = up.getvalue()
     try:
-        table = read_table(data, up.name)
-        column = draw(column_setting(table.columns, default_column(table)))
-        series = series_from_column(table, column)
+        upload = read_file(data, up.name)
+        column = draw(column_setting(upload.columns, upload.default))
+        series = upload.series(column)
     except UploadError as err:
-        st.error(str(err), icon=":material/error:")
+        st.error(md_literal(err), icon=":material/error:")
         return None
-    st.caption(f"{len(series):,} values from **{up.name}**, column **{column}**.")
+    st.caption(f"{len(series):,} values from **{md_literal(up.name, 60)}**, column **{md_literal(column, 60)}**.")
     return Source(series, None, "row", column, hashlib.sha1(data).hexdigest()[:12] + ":" + column)
 
 
 # Where each task's values come from; the generated series only need their axes named.
 SOURCES = {"sunspots": sunspots_source, "upload": upload_source,
-           "stock": lambda: Source(x_title="trading day", y_title="price")}
+           "stock": lambda: Source(x_title="trading day", y_title="price"),
+           "stock_returns": lambda: Source(x_title="trading day", y_title="daily return (%)")}
 
 
 def task_controls() -> tuple[str, int, Source | None]:
@@ -121,18 +163,27 @@ def model_controls(task: str, window: int, data_id: str) -> recipe.LabConfig:
     return config(values, data_id)
 
 
-def train_buttons(cfg: recipe.LabConfig, task: recipe.Task) -> list[recipe.LabConfig]:
-    """Train / Train all three / Stop and what a run will take; returns the configs to train now."""
+def train_buttons(cfg: recipe.LabConfig, task: recipe.Task, busy: bool) -> list[recipe.LabConfig]:
+    """Train / Train all three and what a run will take; returns the configs to train now."""
     steps, batches = recipe.step_plan(cfg, task)
-    b1, b2, b3, b4 = st.columns([1, 1.4, 1, 3], vertical_alignment="center")
-    go_one = b1.button("Train", type="primary", icon=":material/play_arrow:", key="training_train", width="stretch")
+    work = steps * task.steps
+    one_ok, all_ok = work <= MAX_WORK, 3 * work <= MAX_WORK
+    b1, b2, b3 = st.columns([1, 1.4, 4], vertical_alignment="center")
+    why = "A training of yours is running: stop it or wait for it." if busy else None
+    go_one = b1.button("Train", type="primary", icon=":material/play_arrow:", key="training_train", width="stretch",
+                       disabled=busy or not one_ok, help=why)
     go_all = b2.button("Train RNN, LSTM & GRU", icon=":material/compare_arrows:", key="training_train_all",
-                       width="stretch", help="Train all three cells with these settings, one after the other, "
-                                             "and compare them in the table.")
-    b3.button("Stop", icon=":material/stop:", key="training_stop", width="stretch",
-              help="Stops training and keeps the model as it is so far.")
-    b4.caption(f"{steps:,} optimizer steps ({cfg.epochs} epochs × {batches} "
-               f"batches of {cfg.batch_size}). Same settings and seed → the same model, every time.")
+                       width="stretch", disabled=busy or not all_ok,
+                       help=why or "Train all three cells with these settings, one after the other, and compare "
+                                   "them in the table.")
+    b3.caption(f"{steps:,} optimizer steps ({cfg.epochs} epochs × {batches} batches of {cfg.batch_size}). Same "
+               f"settings and seed → the same model, every time. One click trains at most "
+               f"{MAX_WORK // task.steps:,} steps on sequences of {task.steps} (all three cells together), for at "
+               f"most {MAX_SECONDS / 60:g} minutes each.")
+    if not one_ok:
+        st.warning(f"That is more than the {MAX_WORK // task.steps:,} steps one click may train on this shared server "
+                   f"(optimizer steps × sequence length ≤ {MAX_WORK:,}): lower the epochs to "
+                   f"{max(1, MAX_WORK // (batches * task.steps))} or fewer, or the window.", icon=":material/speed:")
     if cfg.bptt and cfg.bptt < task.steps:
         st.caption(f"Truncated BPTT: gradients flow back through the last {cfg.bptt} of {task.steps} steps only.")
     if go_one:
@@ -153,66 +204,75 @@ def store(cfg: recipe.LabConfig, report: recipe.Report) -> None:
         stored.pop(next(iter(stored)))
 
 
-def finish_interrupted() -> None:
-    """File the run a Stop click (or any other click) interrupted, with what it had learned so far."""
-    active = st.session_state.pop("training_active", None)
+def submit(todo: list[recipe.LabConfig], task: recipe.Task) -> None:
+    """Queue the first config on the server's board; the rest wait in the session for their turn. One training per
+    student at a time: a second submit while one is active is ignored."""
+    if st.session_state.get("training_job") is not None:
+        return
+    job = live.start(todo[0].train_config(), task.data, max_seconds=MAX_SECONDS)
+    if job is not None:
+        st.session_state["training_job"] = (todo[0], job, task, len(todo))
+        st.session_state["training_todo"] = todo[1:]
+        st.rerun()  # redraw the buttons as busy and show the live view
+
+
+def collect() -> None:
+    """File a finished job (and start the next one of "all three"). Runs before the buttons are drawn, so they are
+    enabled again in the same run."""
+    active = st.session_state.get("training_job")
+    if active is None or not active[1].done:
+        return
+    cfg, job, task, _ = st.session_state.pop("training_job")
+    todo = st.session_state.pop("training_todo", [])
+    if job.result is not None:
+        store(cfg, recipe.report(cfg, task, job.result))
+    elif "before it started" not in (job.error or ""):
+        live.failed(job)
+    if todo and job.result is not None and not job.result.stopped:
+        submit(todo, task)
+
+
+def watch(loss_name: str, baseline: float | None, baseline_name: str) -> None:
+    """The live view of the running (or waiting) job, if there is one."""
+    active = st.session_state.get("training_job")
     if active is None:
         return
-    cfg, task, trainer = active
-    result = recipe.with_stopped(trainer.result())
-    if result.steps:
-        store(cfg, recipe.report(cfg, task, result))
-
-
-def train(configs: list[recipe.LabConfig], task: recipe.Task, loss_name: str, baseline: float | None) -> None:
-    """Train each config in turn with a live progress bar and loss chart (redrawn every UPDATE_EVERY s)."""
-    bar = st.progress(0.0, text="Starting…")
-    chart = st.empty()
-    redraws = 0
-    for n, cfg in enumerate(configs):
-        trainer = Trainer(cfg.train_config(), task.data)
-        st.session_state["training_active"] = (cfg, task, trainer)
-        prefix = f"{CELL_NAMES[cfg.cell]} ({n + 1}/{len(configs)}) · " if len(configs) > 1 else ""
-        for p in live_updates(trainer.run(), UPDATE_EVERY):
-            rate = p.step / p.elapsed if p.elapsed > 0 else 0.0
-            bar.progress(p.fraction, text=f"{prefix}step {p.step:,} of {p.total_steps:,} · epoch {p.epoch + 1} of "
-                                          f"{p.epochs} · batch loss {p.train_loss:.4g} · {rate:,.0f} steps/s")
-            snap = trainer.result()
-            redraws += 1
-            with chart:
-                plot(loss_curves(snap.step_loss, ema(snap.step_loss), snap.val_steps, snap.val_loss,
-                                 total_steps=p.total_steps, loss_name=loss_name, baseline=baseline,
-                                 title=f"{prefix}training live", height=300),
-                     key=f"training_live_{redraws}")
-        st.session_state.pop("training_active", None)
-        store(cfg, recipe.report(cfg, task, trainer.result()))
-    bar.empty()
-    chart.empty()
+    cfg, job, _, count = active
+    n = count - len(st.session_state.get("training_todo", []))
+    title = f"{CELL_NAMES[cfg.cell]} ({n}/{count})" if count > 1 else cfg.label
+    live.watch(job, key="training", title=title, loss_name=loss_name, baseline=baseline, baseline_name=baseline_name)
 
 
 # -- page ----------------------------------------------------------------------------------------------------
 lesson_header("Training lab", "Train a recurrent network right here, and find out whether memory beats a "
               "memoryless model on data it has never seen.", icon=":material/model_training:")
 
-finish_interrupted()
-
 st.subheader("1 · Pick a task", anchor=False)
 with st.container(border=True):
     task_name, window, source = task_controls()
 if source is None:
     st.stop()  # an upload is missing or unreadable: the message says what to do
-with user_errors():
-    task = make_task(task_name, window, source.series)
+try:
+    task = make_task(task_name, window, source)
+except ValueError as err:
+    st.error(md_literal(err, 600), icon=":material/error:")
+    st.stop()
 task_section(task, source)
-base = baselines(task_name, window, source.series)
+base, pending = rivals(task_name, window, source)
 
 st.subheader("2 · Pick a model and how to train it", anchor=False)
 with st.container(border=True):
-    with user_errors():
+    try:
         cfg = model_controls(task_name, window, source.data_id)
-    todo = train_buttons(cfg, task)
+    except ValueError as err:
+        st.error(md_literal(err, 600), icon=":material/error:")
+        st.stop()
+    collect()
+    todo = train_buttons(cfg, task, busy=st.session_state.get("training_job") is not None)
     if todo:
-        train(todo, task, VIEWS[task.kind].live_loss_name, recipe.best_baseline(base, task.kind)[1])
+        submit(todo, task)
+    best = recipe.best_baseline(base, task.kind)
+    watch(VIEWS[task.kind].live_loss_name, best[1], best[0])
 
 report = runs().get(cfg)
 if report is not None:
@@ -222,6 +282,13 @@ else:
     earlier = [c for c in runs() if c.data_key == cfg.data_key]
     msg = ("Press **Train** to train this model. " if not earlier else
            "These settings have not been trained yet — press **Train**. Earlier runs on this task are in the table. ")
-    st.info(msg + "The table shows what the memoryless baselines score on the held-out data: the number to beat.",
+    st.info(msg + "The table shows what the memoryless models score on the held-out data: the number to beat.",
             icon=":material/info:")
     show_table(metrics_table(cfg, base, runs()))
+if pending is not None:
+    await_rivals(pending)
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))

@@ -5,11 +5,15 @@ NumPy and rnn_core only. The page turns its widgets into a frozen ``LabConfig`` 
 stopped), and hands the finished ``TrainResult`` to ``report`` for everything the results section draws.
 
 Three kinds of task, each one row of ``KINDS`` (what differs between them is looked up, never branched on):
-- series ("stock", "sine", "noisy_sine", "sunspots", "upload"): the last k values predict the next one,
-  many-to-one with MSE on values standardised with training statistics only;
-- "adding": Hochreiter & Schmidhuber's adding problem, many-to-one with MSE;
+- series ("stock", "stock_returns", "sine", "noisy_sine", "sunspots", "upload"): the last k values predict the
+  next one, many-to-one with MSE on values standardised with training statistics only;
+- "adding": Hochreiter & Schmidhuber's adding problem, many-to-one with MSE (the default: memory wins clearly);
 - "copy": remember 5 symbols for T steps, many-to-many with cross-entropy.
 Shapes: N samples, T (or k) time steps, H hidden units, S optimizer steps.
+
+The memoryless rivals come in two parts: ``baselines`` (closed form, milliseconds: persistence, the average,
+linear models, the copy task's best guess) and ``window_models`` (feed-forward networks on a window of inputs,
+``rnn_core.WindowMLP``, trained for a few seconds — the page runs them in a spare process). ``merged`` joins them.
 """
 
 from __future__ import annotations
@@ -26,24 +30,30 @@ from rnn_core.losses import softmax_cross_entropy
 from rnn_core.model import SequenceModel
 from rnn_core.training import TrainConfig, TrainData, TrainResult, batches_per_epoch, ema, planned_steps
 from rnn_core.validation import check_choice, check_int
+from rnn_core.window_mlp import WindowMLP
 
-SERIES_TASKS = ("stock", "sine", "noisy_sine", "sunspots", "upload")
+SERIES_TASKS = ("stock", "stock_returns", "sine", "noisy_sine", "sunspots", "upload")
 TASKS = (*SERIES_TASKS, "adding", "copy")
 # A good starting window per task: about a month of trading days, one sine period, one solar cycle,
 # a sequence long enough that memory matters for the two benchmarks.
-DEFAULT_WINDOW = {"stock": 20, "sine": 20, "noisy_sine": 20, "sunspots": 12, "upload": 20, "adding": 30, "copy": 10}
-# A good starting number of epochs per task: the short sunspot series needs more passes, the adding problem fewer.
-DEFAULT_EPOCHS = {"stock": 20, "sine": 20, "noisy_sine": 20, "sunspots": 60, "upload": 20, "adding": 10, "copy": 40}
+DEFAULT_WINDOW = {"stock": 20, "stock_returns": 20, "sine": 20, "noisy_sine": 20, "sunspots": 12, "upload": 20,
+                  "adding": 20, "copy": 10}
+# A good starting number of epochs per task: the short sunspot series needs more passes.
+DEFAULT_EPOCHS = {"stock": 20, "stock_returns": 20, "sine": 20, "noisy_sine": 20, "sunspots": 60, "upload": 20,
+                  "adding": 20, "copy": 40}
 WINDOW_RANGE = (2, 100)
 DATA_SEED = 2024  # fixed: changing the model seed must not change the data, or runs would not be comparable
 VAL_FRACTION = 0.2
-SERIES_LENGTH = {"stock": 750, "sine": 600, "noisy_sine": 600}
+SERIES_LENGTH = {"stock": 750, "stock_returns": 750, "sine": 600, "noisy_sine": 600}  # values generated
 ADDING_SIZES = (3000, 300)  # training and validation sequences
 COPY_SIZES = (2000, 200)
 COPY_SYMBOLS, COPY_LENGTH = 8, 5
 FORECAST_STEPS = 40
 MAX_SHOWN = 200  # points in the adding-problem scatter
 COPY_SHOWN = 6  # held-out copy sequences in the report
+MLP_HIDDEN = 32  # the feed-forward rival has as many hidden units as the default recurrent model
+MLP_WORK = 4e7  # input values the feed-forward rival may process while fitting (epochs × windows × inputs): seconds
+MLP_MAX_EPOCHS = 300
 
 
 def kind_of(task: str) -> str:
@@ -60,7 +70,7 @@ class LabConfig:
     data_id: identifies the series behind "sunspots"/"upload" (e.g. a hash of the file and column).
     """
 
-    task: str = "stock"
+    task: str = "adding"
     window: int = 20
     cell: str = "lstm"
     hidden_size: int = 32
@@ -142,10 +152,12 @@ class Task:
 
 
 def generated_series(task: str) -> np.ndarray:
-    """The synthetic series behind "stock", "sine" and "noisy_sine" (fixed seed), (N,)."""
+    """The synthetic series behind "stock", "stock_returns", "sine" and "noisy_sine" (fixed seed), (N,).
+    "stock_returns" is the same price path as daily returns in percent, 100·(S_t / S_{t−1} − 1): one value fewer."""
     n = SERIES_LENGTH[task]
-    if task == "stock":
-        return tasks.stock_prices(n, drift=0.0004, volatility=0.015, start=100.0, seed=DATA_SEED)
+    if task in ("stock", "stock_returns"):
+        prices = tasks.stock_prices(n, drift=0.0004, volatility=0.015, start=100.0, seed=DATA_SEED)
+        return prices if task == "stock" else 100.0 * (prices[1:] / prices[:-1] - 1.0)
     return tasks.sine(n, period=25.0, noise=0.25 if task == "noisy_sine" else 0.0, seed=DATA_SEED)
 
 
@@ -208,13 +220,36 @@ class Baselines:
 
 AR_NAME = "Linear AR (last k values)"
 PERSIST_NAME = "Tomorrow = today"
+AVERAGE_NAME = "Always the training average"
+MLP_NAME = "Feed-forward net (last k values)"
 LINEAR_NAME = "Linear regression on all inputs"
 MEAN_NAME = "Always the average sum"
+MLP_ALL_NAME = "Feed-forward net (all T steps)"
+MLP_HALF_NAME = "Feed-forward net (last T/2 steps)"
+COPY_NAME = "No memory (best guess)"
 
 
 def baselines(task: Task) -> Baselines:
-    """Fit the memoryless baselines on the training part and score them on the validation part."""
+    """The closed-form memoryless baselines, fitted on the training part and scored on the validation part
+    (milliseconds). The feed-forward rivals are ``window_models``."""
     return KINDS[task.kind].baselines(task)
+
+
+def window_models(task: Task) -> Baselines:
+    """The feed-forward rivals (``rnn_core.WindowMLP``) trained on the training part, scored like the baselines.
+    Seconds of work, bounded by MLP_WORK; deterministic (seed 0)."""
+    return KINDS[task.kind].window_models(task)
+
+
+def window_models_for(task: str, window: int, series=None) -> Baselines:
+    """``window_models(make_task(task, window, series))``: what a worker process is sent (plain arguments)."""
+    return window_models(make_task(task, window, series))
+
+
+def merged(*parts: Baselines) -> Baselines:
+    """One table of baselines from several parts, in order."""
+    return Baselines(tuple(r for p in parts for r in p.rows), {k: v for p in parts for k, v in p.pred_val.items()},
+                     {k: v for p in parts for k, v in p.forecast.items()})
 
 
 def best_baseline(base: Baselines, kind: str) -> tuple[str, float]:
@@ -246,19 +281,57 @@ def _held_out(task: Task) -> _HeldOut:
                     start=sp.scaled[sp.split - sp.k : sp.split])
 
 
+class _LastValue:
+    """Tomorrow = today: the last value of each window."""
+
+    @staticmethod
+    def predict(x: np.ndarray) -> np.ndarray:
+        return last_value(x)[:, 0]
+
+
+class _Average:
+    """The training targets' mean, whatever the window: a model that has learned nothing about time."""
+
+    def __init__(self, y: np.ndarray):
+        self.value = float(np.mean(y))
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.full(len(x), self.value)
+
+
+def _series_models(task: Task, models: tuple) -> Baselines:
+    """Score (name, fitted model with .predict on windows, parameters, how it was fitted) rows on a series task."""
+    d, sp, held = task.data, task.split, _held_out(task)
+    inv = sp.scaler.inverse
+    rows, preds, fc = [], {}, {}
+    for name, model, params, how in models:
+        preds[name] = inv(np.asarray(model.predict(d.x_val)).reshape(len(d.x_val), -1)[:, 0])
+        fc[name] = inv(recursive_forecast(model, held.start, held.steps))
+        rows.append(_with_settings(_series_row(name, params, preds[name], held.truth, fc[name], held.truth_forecast,
+                                               sp.scaler.std), how))
+    return Baselines(tuple(rows), preds, fc)
+
+
 def _series_baselines(task: Task) -> Baselines:
-    d, sp = task.data, task.split
-    inv, held = sp.scaler.inverse, _held_out(task)
-    ar = LinearAR().fit(d.x_train, d.y_train)
-    preds = {AR_NAME: inv(ar.predict(d.x_val)[:, 0]), PERSIST_NAME: inv(last_value(d.x_val)[:, 0])}
-    fc = {AR_NAME: inv(recursive_forecast(ar, held.start, held.steps)),
-          PERSIST_NAME: np.full(held.steps, task.series[sp.split - 1])}
-    how = ((AR_NAME, task.window + 1, "least squares on the training windows"),
-           (PERSIST_NAME, 0, "repeats the last value; nothing to fit"))
-    rows = tuple(_with_settings(_series_row(name, params, preds[name], held.truth, fc[name], held.truth_forecast,
-                                            sp.scaler.std), text)
-                 for name, params, text in how)
-    return Baselines(rows, preds, fc)
+    d, k = task.data, task.window
+    return _series_models(task, (
+        (PERSIST_NAME, _LastValue(), 0, "repeats the last value; nothing to fit"),
+        (AVERAGE_NAME, _Average(d.y_train), 1, "the mean of the training part; blind to time"),
+        (AR_NAME, LinearAR().fit(d.x_train, d.y_train), k + 1, "least squares on the training windows")))
+
+
+def _mlp(x: np.ndarray, y: np.ndarray) -> WindowMLP:
+    """A WindowMLP fitted with at most MLP_WORK input values processed (epochs × windows × inputs)."""
+    work = max(1, x.shape[0] * int(np.prod(x.shape[1:])))
+    epochs = int(min(MLP_MAX_EPOCHS, max(5, MLP_WORK // work)))
+    return WindowMLP(MLP_HIDDEN, epochs=epochs, seed=0).fit(x, y)
+
+
+def _series_window_models(task: Task) -> Baselines:
+    d = task.data
+    mlp = _mlp(d.x_train, d.y_train[:, 0])
+    how = (f"{MLP_HIDDEN} tanh units on the same k values; Adam, {mlp.epochs_run} epochs with early stopping")
+    return _series_models(task, ((MLP_NAME, mlp, mlp.num_params(), how),))
 
 
 def _adding_baselines(task: Task) -> Baselines:
@@ -267,16 +340,46 @@ def _adding_baselines(task: Task) -> Baselines:
     pred_lin = LinearAR().fit(flat_tr, d.y_train).predict(d.x_val.reshape(len(d.x_val), -1))[:, 0]
     truth = d.y_val[:, 0]
     mean = np.full_like(truth, float(d.y_train.mean()))
-    rows = (_with_settings(_adding_row(LINEAR_NAME, flat_tr.shape[1] + 1, pred_lin, truth),
-                           "least squares on all 2T inputs at once"),
-            _with_settings(_adding_row(MEAN_NAME, 1, mean, truth), "the mean target of the training set"))
-    return Baselines(rows, {LINEAR_NAME: pred_lin, MEAN_NAME: mean})
+    rows = (_with_settings(_adding_row(MEAN_NAME, 1, mean, truth), "the mean target of the training set"),
+            _with_settings(_adding_row(LINEAR_NAME, flat_tr.shape[1] + 1, pred_lin, truth),
+                           "least squares on all 2T inputs at once"))
+    return Baselines(rows, {MEAN_NAME: mean, LINEAR_NAME: pred_lin})
+
+
+def adding_half(T: int) -> int:
+    """Where the adding problem's second half starts: the first marker always lies before it."""
+    return T // 2
+
+
+def _adding_window_models(task: Task) -> Baselines:
+    """Two feed-forward nets: one sees the whole sequence at once (no state, no shared weights), one only its
+    second half — truncated, it never sees the first marked number (at best MSE = Var U(0, 1) = 1/12)."""
+    d, truth, half = task.data, task.data.y_val[:, 0], adding_half(task.window)
+    rows, preds = [], {}
+    for name, cut, what in ((MLP_ALL_NAME, 0, "all 2T inputs at once"),
+                            (MLP_HALF_NAME, half, f"the last {task.window - half} steps only")):
+        mlp = _mlp(d.x_train[:, cut:], d.y_train[:, 0])
+        preds[name] = mlp.predict(d.x_val[:, cut:])
+        rows.append(_with_settings(_adding_row(name, mlp.num_params(), preds[name], truth),
+                                   f"{MLP_HIDDEN} tanh units on {what}; {mlp.epochs_run} epochs"))
+    return Baselines(tuple(rows), preds)
 
 
 def _copy_baselines(task: Task) -> Baselines:
     loss = copy_task_baseline_loss(task.window, COPY_SYMBOLS, COPY_LENGTH)
-    return Baselines(({"model": "No memory (best guess)", "settings": "blanks right, symbols guessed at random",
+    return Baselines(({"model": COPY_NAME, "settings": f"what any model that looks back at most T + "
+                                                      f"{COPY_LENGTH} = {task.window + COPY_LENGTH} steps can do: "
+                                                      f"blanks right, symbols guessed",
                        "params": 0, "Val loss": loss, "Recall accuracy": 1.0 / COPY_SYMBOLS},),)
+
+
+def copy_reach(T: int) -> int:
+    """How far back the copy task's recall reaches: each symbol is written T + length steps after it was read."""
+    return T + COPY_LENGTH
+
+
+def _no_models(task: Task) -> Baselines:
+    return Baselines(())
 
 
 def _with_settings(row: dict, settings: str) -> dict:
@@ -433,6 +536,44 @@ def weights_npz(weights: dict[str, np.ndarray]) -> bytes:
     return buf.getvalue()
 
 
+WIN_MARGIN = 0.1  # "wins" means a held-out loss at least 10 % below every rival's; within 10 % is a tie
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one trained model compares with the memoryless rivals on the held-out data (lower loss is better).
+
+    loss: the model's validation loss; best_name, best_loss: the best rival's; outcome: "wins" (at least
+    WIN_MARGIN below every rival), "ties" (within WIN_MARGIN of the best) or "loses"; ratio: best_loss / loss
+    (how many times lower the model's loss is); rivals: how many rivals were compared.
+    """
+
+    loss: float
+    best_name: str
+    best_loss: float
+    outcome: str
+    ratio: float
+    rivals: int
+
+
+def verdict(row: dict, base: Baselines, kind: str) -> Verdict | None:
+    """The comparison the page puts into words, or None when there is nothing to compare (no rivals yet, or a
+    model whose loss is not a number)."""
+    col = KINDS[kind].loss_column
+    loss = float(row[col])
+    if not base.rows or not np.isfinite(loss):
+        return None
+    name, best = best_baseline(base, kind)
+    if loss <= (1 - WIN_MARGIN) * best:
+        outcome = "wins"
+    elif loss <= (1 + WIN_MARGIN) * best:
+        outcome = "ties"
+    else:
+        outcome = "loses"
+    return Verdict(loss, name, float(best), outcome, float(best) / loss if loss > 0 else float("inf"),
+                   len(base.rows))
+
+
 def with_stopped(result: TrainResult) -> TrainResult:
     """The snapshot of a run that was interrupted from outside (a Stop click) marked as stopped."""
     return replace(result, stopped=True)
@@ -445,7 +586,8 @@ class Kind:
 
     mode, loss: how the model is trained ("many_to_one"/"many_to_many", "mse"/"xent").
     loss_column: the metric rows' validation loss, in the units of the training loss (the baseline to beat).
-    make(task, window, series) -> Task; baselines(task) -> Baselines;
+    make(task, window, series) -> Task; baselines(task) -> Baselines (closed form); window_models(task) ->
+    Baselines (the feed-forward rivals, seconds);
     evaluate(cfg, task, model, healthy) -> the model's metric row and the Report fields its charts need.
     gate_sample(n_val) -> which held-out sequence to look inside the cell with.
     gate_line(x (T, D)) -> (the input as one line (T,), the steps to outline).
@@ -456,18 +598,21 @@ class Kind:
     loss_column: str
     make: Callable[[str, int, object], Task]
     baselines: Callable[[Task], Baselines]
+    window_models: Callable[[Task], Baselines]
     evaluate: Callable[[LabConfig, Task, SequenceModel, bool], dict]
     gate_sample: Callable[[int], int]
     gate_line: Callable[[np.ndarray], tuple[np.ndarray, list[int]]]
 
 
 KINDS = {
-    "series": Kind("many_to_one", "mse", "Val MSE (scaled)", _series_task, _series_baselines, _series_report,
+    "series": Kind("many_to_one", "mse", "Val MSE (scaled)", _series_task, _series_baselines,
+                   _series_window_models, _series_report,
                    gate_sample=lambda n: n // 2, gate_line=lambda x: (x[:, 0], [])),
     # the adding problem's input is (value, marker): draw the values, outline the two marked steps
-    "adding": Kind("many_to_one", "mse", "Val MSE", _adding_task, _adding_baselines, _adding_report,
+    "adding": Kind("many_to_one", "mse", "Val MSE", _adding_task, _adding_baselines, _adding_window_models,
+                   _adding_report,
                    gate_sample=lambda n: 0, gate_line=lambda x: (x[:, 0], np.flatnonzero(x[:, 1] > 0.5).tolist())),
     # the copy task's input is one-hot: draw the symbol codes
-    "copy": Kind("many_to_many", "xent", "Val loss", _copy_task, _copy_baselines, _copy_report,
+    "copy": Kind("many_to_many", "xent", "Val loss", _copy_task, _copy_baselines, _no_models, _copy_report,
                  gate_sample=lambda n: 0, gate_line=lambda x: (x.argmax(axis=1).astype(float), [])),
 }

@@ -17,6 +17,7 @@ import streamlit as st
 
 from lessons.kit.curves import loss_curves
 from lessons.kit.layout import beside, csv_download, plot
+from lessons.kit.numbers import short
 from lessons.training import figures as figs
 from lessons.training import recipe
 
@@ -44,16 +45,24 @@ class Source:
 # -- 1 · the task --------------------------------------------------------------------------------------------
 TASK_TEXT = {
     "stock": "A made-up stock: each day the price moves by a random percentage (a *geometric random walk*). "
-             "The model reads the last **k** closing prices and predicts tomorrow's. Since the daily moves are "
-             "random by construction, **nothing can beat “tomorrow = today” by much** — a good lesson in itself: "
-             "memory only helps when the past carries information about the future. Notice too that the held-out "
-             "prices may climb above anything seen in training: tanh units cannot extrapolate, which is one reason "
-             "forecasters usually model daily *changes* rather than prices.",
+             "The model reads the last **k** closing prices and predicts tomorrow's. The moves are random by "
+             "construction, so the past says nothing about the next move, and **nothing beats “tomorrow = today”** "
+             "on a random walk — check the table: the best any model can do is tie with it. A good lesson in "
+             "itself: memory only helps when the past carries information about the future. Notice too that the "
+             "held-out prices climb above anything seen in training: tanh units cannot extrapolate, one reason "
+             "forecasters model daily *returns* instead (the next task).",
+    "stock_returns": "The same made-up stock as **daily returns**: each value is the day's price change in percent, "
+                     "100·(S_t / S_t−1 − 1). This is how forecasters look at prices: returns stay in the same range "
+                     "whatever the price level. On a random walk they are independent draws, so the best forecast of "
+                     "tomorrow's return is the **average return** (about 0 — which is “tomorrow = today” for the "
+                     "price). No model beats it — at best they tie with it — and copying today's return "
+                     "(“tomorrow = today” here) is about twice as bad: yesterday's move tells nothing about "
+                     "today's.",
     "sine": "A clean sine wave with a period of 25 steps. A sine obeys an exact *linear* recurrence "
             "($x_{t+1} = 2\\cos\\omega\\, x_t - x_{t-1}$), so the linear memoryless baseline is already perfect. "
             "Can the RNN get close?",
-    "noisy_sine": "The same sine with noise added. Now there is an unpredictable part: the best possible error "
-                  "is the noise level, and both models can only learn the wave underneath.",
+    "noisy_sine": "The same sine with noise added. Now there is an unpredictable part: no model can get below "
+                  "the noise, and every model can only learn the wave underneath.",
     "sunspots": "Yearly mean sunspot numbers since 1700 (public domain, NOAA). The ~11-year solar cycle repeats, but "
                 "its height and length vary, and the rise is steeper than the fall — something a *linear* "
                 "autoregression cannot describe exactly.",
@@ -62,9 +71,16 @@ TASK_TEXT = {
     "adding": "Each sequence holds random numbers and two markers. The target is the **sum of the two marked "
               "numbers** — one marker in the first half, so the model must remember a value for many steps and "
               "ignore everything in between. Predicting the average sum gives MSE ≈ 0.167; solving it means "
-              "getting far below that (say 0.05).",
+              "getting far below that (say 0.05).\n\n"
+              "**Truncation, the course's point:** a feed-forward network must be given a window of fixed size. "
+              "Cut the sequence to its second half and the first marked number is simply not there — whatever "
+              "the network learns, it cannot get below MSE 1/12 ≈ 0.083. Given all T steps at once, it has to "
+              "learn the addition separately at every position. The recurrent network reads one step at a time "
+              "with the same weights and keeps the first number in its state.",
     "copy": "The model sees 5 symbols, then blanks, then a ▶ signal: it must **repeat the 5 symbols** after the "
-            "signal. Without memory the best it can do is guess one of 8 symbols (12.5 % right).",
+            "signal. Each symbol is written T + 5 steps after it was read, so a model that looks back fewer steps "
+            "— a feed-forward network on a shorter window, or any model without memory — can only guess one of 8 "
+            "symbols (12.5 % right).",
 }
 
 
@@ -151,6 +167,21 @@ def _status(rep: recipe.Report) -> None:
         st.success(f"Trained **{rep.label}** — {done}.", icon=":material/check_circle:")
 
 
+def verdict_sentence(v: recipe.Verdict | None, label: str) -> str:
+    """What the table answers for this run, in words, from the numbers (recipe.verdict)."""
+    if v is None:
+        return ""
+    model, best = f"{label} scores **{short(v.loss)}** on the held-out data", f"{v.best_name} ({short(v.best_loss)})"
+    if v.outcome == "wins":
+        times = f"{v.ratio:,.0f}×" if v.ratio >= 10 else f"{v.ratio:.1f}×"
+        return (f"**Memory wins here.** {model}, {times} lower than the best memoryless model, {best}"
+                + ("." if v.rivals > 1 else " — the only one."))
+    if v.outcome == "ties":
+        return (f"**A tie.** {model}, within {100 * recipe.WIN_MARGIN:.0f} % of the best memoryless model, {best}: "
+                f"here memory adds nothing a window could not see.")
+    return f"**No win for memory here.** {model}; the best memoryless model, {best}, does better."
+
+
 def _metrics(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.Baselines, rep: recipe.Report,
              runs: dict) -> None:
     """The comparison table, its downloads and the weights, and what the table answers."""
@@ -167,14 +198,19 @@ def _metrics(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.Baselines, r
                             "rnn.bias_ih_l0, rnn.bias_hh_l0, head.weight, head.bias — they load into a module with "
                             "self.rnn = nn.LSTM(...) (or RNN/GRU) and self.head = nn.Linear(...).")
     with text:
-        st.markdown(VIEWS[task.kind].memory)
+        st.markdown(verdict_sentence(recipe.verdict(rep.row, base, task.kind), rep.label))
+        st.markdown(VIEWS[task.kind].memory + (" " + linear_sentence(base, task.window) if task.kind == "adding"
+                                                else ""))
 
 
 def _series_predictions(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.Baselines, rep: recipe.Report,
                         source: Source) -> None:
     """One step ahead on the true past, then many steps ahead on the model's own predictions."""
     xs = np.asarray(source.positions(len(task.series)))
-    preds = {MODEL_NAME: rep.pred_val, **base.pred_val}
+    best = recipe.best_baseline(base, "series")[0] if base.rows else None
+    # The flat training average only squeezes the charts, unless it is the rival to beat (returns)
+    drawn = [k for k in base.pred_val if k != recipe.AVERAGE_NAME or k == best]
+    preds = {MODEL_NAME: rep.pred_val, **{k: base.pred_val[k] for k in drawn}}
     visual, text = beside()
     with visual:
         plot(figs.predictions_vs_truth(xs, task.series, rep.t_val, rep.truth_val, preds, model_name=MODEL_NAME,
@@ -189,15 +225,52 @@ def _series_predictions(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.B
                     "step behind the truth is just copying the last value.")
     visual, text = beside()
     with visual:
-        fc = {MODEL_NAME: rep.forecast, **base.forecast}
+        fc = {MODEL_NAME: rep.forecast, **{k: base.forecast[k] for k in drawn}}
         plot(figs.forecast_figure(xs, task.series, task.split.split, xs[rep.forecast_t], fc,
                                   model_name=MODEL_NAME, x_title=source.x_title, y_title=source.y_title,
                                   title=f"{len(rep.forecast)} steps ahead on its own predictions"),
              key="training_forecast", alt="Multi-step forecast")
     with text:
         st.markdown("**A multi-step forecast** feeds each prediction back in as if it were data: the window "
-                    "slides over the model's own guesses. Errors compound, so the forecast drifts — watch how "
-                    "quickly each model loses track compared with its one-step predictions above.")
+                    "slides over the model's own guesses, so its errors can compound. " + forecast_sentence(rep))
+
+
+def forecast_sentence(rep: recipe.Report) -> str:
+    """This model's forecast error against its one-step error, from the table's numbers."""
+    fc = next((v for k, v in rep.row.items() if k.startswith("Forecast RMSE")), float("nan"))
+    one = rep.row.get("RMSE", float("nan"))
+    if not (np.isfinite(fc) and np.isfinite(one)) or one <= 0:
+        return ""
+    how = "more than" if fc > 1.1 * one else "less than" if fc < 0.9 * one else "about as much as"
+    return (f"Here this model's forecast misses by {short(fc)} (RMSE), {how} its one-step predictions "
+            f"({short(one)}).")
+
+
+def linear_sentence(base: recipe.Baselines, T: int) -> str:
+    """Whether the linear model could add the marked numbers here, from its score against the average's."""
+    scores = {r["model"]: r["Val MSE"] for r in base.rows}
+    lin, mean = scores.get(recipe.LINEAR_NAME), scores.get(recipe.MEAN_NAME)
+    if lin is None or mean is None:
+        return ""
+    if lin >= (1 - recipe.WIN_MARGIN) * mean:
+        return (f"Here the linear model scores {short(lin)}, no better than always answering the average "
+                f"({short(mean)}).")
+    if T == 2:
+        return (f"Here the linear model scores {short(lin)}: with T = 2 both markers always sit on the same two "
+                f"steps, so adding every input is the answer.")
+    return (f"Here the linear model scores {short(lin)} against the average's {short(mean)}: with only T = {T} "
+            f"steps the markers have few places to be, and a weighted sum of every input gets part of the way.")
+
+
+def spread_sentence(rep: recipe.Report, preds: dict) -> str:
+    """How far each rival's dots stray from the diagonal, from the numbers: the mean distance |error|."""
+    errs = {name: float(np.mean(np.abs(p - rep.truth_val))) for name, p in preds.items() if name != MODEL_NAME}
+    mine = float(np.mean(np.abs(rep.pred_val - rep.truth_val)))
+    if not errs or not np.isfinite(mine):
+        return ""
+    best = min(errs, key=errs.get)
+    return (f"Here this model's dots miss the true sum by {short(mine)} on average; the closest memoryless one, "
+            f"{best}, by {short(errs[best])}.")
 
 
 def _adding_predictions(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.Baselines, rep: recipe.Report,
@@ -212,7 +285,7 @@ def _adding_predictions(cfg: recipe.LabConfig, task: recipe.Task, base: recipe.B
                      key="training_dl_pred")
     with text:
         st.markdown("**Prediction vs truth.** A model that solved the task puts its dots on the diagonal. "
-                    "The memoryless baselines can only squash everything towards the middle (≈ 1).")
+                    + spread_sentence(rep, preds))
         st.info("The adding problem has no time axis to forecast along, so there is no multi-step forecast here; "
                 "pick a series task to see one.", icon=":material/info:")
 
@@ -259,8 +332,8 @@ CLIP_TEXT = {
     "value": (r"g_j \leftarrow \max(-\tau, \min(\tau, g_j))",
               "Clipping **by value** clamps every entry separately, which can turn the gradient; "
               "each × marks a step where it acted."),
-    "none": (None, "No clipping: every step uses the raw gradient. Try a large learning rate with an RNN "
-                   "and watch the spikes — then turn clipping on."),
+    "none": (None, "No clipping: every step uses the raw gradient. Try learning rate 0.3 with an RNN and watch "
+                   "the spikes (steps ten times longer than the typical one) — then turn clipping on."),
 }
 
 
@@ -311,8 +384,8 @@ class KindView:
     """How the page shows one kind of task (``VIEWS[task.kind]``).
 
     overview(task, source): the task's chart in section 1; sizes(task): how much data there is.
-    memory: "Is memory worth it?" beside the metrics table. predictions(cfg, task, base, report, source): the
-    charts of what the trained model predicts. loss_name: the results' loss axis; live_loss_name: the live
+    memory: how to read the metrics table (beside it, under the verdict). predictions(cfg, task, base, report,
+    source): the charts of what the trained model predicts. loss_name: the results' loss axis; live_loss_name: the live
     chart's while training. gate_label: the gate plot's input line; gate_note: more text beside it, if any.
     """
 
@@ -329,21 +402,24 @@ class KindView:
 VIEWS = {
     "series": KindView(
         _series_overview, _window_sizes,
-        "**Is memory worth it?** Every row is scored on the same held-out windows. The *linear AR* baseline "
-        "predicts $\\hat x_{t+1} = w_1 x_t + \\dots + w_k x_{t-k+1} + b$: it sees the same k values as the "
-        "RNN but has no state and no nonlinearity. *Tomorrow = today* copies the last value. RMSE and MAE "
-        "are in the series' own units; the forecast column scores the multi-step forecast further down.",
+        "**How to read the table.** Every row is scored on the same held-out windows. *Tomorrow = today* copies "
+        "the last value; *the training average* ignores time altogether. The *linear AR* model predicts "
+        "$\\hat x_{t+1} = w_1 x_t + \\dots + w_k x_{t-k+1} + b$ and the *feed-forward net* is a layer of tanh "
+        "units on the same k values: both see exactly what the RNN sees, but have no state. RMSE and MAE are in "
+        "the series' own units; the forecast column scores the multi-step forecast further down.",
         _series_predictions, loss_name="MSE, standardised", live_loss_name="MSE", gate_label="x<sub>t</sub> (std.)"),
     "adding": KindView(
         _adding_overview, _sequence_sizes,
-        "**Is memory worth it?** A linear model sees every input at once and still cannot add the "
-        "two *marked* numbers: that needs multiplying value by marker and remembering the first "
-        "one until the second arrives.",
+        "**How to read the table.** The linear model sees every input at once, but adding the two *marked* "
+        "numbers needs multiplying value by marker. The feed-forward nets can multiply, but one sees only the "
+        "second half of the sequence (the first marked number is cut off) and the other must learn the sum "
+        "separately for every pair of positions.",
         _adding_predictions, loss_name="MSE", live_loss_name="MSE", gate_label="value",
         gate_note="The outlined steps are the two **markers**: a cell that solved the task reacts there."),
     "copy": KindView(
         _copy_overview, _sequence_sizes,
-        "**Is memory worth it?** The loss is the mean cross-entropy over all steps (blanks "
-        "included); recall accuracy counts the 5 symbols after the ▶ signal.",
+        "**How to read the table.** The loss is the mean cross-entropy over all steps (blanks "
+        "included); recall accuracy counts the 5 symbols after the ▶ signal. The memoryless row is exact, not "
+        "fitted: the best any model can do that looks back fewer than T + 5 steps.",
         _copy_predictions, loss_name="cross-entropy", live_loss_name="cross-entropy", gate_label="symbol"),
 }

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from lessons.kit.settings import CELL_NAMES, Setting
+from dataclasses import fields
+from types import SimpleNamespace
+
+from lessons.kit.settings import CELL_NAMES, Setting, Try
+from lessons.kit.upload import LIMITS
 from lessons.training.recipe import WINDOW_RANGE, LabConfig
 
-D = LabConfig()
+# The config's defaults, read without building a LabConfig (tests/lessons/test_url_compat.py records every
+# LabConfig a page builds; one built here at import time would depend on when this module was first imported).
+D = SimpleNamespace(**{f.name: f.default for f in fields(LabConfig)})
 # Short labels: a bound selectbox writes the label into the URL (e.g. ?training_task=Adding+problem).
 TASK_LABELS = {
     "stock": "Stock prices (synthetic)",
+    "stock_returns": "Stock daily returns (synthetic)",
     "sine": "Sine wave",
     "noisy_sine": "Noisy sine wave",
     "sunspots": "Sunspots 1700–2008 (real data)",
@@ -33,14 +40,16 @@ SETTINGS = {
              "For the adding and copy tasks: how long the model must remember."),
     # Drawn by the page as a file uploader: a file is not a URL value (see column_setting for its column).
     "upload": Setting("training_upload", "CSV file with a column of numbers (one row per time step, oldest first)",
-                      "", "text", help="A .csv, .txt or .tsv file of at most 1 MB. The first line may hold column "
-                                       "names."),
+                      "", "text", help=f"A .csv, .txt or .tsv file: {LIMITS}. The first line may hold column "
+                                       f"names."),
     # 2 · the model and how to train it
     "cell": Setting("training_cell", "Cell", D.cell, "segmented", options=tuple(CELL_NAMES), labels=CELL_NAMES),
     "hidden": Setting("training_hidden", "Hidden size H", D.hidden_size, lo=1, hi=64),
     "bptt": Setting("training_bptt", "Truncated BPTT length (0 = full)", D.bptt, lo=0, hi=WINDOW_RANGE[1],
-                    help="Backpropagate through at most this many steps. The adding task's markers sit far "
-                         "back: truncate below T/2 and the model can no longer learn it."),
+                    help="Backpropagate through at most this many steps. The adding task's first marker sits in "
+                         "the first half: truncate below T/2 and no gradient ever reaches it — yet the model still "
+                         "reads the whole sequence, and the weights that learn to keep the second marked number "
+                         "keep the first one too. Truncating the gradient is not truncating the input."),
     "optimizer": Setting("training_opt", "Optimizer", D.optimizer, "segmented", options=tuple(OPT_LABELS),
                          labels=OPT_LABELS,
                          help="Adam adapts a step size for every weight; SGD takes plain gradient steps, "
@@ -58,6 +67,16 @@ SETTINGS = {
         help="By value: every gradient entry is clamped to ±threshold. By norm: the whole gradient is shrunk to "
              "length threshold when it is longer."),
 }
+
+# "Try this": each promise is checked by tests/claims/test_training.py at exactly these settings (five seeds).
+TRIES = (  # only values that differ from the defaults: the address keeps those alone (kit.widgets.sync_address)
+    Try("Truncated gradient", ":material/content_cut:", "Adding problem, BPTT 9 of T = 20: no gradient reaches the "
+        "first marked number, yet the trained model still adds it (MSE below 0.05)", {"bptt": 9}),
+    Try("Random walk", ":material/show_chart:", "Stock prices: nothing beats “tomorrow = today” — at best a tie",
+        {"task": "stock"}),
+    Try("Spiky gradients", ":material/bolt:", "RNN, learning rate 0.3, no clipping: gradient steps ten times the "
+        "typical one, or an overflow — then turn clipping on", {"cell": "rnn", "lr": 0.3, "clip": "none"}),
+)
 
 
 def column_setting(columns, default: str) -> Setting:

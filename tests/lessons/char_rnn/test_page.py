@@ -1,16 +1,16 @@
-"""AppTest for the char-RNN lesson: renders, trains a tiny LSTM, samples, looks inside, rejects bad text."""
+"""AppTest for the char-RNN lesson: renders, trains a tiny LSTM in a worker, samples, looks inside, rejects bad
+text, keeps text literal and bounded."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import time
 
 import pytest
 from apptest_helpers import open_lesson
 from streamlit.testing.v1 import AppTest
 
 from lessons.char_rnn import recipe as demo
-from rnn_core.training import Trainer
 
 PAGE = "lessons/char_rnn/page.py"
 TINY = {"char_epochs": "1", "char_hidden": "16", "char_T": "20"}
@@ -24,12 +24,30 @@ def titles(at: AppTest) -> list[str]:
     return [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
 
 
-@pytest.fixture(scope="module")
-def trained() -> AppTest:
-    at = open_page(**TINY)
+def training(at: AppTest) -> bool:
+    return "char_job" in at.session_state and at.session_state["char_job"] is not None
+
+
+def settle(at: AppTest, timeout: float = 180.0) -> AppTest:
+    """Rerun (as the live view's timer would) until no training runs."""
+    deadline = time.monotonic() + timeout
+    while training(at) and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+        assert not at.exception, at.exception
+    assert not training(at), "still training"
+    return at
+
+
+def train(at: AppTest) -> AppTest:
     at.button(key="char_train").click().run()
     assert not at.exception, at.exception
-    return at
+    return settle(at)
+
+
+@pytest.fixture(scope="module")
+def trained() -> AppTest:
+    return train(open_page(**TINY))
 
 
 def test_default_view_shows_the_text_and_the_baseline():
@@ -43,6 +61,7 @@ def test_default_view_shows_the_text_and_the_baseline():
 def test_training_shows_loss_sample_and_inside_view(trained):
     at = trained
     assert at.success and "nats per character" in at.success[0].value
+    assert not at.button(key="char_train").disabled  # free again in the run that files the result
     got = titles(at)
     assert len(got) == 4  # frequencies, loss, temperature, top-k
     assert any("Cross-entropy" in t for t in got) and any("next character" in t for t in got)
@@ -107,19 +126,75 @@ def test_pasted_text_trains():
     at = open_page(char_source="My own text", **TINY)
     at.text_area(key="char_text").set_value(text).run()
     assert not at.error and len(at.get("plotly_chart")) == 1
-    at.button(key="char_train").click().run()
+    train(at)
     assert not at.exception and at.get("code")[0].proto.code_text.startswith(text[:10])
 
 
-def test_an_interrupted_run_is_kept_as_stopped():
-    at = open_page()
-    cfg = demo.CharConfig()
-    corpus = demo.make_corpus((Path(__file__).resolve().parents[3] / "assets" / "coriolanus.txt").read_text())
-    trainer = Trainer(cfg.train_config(), demo.train_data(corpus, cfg.seq_len))
-    run = trainer.run()
-    for _ in range(2):
-        next(run)
-    at.session_state["char_active"] = (cfg, trainer)
-    at.run()
-    assert not at.exception
+def test_stop_keeps_the_model_as_it_was_and_other_clicks_do_not_stop_it():
+    at = open_page(char_epochs="40", char_T="10")
+    at.button(key="char_train").click().run()
+    _, job = at.session_state["char_job"]
+    at.slider(key="char_hidden").set_value(32).run()  # another click: training goes on (it used to stop)
+    assert training(at) and not job.done and at.button(key="char_train").disabled
+    while job.progress is None or job.progress.step < 2:
+        time.sleep(0.1)
+        job.touch()
+    at.button(key="char_stop").click().run()
+    settle(at)
+    at.slider(key="char_hidden").set_value(64).run()  # back to the settings that were trained
     assert at.warning and "Stopped early" in at.warning[0].value
+
+
+def test_too_many_steps_for_one_click_are_refused():
+    at = open_page(char_epochs="40", char_T="10")  # 5,320 steps: allowed
+    assert not at.button(key="char_train").disabled
+    pasted = ("All the world's a stage, and all the men and women merely players. " * 3000)[:200_000]
+    at = open_page(char_source="My own text", char_epochs="40", char_T="10")
+    at.text_area(key="char_text").set_value(pasted).run()
+    assert at.button(key="char_train").disabled and any("one click may train" in w.value for w in at.warning)
+
+
+def test_the_limits_are_stated():
+    at = open_page(char_source="My own text")
+    assert "200,000 characters" in at.text_area(key="char_text").help
+    at = open_page()
+    assert f"At most {demo.MAX_PRIME} characters" in at.text_input(key="char_prime").help if at.text_input else True
+
+
+def test_a_long_start_text_is_cut_to_the_stated_limit(trained):
+    """Issue 14: 60,000 characters of start text from a link cost 3.7 s and 780 MB on every rerun."""
+    at = trained
+    at.text_input(key="char_prime").set_value("the " * 100).run()
+    assert not at.exception and len(at.text_input(key="char_prime").value) == demo.MAX_PRIME
+    at.text_input(key="char_prime").set_value("MENENIUS:\\n").run()
+    linked = train(open_page(**TINY, char_prime="the " * 15_000))
+    assert len(linked.text_input(key="char_prime").value) == demo.MAX_PRIME
+    assert any("had 60,000 characters" in c.value for c in linked.caption)
+    with pytest.raises(ValueError, match="the limit is 200"):
+        demo.encode_prime(demo.make_corpus("the cat sat " * 100), "the " * 60)
+
+
+MARKDOWN = "**Bold** [link](https://example.com) ![img](https://example.com/i.png) <b>tag</b> $x$ "
+
+
+def test_pasted_text_is_shown_literally():
+    """Issue 14: pasted text was rendered as Markdown (links, images) in the next-character sentence."""
+    text = (MARKDOWN * 40)[:4000]
+    at = open_page(char_source="My own text", **TINY)
+    at.text_area(key="char_text").set_value(text).run()
+    train(at)
+    sentence = next(m.value for m in at.markdown if m.value.startswith("The model has read"))
+    assert "](https" not in sentence.replace("\\](", "") and "<b>" not in sentence
+    assert at.get("code")[0].proto.code_text.startswith(text[:10])  # the sample: a code block, shown as it is
+    topk = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "next character" in
+                json.loads(c.proto.spec)["layout"]["title"]["text"])
+    assert "<b>" not in json.dumps(topk["data"][0]["y"])
+
+
+@pytest.mark.parametrize("query", [{"char_source": ""}, {"char_hidden": ""}, {"char_seed": "inf"}])
+def test_an_unusable_link_value_is_a_note_not_a_stop(query):
+    """Issue 14: an empty value for a required control (?training_cell=) stopped a page with "got None"."""
+    at = open_page(**query)
+    assert not at.error and at.button(key="char_train")
+    key = next(iter(query)).replace("_", "\\_")
+    assert any(key in c.value for c in at.caption)

@@ -87,3 +87,39 @@ def test_a_failing_job_reports_why(board):
     bad = TrainData(X, Y[:, :0], XV, YV[:, :0])
     job = wait(board.submit(TrainConfig(epochs=1), bad))
     assert job.state == "failed" and "ValueError" in job.error
+
+
+def test_a_result_that_arrives_as_the_worker_exits_is_not_called_a_failure():
+    """The monitor used to drain the worker's messages, then check whether it was alive: a result sent in between
+    (the worker's last act) was never read and the finished job was reported as "ended unexpectedly"."""
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        def get_nowait(self):
+            if not self.messages:
+                raise jobs.queue.Empty
+            return self.messages.pop(0)
+
+    class Worker:
+        """Sends its result at the moment its liveness is checked, then is dead."""
+
+        def __init__(self, inbox, result):
+            self.inbox, self.result = inbox, result
+
+        def is_alive(self):
+            self.inbox.messages.append(("result", self.result))
+            return False
+
+        def join(self, timeout=None):
+            pass
+
+    board = jobs.Board.__new__(jobs.Board)
+    board._running = []
+    job = jobs.Job(TrainConfig(), DATA, 10.0)
+    inbox = Inbox()
+    job._inbox, job._process, job._stop, job.state = inbox, Worker(inbox, "the result"), None, "running"
+    board._running.append(job)
+    board._collect(job)
+    assert job.state == "finished" and job.result == "the result"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,11 @@ import pytest
 from lessons.kit.upload import (
     MAX_BYTES,
     UploadError,
+    check_scale,
     default_column,
     load_series,
     read_table,
+    read_upload,
     series_from_column,
 )
 
@@ -156,3 +159,117 @@ def test_reader_does_not_import_streamlit():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[3], check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- bounded cost (issue 14): limits checked before parsing, linear passes -----------------------------------
+def no_parsing(monkeypatch):
+    """Make pandas' parser fail the test if it is reached."""
+    import lessons.kit.upload as up
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the table was parsed although a limit was already exceeded")
+
+    monkeypatch.setattr(up.pd, "read_csv", refuse)
+
+
+def test_too_many_columns_are_refused_before_parsing(monkeypatch):
+    no_parsing(monkeypatch)
+    wide = (",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("1" for _ in range(100_000))).encode()
+    with pytest.raises(UploadError, match=r"100,000 columns; the lab accepts at most 50"):
+        read_table(wide[:MAX_BYTES], "wide.csv")
+
+
+def test_too_many_rows_are_refused_before_parsing(monkeypatch):
+    no_parsing(monkeypatch)
+    with pytest.raises(UploadError, match=r"990,002 rows; the lab accepts at most 20,000"):
+        read_table(b"1\n" + b"\n" * 990_000 + b"2\n", "gaps.csv")
+
+
+def test_trailing_blank_lines_are_cut_before_parsing(monkeypatch):
+    import lessons.kit.upload as up
+
+    seen = []
+    real = up.pd.read_csv
+    monkeypatch.setattr(up.pd, "read_csv", lambda buf, **kw: seen.append(buf.getvalue()) or real(io.StringIO(seen[-1]),
+                                                                                                 **kw))
+    series, _, _ = load_series(csv_bytes(range(1, 41)) + b"\n" * 990_000, "tail.csv")
+    assert len(series) == 40 and seen[0].count("\n") == 40  # the header and 40 values, nothing after
+
+
+def test_many_duplicate_names_are_numbered_by_position():
+    head = ",".join(["price"] * 50)
+    data = (head + "\n" + "\n".join(",".join(str(i + j) for j in range(50)) for i in range(40))).encode()
+    table = read_table(data, "dup.csv")
+    assert table.columns[:2] == ["price (1)", "price (2)"] and table.columns[-1] == "price (50)"
+
+
+def test_read_upload_reads_every_column_once_and_keeps_its_message():
+    data = "day,close,note\n" + "\n".join(f"{i},{100 + np.sin(i)},x{i}" for i in range(40))
+    up = read_upload(data.encode(), "p.csv")
+    assert up.columns == ("day", "close", "note") and up.default == "close" and up.rows == 40
+    assert len(up.series("close")) == 40
+    with pytest.raises(UploadError, match="'note' is not numeric"):
+        up.series("note")
+    with pytest.raises(UploadError, match="no column 'open'"):
+        up.series("open")
+
+
+# -- numbers read as what they are (issue 14) --------------------------------------------------------------
+def test_european_decimals_in_a_semicolon_file_are_decimals():
+    rows = ["101,250", "101,5", "99,75", "1.234,5"] + [f"{100 + i},{i % 10}" for i in range(40)]
+    data = ("Datum;Kurs\n" + "\n".join(f"2024-01-{i % 28 + 1:02d};{v}" for i, v in enumerate(rows))).encode()
+    series = series_from_column(read_table(data, "kurs.csv"), "Kurs")
+    np.testing.assert_allclose(series[:4], [101.25, 101.5, 99.75, 1234.5])
+
+
+def test_ambiguous_commas_follow_the_separator_and_the_other_cells():
+    eu = "t;v\n" + "\n".join(f"{i};{'1,500' if i % 2 else '2,250'}" for i in range(40))
+    assert series_from_column(read_table(eu.encode(), "eu.csv"), "v")[0] == 2.25  # a semicolon file: decimal comma
+    us = "t;v\n" + "\n".join(f"{i};{'1,500' if i % 2 else '2.5'}" for i in range(40))
+    assert series_from_column(read_table(us.encode(), "us.csv"), "v")[1] == 1500  # points elsewhere: thousands
+
+
+def test_mixed_decimal_marks_are_a_message():
+    data = "t;v\n" + "\n".join(f"{i};{'1,5' if i % 2 else '2.25'}" for i in range(40))
+    with pytest.raises(UploadError, match=r"mixes decimal commas \(row 3: '1,5'\) and decimal points "
+                                          r"\(row 2: '2.25'\)"):
+        series_from_column(read_table(data.encode(), "mixed.csv"), "v")
+
+
+def test_a_windows_1252_euro_header_reads_as_euro():
+    data = b"Preis \x80\n" + b"\n".join(str(i % 7 + i).encode() for i in range(40))
+    table = read_table(data, "preis.csv")
+    assert table.columns == ["Preis €"]
+
+
+def test_numbers_beyond_float_range_are_called_too_large_not_missing():
+    vals = [str(i) for i in range(40)]
+    vals[3] = "2e308"
+    with pytest.raises(UploadError, match=r"beyond the largest a computer can store .* row\(s\) 5, such as '2e308'"):
+        load_series(csv_bytes(vals), "huge.csv")
+
+
+@pytest.mark.parametrize("big", ["1e300", "1e308", "-1e308"])
+def test_values_whose_standardisation_overflows_are_refused_with_the_column_and_why(big):
+    vals = [big if i % 2 else str(i) for i in range(40)]
+    with pytest.raises(UploadError, match=r"Column 'price' holds numbers as large as .*e\+?30\d \(row \d+\).*"
+                                          r"standardises.*largest number a computer can store"):
+        load_series(csv_bytes(vals), "huge.csv")
+
+
+def test_values_too_close_to_standardise_are_refused():
+    vals = [f"{1e-170 * (i % 3)}" for i in range(40)]
+    with pytest.raises(UploadError, match="varies by only 2e-170: too little to standardise"):
+        load_series(csv_bytes(vals), "tiny.csv")
+
+
+def test_check_scale_accepts_ordinary_and_large_but_safe_series():
+    check_scale(np.linspace(-1e150, 1e150, 40) * 0.01, "x")
+    check_scale(np.array([0.0, 1e-150, 2e-150] * 10), "x")
+
+
+def test_every_quoted_name_and_cell_is_short():
+    name = "x" * 500 + ".png"
+    with pytest.raises(UploadError) as err:
+        read_table(b"1\n", name)
+    assert len(str(err.value)) < 250

@@ -87,6 +87,40 @@ def test_grad_norms_mark_clipping_events_on_a_log_axis():
     assert any(a.text == "max norm 1" for a in fig.layout.annotations)
 
 
+def test_grad_norm_ticks_read_as_numbers():
+    """Issue 10 item 6: the log axis read "2, 1, 5, 2, 0.1, 5, 2" (Plotly's bare minor labels)."""
+    before = np.geomspace(0.15, 3.0, 50)
+    fig = figs.grad_norm_history(before, np.minimum(before, 1), before > 1, clip="norm", threshold=1.0)
+    ax = fig.layout.yaxis
+    assert ax.tickvals is not None and list(ax.ticktext) == [f"{v:g}" for v in ax.tickvals]
+    assert list(ax.ticktext) == ["0.1", "0.2", "0.5", "1", "2", "5", "10"]
+    wide = figs.grad_norm_history(np.geomspace(1e-6, 1e8, 50), np.ones(50), np.zeros(50, bool), clip="none",
+                                  threshold=1.0)
+    assert list(wide.layout.yaxis.ticktext)[:3] == ["1e-6", "1e-5", "0.0001"] and "1e8" in wide.layout.yaxis.ticktext
+
+
+def test_grad_norms_that_overflow_or_vanish_are_marked_not_dropped():
+    before = np.array([0.5, np.inf, np.nan, 0.0, 2.0])
+    fig = figs.grad_norm_history(before, before, np.zeros(5, bool), clip="none", threshold=1.0)
+    over = next(t for t in fig.data if t.name == "overflow (not finite)")
+    zero = next(t for t in fig.data if t.name == "exactly 0")
+    assert list(over.x) == [2, 3] and list(zero.x) == [4]
+    lo, hi = fig.layout.yaxis.range
+    assert 10**lo < zero.y[0] and over.y[0] < 10**hi
+
+
+def test_axis_titles_from_a_file_are_literal():
+    evil = '<a href="https://x.org">p</a>'
+    x = np.arange(60)
+    for fig in (figs.series_overview(x, np.sin(x), 50, x_title="t", y_title=evil),
+                figs.predictions_vs_truth(x, np.sin(x), np.arange(50, 60), np.sin(x[50:]), {"m": np.sin(x[50:])},
+                                          model_name="m", x_title=evil, y_title=evil),
+                figs.forecast_figure(x, np.sin(x), 50, np.arange(50, 55), {"m": np.zeros(5)}, model_name="m",
+                                     x_title="t", y_title=evil)):
+        assert fig.layout.yaxis.title.text.startswith("&lt;a href=")
+        assert all("<a" not in (t.hovertemplate or "") + (t.name or "") for t in fig.data)
+
+
 def test_grad_norms_without_clipping_draw_one_line():
     fig = figs.grad_norm_history(np.ones(5), np.ones(5), np.zeros(5, bool), clip="none", threshold=1.0)
     assert names(fig) == ["‖∇‖ before clipping"] and "no clipping" in fig.layout.title.text

@@ -98,7 +98,52 @@ def test_linear_ar_is_exact_on_a_clean_sine():
     base = lab.baselines(lab.make_task("sine", 10))
     ar = next(r for r in base.rows if r["model"] == lab.AR_NAME)
     assert ar["RMSE"] < 1e-8  # a sine obeys a linear recurrence
-    assert set(base.forecast) == {lab.AR_NAME, lab.PERSIST_NAME}
+    assert set(base.forecast) == {lab.AR_NAME, lab.PERSIST_NAME, lab.AVERAGE_NAME}
+
+
+def test_stock_returns_are_the_prices_daily_changes_in_percent():
+    prices, returns = lab.generated_series("stock"), lab.generated_series("stock_returns")
+    np.testing.assert_allclose(returns, 100 * np.diff(prices) / prices[:-1])
+    task = lab.make_task("stock_returns", 20)
+    assert task.kind == "series" and len(task.series) == len(prices) - 1
+
+
+def test_the_feed_forward_rival_sees_the_same_window_and_is_drawn_like_the_others():
+    task = lab.make_task("noisy_sine", 10)
+    wm = lab.window_models(task)
+    (row,) = wm.rows
+    assert row["model"] == lab.MLP_NAME and row["params"] == lab.MLP_HIDDEN * (10 + 2) + 1
+    assert wm.pred_val[lab.MLP_NAME].shape == (len(task.data.x_val),)
+    assert wm.forecast[lab.MLP_NAME].shape == (lab.forecast_steps(task),)
+    again = lab.window_models_for("noisy_sine", 10)
+    np.testing.assert_array_equal(again.pred_val[lab.MLP_NAME], wm.pred_val[lab.MLP_NAME])  # deterministic
+    both = lab.merged(lab.baselines(task), wm)
+    assert [r["model"] for r in both.rows][-1] == lab.MLP_NAME and lab.MLP_NAME in both.forecast
+
+
+def test_adding_rivals_one_sees_everything_one_only_the_second_half(monkeypatch):
+    monkeypatch.setattr(lab, "MLP_MAX_EPOCHS", 5)
+    task = lab.make_task("adding", 10)
+    wm = lab.window_models(task)
+    names = [r["model"] for r in wm.rows]
+    assert names == [lab.MLP_ALL_NAME, lab.MLP_HALF_NAME]
+    full, half = wm.rows
+    assert full["params"] == lab.MLP_HIDDEN * (20 + 2) + 1 and half["params"] == lab.MLP_HIDDEN * (10 + 2) + 1
+    first = task.data.x_train[:, :, 1].argmax(axis=1)
+    assert (first < lab.adding_half(10)).all()  # the cut-off half holds every first marker
+
+
+def test_copy_has_no_trained_rival():
+    assert lab.window_models(lab.make_task("copy", 5)).rows == ()
+
+
+@pytest.mark.parametrize(("loss", "outcome"), [(0.05, "wins"), (0.095, "ties"), (0.105, "ties"), (0.2, "loses")])
+def test_verdict_compares_with_the_best_rival(loss, outcome):
+    base = lab.Baselines(({"model": "a", "Val MSE": 0.1}, {"model": "b", "Val MSE": 0.3}))
+    v = lab.verdict({"Val MSE": loss}, base, "adding")
+    assert v.outcome == outcome and v.best_name == "a" and v.ratio == pytest.approx(0.1 / loss)
+    assert lab.verdict({"Val MSE": float("nan")}, base, "adding") is None
+    assert lab.verdict({"Val MSE": 0.1}, lab.Baselines(()), "adding") is None
 
 
 def test_adding_baselines_sit_near_one_sixth(adding_task):
