@@ -31,6 +31,7 @@ from lessons.kit.theme import (
     axis,
     colorbar,
     contrast_text,
+    decade_ticks,
     figure,
     hline,
     layout,
@@ -52,9 +53,25 @@ def _steps(res: BPTTResult) -> np.ndarray:
 
 
 def step_axis(T: int, **extra) -> dict:
-    """An x axis of integer steps 1..T, every step labelled while they fit."""
-    ticks = {"tickmode": "array", "tickvals": list(range(1, T + 1))} if T <= 24 else {"tickmode": "auto"}
-    return axis(**{**ticks, **extra})
+    """An x axis of integer steps 1..T: every step labelled while they fit on a phone (T ≤ 12), else every n-th
+    (about ten labels)."""
+    return axis(**{"tickmode": "array", "tickvals": step_ticks(T), **extra})
+
+
+def step_ticks(T: int, first: int = 1) -> list[int]:
+    """The labelled steps first..T: all of them up to 12 steps, else about ten, evenly spaced."""
+    return list(range(first, T + 1, 1 if T <= 12 else -(-T // 10)))
+
+
+# Room per step (px) a narrow screen must leave the chain: its numbers ("×0.38" on the arrow, "−0.031" under the
+# node) at 12 px when labelled, two-digit step labels otherwise; plus the colour bar and margins.
+LABELLED_STEP_PX, STEP_PX, CHAIN_EXTRA_PX = 50, 22, 140
+
+
+def flow_min_width(T: int) -> int:
+    """The narrowest the unrolled chain can be drawn without its labels running into each other (px): below it,
+    the page lets it scroll sideways in its own frame (``kit.layout.plot(min_width=)``)."""
+    return int((LABELLED_STEP_PX if T <= LABEL_MAX_STEPS else STEP_PX) * (T + 1.2) + CHAIN_EXTRA_PX)
 
 
 # -- the unrolled chain with ∂L/∂h_t ------------------------------------------------------------------
@@ -170,7 +187,8 @@ def _states(res: BPTTResult, ch: _Chain, highlight: int | None) -> list[dict]:
         "textfont": {"size": 13, "color": [contrast_text(v, lim) for v in dh]} if labels else None,
         "marker": {"size": node, "color": send(dh), "colorscale": DIVERGING, "cmin": -lim, "cmax": lim, "cmid": 0,
                    "line": {"color": NEUTRAL, "width": 1}, "showscale": True,
-                   "colorbar": colorbar("∂L/∂h<sub>t</sub>", len=1.0)},
+                   # The unlabelled chain is short: a few ticks on its colour bar, or they run together.
+                   "colorbar": colorbar("∂L/∂h<sub>t</sub>", len=1.0, nticks=5 if labels else 3)},
         "customdata": np.stack([res.h, res.dh, res.deriv], axis=1), "showlegend": False,
         "hovertemplate": "step %{x}<br>h = %{customdata[0]:.4g}<br>∂L/∂h = %{customdata[1]:.4g}"
                          "<br>act′(a) = %{customdata[2]:.3g}<extra></extra>",
@@ -200,7 +218,7 @@ def gradient_flow_figure(res: BPTTResult, *, highlight: int | None = None) -> go
     lay = layout(
         height=270 if labels else 200, legend=False, hovermode="closest", margin=MARGIN,
         xaxis=step_axis(T, range=[-0.6, T + 0.6], showgrid=False, zeroline=False, title="time step t",
-                        **({"tickvals": list(range(0, T + 1))} if T <= 24 else {})),
+                        **({"tickvals": list(range(0, T + 1))} if T <= 24 else {})),  # scrolls on a phone
         yaxis={"range": [0.4 if labels else 0.8, 2.12 if labels else 1.7], "visible": False, "fixedrange": True},
         annotations=[note("⟵ the gradient travels backwards in time", 0.5, 1.0, xanchor="center", size=13,
                           color=NEUTRAL)],
@@ -236,7 +254,8 @@ def chain_rule_figure(res: BPTTResult) -> go.Figure:
         data, height=430, legend=LEGEND_BELOW, hovermode="closest", margin=MARGIN,
         yaxis=axis("factor", domain=[0.6, 1.0], zeroline=True),
         yaxis2=axis("|∂h<sub>T</sub>/∂h<sub>t</sub>|", domain=[0.0, 0.45], type="log",
-                    range=log_axis_range(floor, ceil), exponentformat="power", anchor="x2"),
+                    range=log_axis_range(floor, ceil), exponentformat="power", anchor="x2",
+                    **decade_ticks(*log_axis_range(floor, ceil))),  # powers of ten only: no minor "2", "5"
         xaxis=step_axis(T, anchor="y", matches="x2", showticklabels=False, range=x_range),
         xaxis2=step_axis(T, anchor="y2", title="time step t", range=x_range),
         shapes=[hline(1.0), hline(-1.0)],
@@ -266,7 +285,7 @@ def contributions_figure(res: BPTTResult) -> go.Figure:
         {"type": "bar", "x": [xt], "y": [res.total], "marker": {"color": GREEN}, "name": "total ∂L/∂w", "width": 0.9,
          "showlegend": False, "hovertemplate": "∂L/∂w_rec from backward: %{y:.6g}<extra></extra>"},
     ]
-    ticks = list(range(1, T + 1)) if T <= 24 else list(range(1, T + 1, max(1, T // 10)))
+    ticks = step_ticks(T)
     lay = layout(
         height=340, legend=False, hovermode="closest", bargap=0.25, margin={**MARGIN, "t": 16},
         yaxis=axis("∂L/∂w<sub>rec</sub>"),
@@ -320,6 +339,6 @@ def truncation_error_figure(curve: TruncationCurve, k: int) -> go.Figure:
         data, height=320, legend={**LEGEND_BELOW, "y": -0.3}, hovermode="closest", margin=MARGIN,
         xaxis=axis("window k (steps)"),
         yaxis=axis("|g<sub>k</sub> − g| / |g|", type="log", range=log_axis_range(floor, ceil),
-                   exponentformat="power"),
+                   exponentformat="power", **decade_ticks(*log_axis_range(floor, ceil))),
         shapes=[vline(k)], annotations=[note(f"k = {k}", k, 1.0, xref="x", xanchor="center")],
     )

@@ -11,10 +11,12 @@ import streamlit as st
 
 from lessons.bptt import figures as figs
 from lessons.bptt import recipe, stories
-from lessons.bptt.settings import SETTINGS, config
+from lessons.bptt.settings import SETTINGS, TRIES, config
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import compact, tex_short
 from lessons.kit.widgets import draw, step_slider
+
+PAGE = "lessons/bptt/page.py"
 
 
 # -- cached engine calls (the config is frozen, so it is the cache key) ---------------------------------
@@ -124,7 +126,7 @@ def flow_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
     """The unrolled chain with ∂L/∂h_t and a step-through of the backward recursion (reruns on its own)."""
     T = res.steps
     t = step_slider(SETTINGS["step"], 1, T, T)
-    plot(flow_figure(cfg, t), key="bptt_flow",
+    plot(flow_figure(cfg, t), key="bptt_flow", min_width=figs.flow_min_width(T),
          alt="Unrolled chain of hidden states coloured by the gradient of the loss with respect to each one")
     text, numbers = beside((1, 1))
     with text:
@@ -243,3 +245,8 @@ def lesson() -> None:
 
 
 lesson()
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lessons.bptt.recipe import MAX_LENGTH, SEQUENCES, WINDOW, BPTTConfig
-from lessons.kit.settings import ACTIVATION_LABELS, Setting
+from lessons.kit.settings import ACTIVATION_LABELS, Setting, Try
 from lessons.kit.typed import MAX_ABS, parse_numbers
 
 # The defaults are read from the class, not from an instance: building a config at import time would look
@@ -32,6 +32,18 @@ SETTINGS = {
     "step": Setting("bptt_step", "Step through the backward pass: step t", D.length, lo=1, hi=MAX_LENGTH),
     "k": Setting("bptt_k", "Truncation window k (steps each loss may flow back)", WINDOW, lo=1, hi=MAX_LENGTH),
 }
+
+# "Try this" links under the lesson. Their tips are claims: tests/claims/test_bptt.py checks each one.
+TRIES = (
+    Try("Fading error", ":material/water_drop:", "w_rec = 0.5, T = 20: less than a millionth of the last step's "
+        "error reaches step 1", {"w_rec": 0.5, "length": 20}),
+    Try("Growing error", ":material/local_fire_department:", "w_rec = 1.5, identity, T = 30: step 1 gets 1.5²⁹ ≈ "
+        "128 000 times the last step's error", {"w_rec": 1.5, "activation": "identity", "length": 30}),
+    Try("Exact truncation", ":material/content_cut:", "k = 9: the impulse comes at step 3, and truncation drops "
+        "only shares that are exactly 0", {"k": 9}),
+    Try("A loss at every step", ":material/stacked_line_chart:", "every step's own loss pushes on its state",
+        {"every": True}),
+)
 
 
 def config(values: dict) -> BPTTConfig:

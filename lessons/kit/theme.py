@@ -7,6 +7,8 @@ fonts, spacing and transparent backgrounds but never a text colour that would fi
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -352,6 +354,7 @@ def enlarged(fig: go.Figure, factor: float, minimum: float) -> go.Figure:
     layout.setdefault("font", {}).setdefault("size", 14)
     _name_theme_fonts(spec)
     _grow_fonts(spec, factor, minimum)
+    _decades_only(spec)
     for trace in spec.get("data", []):
         marker = trace.get("marker") or {}
         if "text" in str(trace.get("mode", "")) and "size" in marker:  # a label drawn inside its node
@@ -415,3 +418,47 @@ def _grow_fonts(node, factor: float, minimum: float) -> None:
     elif isinstance(node, list):
         for item in node:
             _grow_fonts(item, factor, minimum)
+
+
+# -- log axes on a projector: powers of ten only ----------------------------------------------------------------
+MAX_DECADE_LABELS = 6  # a log axis in presenter mode labels at most about this many powers of ten
+
+
+def decade_ticks(lo: float, hi: float, most: int = MAX_DECADE_LABELS) -> dict:
+    """Tick settings for a log axis whose range is ``lo``..``hi`` decades (10**lo to 10**hi) that label powers of
+    ten only: every decade, or every n-th so that about ``most`` labels appear. Plotly's own choice labels 2 and 5
+    between the decades when an axis spans only a few, and those crowd a projector's large text."""
+    span = max(abs(float(hi) - float(lo)), 1.0)
+    return {"tick0": 0, "dtick": max(1, math.ceil(span / most))}
+
+
+def _log_data_span(spec: dict, name: str) -> tuple[float, float] | None:
+    """(lo, hi) in decades of the positive finite values the traces plot on layout axis ``name`` ("yaxis2")."""
+    letter, ref = name[0], name[0] + name[5:]
+    values = []
+    for trace in spec.get("data", []):
+        if trace.get(f"{letter}axis", letter) != ref or trace.get(letter) is None:
+            continue
+        try:
+            arr = np.abs(np.asarray(trace[letter], dtype=np.float64).ravel())
+        except (TypeError, ValueError):
+            continue
+        values.append(arr[np.isfinite(arr) & (arr > 0)])
+    good = np.concatenate(values) if values else np.array([])
+    if good.size == 0:
+        return None
+    return math.floor(math.log10(good.min())), math.ceil(math.log10(good.max()))
+
+
+def _decades_only(spec: dict) -> None:
+    """Every log axis without ticks of its own labels powers of ten only (``decade_ticks``), over its range or,
+    when it has none, over the data drawn on it."""
+    for name, ax in spec.get("layout", {}).items():
+        if not (name.startswith(("xaxis", "yaxis")) and isinstance(ax, dict) and ax.get("type") == "log"):
+            continue
+        if ax.get("dtick") is not None or ax.get("tickvals") is not None or ax.get("tickmode") == "array":
+            continue
+        rng = ax.get("range")
+        span = tuple(rng) if rng is not None and len(rng) == 2 and None not in rng else _log_data_span(spec, name)
+        if span is not None:
+            ax.update(decade_ticks(*span))

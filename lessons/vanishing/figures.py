@@ -20,9 +20,11 @@ from lessons.kit.theme import (
     LEGEND_BELOW,
     NEUTRAL,
     ORANGE,
+    PAPER,
     PURPLE,
     VERMILLION,
     axis,
+    decade_ticks,
     f32,
     hline,
     note,
@@ -49,7 +51,8 @@ def _log_figure(data: list[dict], floor: float, ceil: float, *, height: int, x_t
     ones = [hline(1.0)] if floor < 1 < ceil else []
     return styled(
         data, height=height, hovermode="x unified", legend=LEGEND_BELOW, margin={**MARGIN, "t": 24},
-        xaxis=axis(x_title), yaxis=axis(y_title, type="log", range=log_axis_range(floor, ceil), exponentformat="power"),
+        xaxis=axis(x_title), yaxis=axis(y_title, type="log", range=log_axis_range(floor, ceil), exponentformat="power",
+                                        **decade_ticks(*log_axis_range(floor, ceil))),  # no minor "2", "5" labels
         shapes=ones + (shapes or []), **extra,
     )
 
@@ -137,7 +140,10 @@ def _run_points(chain: ChainResult, lo: float, hi: float, y_range: list[float]) 
         if not where.any():
             continue
         run = {"type": "scatter", "mode": "markers", "name": name, "legendgroup": name,
-               "marker": {"color": PURPLE, "opacity": 0.6, "size": 6 if where is inside else 9,
+               # Opaque (a faint dot is below 3:1 on the page), outlined in the page's colour so that
+               # neighbours stay apart.
+               "marker": {"color": PURPLE, "size": 7 if where is inside else 10,
+                          "line": {"color": PAPER, "width": 1},
                           "symbol": "circle" if where is inside else list(edge[where])},
                "customdata": np.stack([steps[where], send(pre[where])], axis=1)}
         data += [{**run, "x": f32(pa[where]), "y": f32(ph[where]),
@@ -148,15 +154,19 @@ def _run_points(chain: ChainResult, lo: float, hi: float, y_range: list[float]) 
     notes = []
     if out:
         notes.append(note(f"{out} step{'s' if out > 1 else ''} had |a| > {hi:g}: drawn at the edge (▸)", 0.5,
-                          -0.3, xanchor="center", yanchor="top", color=NEUTRAL))
+                          0, xanchor="center", yanchor="top", yshift=-OFF_CHART_SHIFT, color=NEUTRAL))
     return data, notes
+
+
+OFF_CHART_SHIFT = 74  # px below the plot: under the bottom panel's tick labels and title (theme.margin_floor)
 
 
 def activation_figure(name: str, a: np.ndarray, y: np.ndarray, d: np.ndarray, chain: ChainResult | None = None,
                       ) -> go.Figure:
-    """Left: act(a). Right: act'(a), with the saturated zone (act' < 0.1) shaded and its maximum marked.
+    """Top: act(a). Below it: act'(a), with the saturated zone (act' < 0.1) shaded and its maximum marked.
     ``a, y, d``: the curve (``rnn_core.curve``). ``chain``: the run's own (a_t, act(a_t), act'(a_t)) drawn as
-    dots, so you see where the steps landed.
+    dots, so you see where the steps landed. Stacked, not side by side: each panel keeps the figure's full width,
+    so the labels inside the derivative panel fit on a phone as well.
     """
     lo, hi = float(a[0]), float(a[-1])
     data = [
@@ -168,20 +178,20 @@ def activation_figure(name: str, a: np.ndarray, y: np.ndarray, d: np.ndarray, ch
     ]
     shapes, notes = _saturation(name, a, d)
     y_range = [lo, hi] if name == "identity" else [float(min(np.min(y), -0.1)) - 0.1, float(max(np.max(y), 1.1)) + 0.1]
+    off_chart = []
     if chain is not None:
         points, off_chart = _run_points(chain, lo, hi, y_range)
         data += points
-        notes += off_chart
     return styled(
-        data, height=330, hovermode="closest",
-        legend={"orientation": "h", "y": 1.12, "yanchor": "bottom", "x": 1, "xanchor": "right",
+        data, height=470, hovermode="closest",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left",
                 "bgcolor": "rgba(0,0,0,0)"},
-        margin={**MARGIN, "t": 40},
-        xaxis=axis("a", domain=[0, 0.46], range=[lo, hi]),
-        yaxis=axis(f"{ACTIVATION_LABEL.get(name, name)}(a)", range=y_range),
-        xaxis2=axis("a", domain=[0.56, 1], anchor="y2", range=[lo, hi]),
-        yaxis2=axis("derivative", anchor="x2", range=[-0.05, max(1.1, float(np.max(d)) * 1.15)]),
-        shapes=shapes, annotations=notes,
+        margin={**MARGIN, "t": 50, **({"b": OFF_CHART_SHIFT + 26} if off_chart else {})},
+        xaxis=axis(None, domain=[0, 1], range=[lo, hi], anchor="y"),
+        yaxis=axis(f"{ACTIVATION_LABEL.get(name, name)}(a)", domain=[0.58, 1], range=y_range),
+        xaxis2=axis("a", domain=[0, 1], anchor="y2", range=[lo, hi]),
+        yaxis2=axis("derivative", domain=[0, 0.42], anchor="x2", range=[-0.05, max(1.1, float(np.max(d)) * 1.15)]),
+        shapes=shapes, annotations=notes + off_chart,
     )
 
 
@@ -235,7 +245,9 @@ def matrix_norm_figure(m: MatrixResult, *, activation: str) -> go.Figure:
 def _arrow(v: np.ndarray, name: str, color: str, width: float = 3.5, dash: str | None = None) -> dict:
     return {"type": "scatter", "x": [0.0, float(v[0])], "y": [0.0, float(v[1])], "mode": "lines+markers", "name": name,
             "line": {"color": color, "width": width, **({"dash": dash} if dash else {})},
-            "marker": {"symbol": ["circle", "arrow"], "size": [4, 16], "angleref": "previous", "color": color},
+            # A list of sizes makes Plotly draw the markers at 0.7 opacity unless told otherwise: too faint.
+            "marker": {"symbol": ["circle", "arrow"], "size": [4, 16], "angleref": "previous", "color": color,
+                       "opacity": 1},
             "hovertemplate": f"{name}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>"}
 
 
@@ -254,12 +266,10 @@ def clip_vector_figure(c: Clip2D) -> go.Figure:
     ]
     lim = 1.15 * max(abs(c.original).max(), thr, 1e-9)
     return styled(
-        data, height=420, hovermode="closest",
-        legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.02, "xanchor": "left",
-                "bgcolor": "rgba(0,0,0,0)"},
-        margin=MARGIN,
+        data, height=440, hovermode="closest", legend={**LEGEND_BELOW, "y": -0.18}, margin=MARGIN,
         xaxis=axis("g<sub>1</sub>", range=[-lim, lim], zeroline=True, constrain="domain"),
-        yaxis=axis("g<sub>2</sub>", range=[-lim, lim], zeroline=True, scaleanchor="x", scaleratio=1),
+        yaxis=axis("g<sub>2</sub>", range=[-lim, lim], zeroline=True, scaleanchor="x", scaleratio=1,
+                   constrain="domain"),  # on a phone the square shrinks instead of the y range growing
         shapes=[
             {"type": "rect", "x0": -thr, "y0": -thr, "x1": thr, "y1": thr, "fillcolor": "rgba(230,159,0,0.06)",
              "line": {"color": ORANGE, "dash": "dot", "width": 1.5}},

@@ -15,8 +15,10 @@ from lessons.kit.numbers import compact, short
 from lessons.kit.widgets import draw
 from lessons.vanishing import figures as figs
 from lessons.vanishing import recipe, stories
-from lessons.vanishing.settings import CHAIN, PRESETS, SETTINGS, chain_config, clip_config, matrix_config
+from lessons.vanishing.settings import CHAIN, PRESETS, SETTINGS, TRIES, chain_config, clip_config, matrix_config
 from rnn_core import curve
+
+PAGE = "lessons/vanishing/page.py"
 
 
 # -- cached engine calls -------------------------------------------------------------------------------
@@ -271,3 +273,8 @@ def lesson() -> None:
 
 
 lesson()
+
+st.divider()
+st.markdown("**Try this:**")
+for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
+    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lessons.kit.settings import ACTIVATION_LABELS, Setting
+from lessons.kit.settings import ACTIVATION_LABELS, Setting, Try
 from lessons.vanishing.recipe import MAX_HIDDEN, MAX_LENGTH, ChainConfig, ClipConfig, MatrixConfig
 
 # The defaults are read from the classes, not from instances: building a config at import time would look
@@ -53,6 +53,19 @@ PRESETS = {
     "overflow": Preset("float32 overflow", {"w": 2.0, "length": 200, "activation": "identity", "f32": True}),
     "dead": Preset("dead ReLU", {"w": 0.9, "length": 50, "activation": "relu", "input_scale": 0.5, "f32": False}),
 }
+# "Try this" links under the lesson (beside the presets, which are the four classics above the charts). Their tips
+# are claims: tests/claims/test_vanishing.py checks each one. A link names only values that differ from the
+# defaults: the address bar drops a control's default value, and the link's must survive there.
+TRIES = (
+    Try("Sigmoid's ceiling", ":material/vertical_align_top:", "σ′ ≤ ¼: even w = 3 shrinks the gradient at least "
+        "×0.75 per step", {"w": 3.0, "activation": "sigmoid"}),
+    Try("Saturated tanh", ":material/compress:", "strong inputs (3.0) saturate tanh: even w = 1.5 vanishes",
+        {"w": 1.5, "input_scale": 3.0}),  # tanh is the default
+    Try("ρ = 1, linear", ":material/radio_button_unchecked:", "ρ = 1 with the identity: the norm stays exactly 1 at "
+        "every distance", {"activation": "identity"}),  # ρ = 1 is the default
+    Try("Clipping turns", ":material/rotate_right:", "g = (10, 1), c = 5: clipping by value turns the gradient "
+        "5.6°, by norm not at all", {"g1": 10.0, "g2": 1.0}),  # c = 5 is the default
+)
 CHAIN = ("w", "length", "activation", "input_scale", "f32")  # the chain's controls, in page order
 
 

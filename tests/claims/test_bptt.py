@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from lessons.bptt import figures, recipe, stories
-from lessons.bptt.settings import SETTINGS
-from lessons.kit.settings import ACTIVATION_LABELS
+from lessons.bptt.settings import SETTINGS, TRIES, config
+from lessons.kit.settings import ACTIVATION_LABELS, defaults
 from rnn_core.analysis import jacobian_norms, truncated_backward
 
 ACTIVATIONS = tuple(ACTIVATION_LABELS)
@@ -304,3 +304,36 @@ def test_every_chart_shows_every_value_nothing_overflows():
         errs = {int(x) for d in figs[4].data for x, v in zip(d.x, np.asarray(d.y, dtype=float), strict=True)
                 if np.isfinite(v)}
         assert errs == set(range(1, res.steps + 1))
+
+
+def try_config(tip) -> recipe.BPTTConfig:
+    """The network a "Try this" link opens: the page's defaults with the link's values (as the page reads them)."""
+    return config({**defaults(SETTINGS), **tip.values})
+
+
+@pytest.mark.parametrize("tip", TRIES, ids=lambda t: t.label)
+def test_every_try_this_tip_holds(tip):
+    """/bptt "Try this": "w_rec = 0.5, T = 20: less than a millionth of the last step's error reaches step 1";
+    "w_rec = 1.5, identity, T = 30: step 1 gets 1.5²⁹ ≈ 128 000 times the last step's error"; "k = 9: the impulse
+    comes at step 3, and truncation drops only shares that are exactly 0"; "every step's own loss pushes on its
+    state".
+
+    Checked at: each link's exact settings (the page's defaults otherwise), against the engine's Jacobian
+    (jacobian_norms), its inputs and its truncated backward (truncated_backward)."""
+    c = try_config(tip)
+    res = result(c)
+    cell, trace, local = engine(c)
+    if "millionth" in tip.tip or "128 000" in tip.tip:
+        jac = jacobian_norms(cell, recipe.make_input(c)[:, None]).h[0]  # |∂h_T/∂h_1| from the engine
+        assert abs(res.running[0]) == pytest.approx(jac, rel=1e-12)
+        assert (jac < 1e-6) if "millionth" in tip.tip else (jac == pytest.approx(1.5 ** 29, rel=1e-12)
+                                                          and round(jac, -3) == 128_000)
+    if "truncation drops only" in tip.tip:
+        x = recipe.make_input(c)
+        assert int(np.flatnonzero(x)[0]) + 1 == 3 and np.count_nonzero(x) == 1  # the impulse, at step 3
+        tr = recipe.truncate(c, tip.values["k"], shares(c))
+        eng = truncated_backward(cell, trace, local[:, None].copy(), tip.values["k"])
+        assert tr.drops_nothing and tr.rel_error == 0
+        assert eng.params["weight_hh"][0, 0] == pytest.approx(res.total, rel=1e-13)
+    if "every step's own loss" in tip.tip:
+        assert c.loss == "every" and np.all(local != 0) and np.array_equal(res.local, local)

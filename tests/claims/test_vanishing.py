@@ -14,7 +14,15 @@ import pytest
 
 from lessons.kit.settings import defaults
 from lessons.vanishing import figures, recipe, stories
-from lessons.vanishing.settings import ACTIVATIONS, PRESETS, SETTINGS, chain_config
+from lessons.vanishing.settings import (
+    ACTIVATIONS,
+    PRESETS,
+    SETTINGS,
+    TRIES,
+    chain_config,
+    clip_config,
+    matrix_config,
+)
 from rnn_core import RNN, curve
 
 W_GRID = (0.0, 0.01, 0.5, 0.9, 1.0, 1.5, 2.0, 3.0)  # the slider is 0..3
@@ -496,3 +504,47 @@ def test_the_figures_draw_every_step_of_every_run():
 @functools.cache
 def recipe_curve(name: str):
     return curve(name)
+
+
+def _angle(a: np.ndarray, b: np.ndarray) -> float:
+    cos = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+@pytest.mark.parametrize("tip", TRIES, ids=lambda t: t.label)
+def test_every_try_this_tip_holds(tip):
+    """/vanishing-gradients "Try this": "σ′ ≤ ¼: even w = 3 shrinks the gradient at least ×0.75 per step";
+    "strong inputs (3.0) saturate tanh: even w = 1.5 vanishes"; "ρ = 1 with the identity: the norm stays exactly 1
+    at every distance"; "g = (10, 1), c = 5: clipping by value turns the gradient 5.6°, by norm not at all".
+
+    Checked at: each link's exact settings (the page's defaults otherwise): the chain's factors from the engine's
+    own forward pass, ‖W_hh^k‖₂ from NumPy, the clipped vectors from np.clip and the norm rule."""
+    values = {**defaults(SETTINGS), **tip.values}
+    c = chain_config(values)
+    kw = dict(w=c.w, length=c.length, input_scale=c.input_scale, activation=c.activation, precision=c.precision,
+              seed=c.seed)
+    res = run(kw)
+    if "×0.75 per step" in tip.tip:
+        f = factors_back(kw)
+        assert c.w == 3.0 and np.all(f <= 0.75)
+        assert np.all(res.grad[1:] <= 0.75 * res.grad[:-1] * (1 + 1e-12))
+    if "saturate tanh" in tip.tip:
+        f = factors_back(kw)
+        assert c.w == 1.5 and np.prod(f) == pytest.approx(res.grad[-1], rel=1e-9)
+        assert res.grad[-1] < 1e-6 and np.median(f) < 0.5  # most steps sit on tanh's flat ends
+    if "norm stays exactly 1" in tip.tip:
+        mc = matrix_config(values, c)
+        m = matrix(**{f: getattr(mc, f) for f in ("hidden", "radius", "length", "activation", "input_scale",
+                                                   "seed")})
+        W = mc.radius * recipe.random_orthogonal(mc.hidden, mc.seed)
+        direct = [np.linalg.norm(np.linalg.matrix_power(W, k), 2) for k in range(m.norms.size)]
+        np.testing.assert_allclose(m.norms, direct, rtol=1e-9)
+        np.testing.assert_allclose(m.norms, 1.0, rtol=1e-9)
+    if "turns the gradient" in tip.tip:
+        cc = clip_config(values)
+        g = np.array([cc.g1, cc.g2])
+        by_value = np.clip(g, -cc.threshold, cc.threshold)
+        by_norm = g * min(1.0, cc.threshold / np.linalg.norm(g))
+        clip = recipe.clip_2d(cc.g1, cc.g2, cc.threshold)
+        assert f"{_angle(g, by_value):.1f}°" == f"{clip.angle_value:.1f}°" == "5.6°"
+        assert _angle(g, by_norm) < 1e-4 and clip.angle_norm < 1e-4

@@ -92,6 +92,22 @@ def test_gradient_flow_long_sequences_drop_the_labels():
     assert not [t for t in fig.data if t.mode == "text" and t.text is not None and len(t.text) == 80]
 
 
+def test_step_labels_thin_out_on_long_sequences():
+    """Every step is labelled up to 12 (they fit on a phone), then about ten evenly spaced labels."""
+    assert figs.step_ticks(12) == list(range(1, 13))
+    assert figs.step_ticks(24) == list(range(1, 25, 3)) and len(figs.step_ticks(60)) == 10
+    assert figs.step_ticks(1) == [1]
+
+
+def test_the_chain_keeps_room_for_its_numbers_on_a_narrow_screen():
+    """At least 50 px per labelled step (the numbers on the arrows and under the nodes do not touch); the page
+    gives the chart this minimum width and lets it scroll inside its own frame on a phone."""
+    for T in (1, 8, 16):
+        assert figs.flow_min_width(T) >= 50 * (T + 1)
+    assert figs.flow_min_width(17) < figs.flow_min_width(16)  # no numbers drawn above 16 steps
+    assert figs.flow_min_width(12) > 390
+
+
 # -- chain rule, contributions, truncation --------------------------------------------------------------
 def test_chain_rule_figure(res):
     fig = figs.chain_rule_figure(res)
@@ -170,3 +186,11 @@ def test_extreme_gradients_are_sent_without_overflow():
     assert np.isfinite(np.asarray(fig.data[0].y, dtype=float)).all()
     nodes = node_trace(figs.gradient_flow_figure(huge))
     assert np.isfinite(np.asarray(nodes.marker.color, dtype=float)).all()
+
+
+def test_log_axes_label_powers_of_ten_only(res):
+    """Short log axes would get minor "2" and "5" labels between the decades."""
+    chain = figs.chain_rule_figure(res)
+    err = figs.truncation_error_figure(demo.truncation_curve(CFG, demo.loss_shares(CFG)), 4)
+    assert chain.layout.yaxis2.dtick >= 1 and err.layout.yaxis.dtick >= 1
+    assert figs.gradient_flow_figure(demo.run_bptt(demo.BPTTConfig(length=20))).data[-1].marker.colorbar.nticks == 3

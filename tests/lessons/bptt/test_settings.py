@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lessons.bptt import recipe
-from lessons.bptt.settings import SETTINGS, config
+from lessons.bptt.settings import SETTINGS, TRIES, config
 from lessons.kit.settings import ACTIVATION_LABELS, defaults
 
 
@@ -35,3 +35,9 @@ def test_typed_numbers_set_the_length_and_the_toggle_the_loss():
     assert cfg.values == (0.0, 1.0, 0.5) and cfg.length == 3 and cfg.loss == "every"
     with pytest.raises(ValueError, match=r"entry 2 \('two'\) is not a number"):
         config({**values, "values": "1, two"})
+
+
+def test_try_links_name_only_values_that_differ_from_the_defaults():
+    """The address bar drops a control's default value; a Try link's values must all survive there."""
+    for tip in TRIES:
+        assert tip.values and all(SETTINGS[name].default != value for name, value in tip.values.items()), tip.label

@@ -166,3 +166,20 @@ def test_labelled_hline_puts_its_label_on_the_line(log):
     assert note["y"] == (pytest.approx(-2.0) if log else 0.01)
     assert note["yanchor"] == "top" and note["text"] == "baseline"
     go.Figure(layout={"shapes": [line], "annotations": [note]})  # valid Plotly
+
+
+def test_enlarged_log_axes_label_powers_of_ten_only():
+    """Presenter mode: Plotly labels 2 and 5 between the decades of a short log axis; enlarged() asks for whole
+    decades only (every n-th on a long axis), over the axis's range or the data on it, and leaves set ticks alone."""
+    fig = theme.figure(
+        [{"type": "scatter", "x": [1, 2], "y": [0.01, 3.0]},
+         {"type": "scatter", "x": [1, 2], "y": [1e-300, 1e10], "xaxis": "x2", "yaxis": "y2"},
+         {"type": "scatter", "x": [1, 2], "y": [1, 2], "xaxis": "x3", "yaxis": "y3"}],
+        theme.layout(yaxis={"type": "log", "range": [-2.4, 1.4]}, yaxis2={"type": "log"},
+                     yaxis3={"type": "log", "dtick": "D2"}, xaxis={"type": "linear"}))
+    lay = theme.enlarged(fig, 1.45, 16).to_dict()["layout"]
+    assert lay["yaxis"]["dtick"] == 1 and lay["yaxis"]["tick0"] == 0
+    assert lay["yaxis2"]["dtick"] == 52  # 310 decades in about 6 labels
+    assert lay["yaxis3"]["dtick"] == "D2" and "dtick" not in lay["xaxis"]
+    assert theme.decade_ticks(-2, 1) == {"tick0": 0, "dtick": 1}
+    go.Figure(layout=lay)  # valid Plotly

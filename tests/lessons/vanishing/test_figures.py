@@ -103,6 +103,25 @@ def test_activation_figure_reports_points_off_the_chart():
     assert np.abs(np.asarray(by_name(fig, "this run's steps")[0].x, dtype=float)).max() <= 6.0
 
 
+def test_activation_and_derivative_are_stacked_full_width():
+    """One panel above the other, each as wide as the figure: the derivative's labels fit on a phone."""
+    a, y, d = curve("tanh")
+    fig = figs.activation_figure("tanh", a, y, d, demo.run_chain(demo.ChainConfig(activation="tanh")))
+    lay = fig.layout
+    assert tuple(lay.xaxis.domain) == tuple(lay.xaxis2.domain) == (0, 1)
+    assert lay.yaxis.domain[0] > lay.yaxis2.domain[1]
+
+
+def test_run_points_and_arrows_are_drawn_opaque():
+    """Marks at reduced opacity fall below 3:1 against the page (WCAG AA for graphics)."""
+    a, y, d = curve("tanh")
+    fig = figs.activation_figure("tanh", a, y, d, demo.run_chain(demo.ChainConfig(activation="tanh")))
+    for trace in by_name(fig, "this run's steps"):
+        assert trace.marker.opacity in (None, 1) and trace.opacity in (None, 1)
+    for arrow in figs.clip_vector_figure(demo.clip_2d(8.0, 3.0, 5.0)).data:
+        assert arrow.marker.opacity == 1  # a list of sizes would otherwise make Plotly draw them at 0.7
+
+
 # -- matrix case ---------------------------------------------------------------------------------------
 def test_eigenvalue_figure():
     m = demo.run_matrix(demo.MatrixConfig(hidden=6, radius=1.4, length=10, activation="identity"))
@@ -151,3 +170,12 @@ def test_clip_effect_figure_of_an_overflowed_gradient_has_no_after_curve():
     fig = figs.clip_effect_figure(demo.clip_run(chain, 1.0))
     assert not by_name(fig, "after clip")
     assert by_name(fig, "overflow")
+
+
+def test_log_axes_label_powers_of_ten_only():
+    """A flat curve (ρ = 1, identity) spans two decades: Plotly would label 2 and 5 between them at 9 px."""
+    m = demo.run_matrix(demo.MatrixConfig(radius=1.0, activation="identity"))
+    res = demo.run_chain(demo.ChainConfig())
+    for fig in (figs.matrix_norm_figure(m, activation="identity"), figs.gradient_norm_figure(res, activation="tanh"),
+                figs.clip_effect_figure(demo.clip_run(res, 1.0))):
+        assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick >= 1 and fig.layout.yaxis.tick0 == 0

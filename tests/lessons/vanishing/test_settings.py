@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from lessons.kit.settings import ACTIVATION_LABELS, defaults
 from lessons.vanishing import recipe
-from lessons.vanishing.settings import CHAIN, PRESETS, SETTINGS, chain_config, clip_config, matrix_config
+from lessons.vanishing.settings import (
+    CHAIN,
+    PRESETS,
+    SETTINGS,
+    TRIES,
+    chain_config,
+    clip_config,
+    matrix_config,
+)
 
 
 def test_the_defaults_describe_the_recipes_default_configs():
@@ -36,3 +44,9 @@ def test_presets_set_valid_values_of_the_chains_controls():
 def test_a_presets_state_is_keyed_by_widget_key():
     assert PRESETS["dead"].state() == {"vg_w": 0.9, "vg_T": 50, "vg_act": "relu", "vg_x": 0.5, "vg_f32": False}
     assert PRESETS["overflow"].state() == {"vg_w": 2.0, "vg_T": 200, "vg_act": "identity", "vg_f32": True}
+
+
+def test_try_links_name_only_values_that_differ_from_the_defaults():
+    """The address bar drops a control's default value; a Try link's values must all survive there."""
+    for tip in TRIES:
+        assert tip.values and all(SETTINGS[name].default != value for name, value in tip.values.items()), tip.label
