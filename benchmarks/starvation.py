@@ -95,8 +95,12 @@ def student_a_training(browser, base: str, path: str, query: str):
 
 
 def stop_latency(page, timeout_s: float = 120) -> float:
+    """Seconds from pressing Stop until the page says so; nan when the training had already ended."""
+    stop = page.get_by_role("button", name="Stop")
+    if not stop.count():
+        return float("nan")
     t0 = time.perf_counter()
-    page.get_by_role("button", name="Stop").first.click()
+    stop.first.click()
     page.get_by_text("Stopped early").first.wait_for(timeout=timeout_s * 1000)
     return time.perf_counter() - t0
 
@@ -132,7 +136,8 @@ def main() -> int:
     print(f"| slider nudge (ms) | {med(idle_nudges):.0f} | {med(busy_nudges):.0f} | "
           f"{med(busy_nudges) / med(idle_nudges):.2f} |")
     print(f"| max nudge (ms) | {max(idle_nudges, default=0):.0f} | {max(busy_nudges, default=0):.0f} | |")
-    print(f"\nStop latency (click until the page says 'Stopped early'): {stop:.2f} s")
+    print(f"\nStop latency (click until the page says 'Stopped early'): {stop:.2f} s"
+          + (" (A's training had ended before B was done: choose a longer one with --query)" if stop != stop else ""))
     return 0
 
 

@@ -66,7 +66,8 @@ def colored_text_html(text: str, values: np.ndarray, limit: float, *, highlight:
                      f'border-radius:2px;padding:1px 0">{shown}</span>' + ("\n" if ch == "\n" else ""))
     return ('<div style="font-family:' + html.escape(MONO_FAMILY, quote=True) + ';font-size:15px;line-height:1.75;'
             'white-space:pre-wrap;word-break:break-word;padding:12px 14px;border-radius:8px;'
-            'border:1px solid rgba(138,148,163,0.35);max-height:420px;overflow-y:auto">' + "".join(spans) + "</div>")
+            'border:1px solid rgba(138,148,163,0.35);max-height:420px;overflow-y:auto" tabindex="0" role="region" '
+            'aria-label="Text coloured by one unit\'s value">' + "".join(spans) + "</div>")
 
 
 def colour_legend_html(limit: float, label: str) -> str:

@@ -232,45 +232,7 @@ def gru_rows(gates: dict[str, np.ndarray], h: np.ndarray) -> list[Row]:
     ]
 
 
-def end_ticks(lo: float, hi: float) -> list[float]:
-    """At most two round values inside [lo, hi], as far apart as the rounding allows: the ticks of an axis too
-    short for three labels (the input row above a heatmap stack, a colour bar one heatmap row tall)."""
-    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
-        return [float(lo)] if np.isfinite(lo) else []
-    step = 10.0 ** np.floor(np.log10(hi - lo))
-    for _ in range(8):
-        ticks = np.arange(np.ceil(lo / step - 1e-9) * step, hi + step * 1e-9, step)
-        if len(ticks) >= 2:
-            return [round(float(ticks[0]), 12) + 0.0, round(float(ticks[-1]), 12) + 0.0]
-        step /= 2
-    return [float(lo), float(hi)]
-
-
-def outer_ticks(lo: float, hi: float) -> list[float]:
-    """Two round values just outside [lo, hi] (on a grid of half the range's order of magnitude): the ticks
-    and the range of an axis too short for more than two labels, which then sit at its two ends."""
-    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
-        return [float(lo) - 1, float(hi) + 1] if np.isfinite(lo) and np.isfinite(hi) else [-1.0, 1.0]
-    step = 10.0 ** np.floor(np.log10(hi - lo)) / 2
-    return [round(float(np.floor(lo / step + 1e-9) * step), 12) + 0.0,
-            round(float(np.ceil(hi / step - 1e-9) * step), 12) + 0.0]
-
-
-def stack(x: np.ndarray, rows: Sequence[Row], t: int | None, **extra) -> go.Figure:
-    """The kit's heatmap stack with ticks that never touch: two at the ends of the input row (34 px tall), -L, 0, L on a
-    colour bar without fixed ticks (Plotly would put five labels on a bar one heatmap row tall).
-    ``extra``: passed on to ``heatmap_stack`` (extra_shapes, ...)."""
-    fig = heatmap_stack(x, rows, t, **extra)
-    x = np.asarray(x, dtype=float)
-    lo, hi = outer_ticks(float(np.nanmin(x)), float(np.nanmax(x))) if np.isfinite(x).any() else (-1.0, 1.0)
-    pad = (hi - lo) / 10
-    changes = {"yaxis": {"tickvals": [lo, hi], "nticks": None, "range": [lo - pad, hi + pad], "autorange": False}}
-    for name in [k for k in fig.layout.to_plotly_json() if k.startswith("coloraxis")]:
-        axis = fig.layout[name]
-        if axis.colorbar.tickvals is None and axis.cmax is not None:
-            top = end_ticks(0.0, float(axis.cmax))[-1]
-            changes[name] = {"colorbar": {"tickvals": [-top, 0.0, top] if top > 0 else [0.0]}}
-    return fig.update_layout(changes)
+stack = heatmap_stack  # the pages' name for it
 
 
 # -- parameter counts ---------------------------------------------------------------------------------

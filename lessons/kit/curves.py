@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .logaxes import log_limits, log_ticks
 from .theme import BLUE, NEUTRAL, ORANGE, f32, labelled_hline, styled
 
 MAX_LINE_POINTS = 1500  # above this, long curves are thinned (every n-th point) to keep the chart light
@@ -32,6 +33,14 @@ def thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return x, y
     idx = np.unique(np.r_[np.arange(0, n, -(-n // MAX_LINE_POINTS)), n - 1])
     return x[idx], y[idx]
+
+
+def _loss_axis(positive: np.ndarray, log: bool) -> dict:
+    """Linear, or log with every label full size (Plotly's own 2s and 5s between decades are 9 px)."""
+    if not log:
+        return {"type": "linear"}
+    vals, text = log_ticks(*log_limits(positive, pad=0))
+    return {"type": "log", "tickvals": vals, "ticktext": text}
 
 
 def loss_curves(step_loss: np.ndarray, smooth_loss: np.ndarray, val_steps: np.ndarray, val_loss: np.ndarray,
@@ -63,5 +72,5 @@ def loss_curves(step_loss: np.ndarray, smooth_loss: np.ndarray, val_steps: np.nd
         notes.append(note)
     return styled(
         traces, title=title, legend="under title", height=height, x_title="optimizer step",
-        y_title=f"loss ({loss_name})", hovermode="x unified", yaxis={"type": "log" if log else "linear"},
+        y_title=f"loss ({loss_name})", hovermode="x unified", yaxis=_loss_axis(positive, log),
         xaxis={"range": [0, total_steps]} if total_steps else None, shapes=shapes or None, annotations=notes or None)

@@ -33,21 +33,48 @@ class Row:
     kind: str = "gate"
 
 
+def end_ticks(lo: float, hi: float) -> list[float]:
+    """At most two round values inside [lo, hi], as far apart as the rounding allows: the ticks of an axis too
+    short for three labels (the input row above a heatmap stack, a colour bar one heatmap row tall)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return [float(lo)] if np.isfinite(lo) else []
+    step = 10.0 ** np.floor(np.log10(hi - lo))
+    for _ in range(8):
+        ticks = np.arange(np.ceil(lo / step - 1e-9) * step, hi + step * 1e-9, step)
+        if len(ticks) >= 2:
+            return [round(float(ticks[0]), 12) + 0.0, round(float(ticks[-1]), 12) + 0.0]
+        step /= 2
+    return [float(lo), float(hi)]
+
+
+def outer_ticks(lo: float, hi: float) -> list[float]:
+    """Two round values just outside [lo, hi] (on a grid of half the range's order of magnitude): the ticks
+    and the range of an axis too short for more than two labels, which then sit at its two ends."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return [float(lo) - 1, float(hi) + 1] if np.isfinite(lo) and np.isfinite(hi) else [-1.0, 1.0]
+    step = 10.0 ** np.floor(np.log10(hi - lo)) / 2
+    return [round(float(np.floor(lo / step + 1e-9) * step), 12) + 0.0,
+            round(float(np.ceil(hi / step - 1e-9) * step), 12) + 0.0]
+
+
 def _colour_axis(kind: str, name: str, vals: np.ndarray, dom: tuple[float, float]) -> dict:
-    if kind == "shared":
-        lim = symmetric_limit(vals)
-        spec = {"colorscale": DIVERGING, "cmin": -lim, "cmax": lim, "colorbar": colorbar("value")}
-    elif kind == "gate":
-        spec = {"colorscale": SEQUENTIAL, "cmin": 0, "cmax": 1, "colorbar": colorbar("open", tickvals=[0, 0.5, 1])}
+    """One kind of row's colour axis, its bar beside the rows spanning ``dom`` (paper).
+
+    Every bar has three fixed labels (0, ½, 1; −1, 0, 1; or −L, 0, L with L round): a bar is as tall as one
+    row, at least 44 px (``_Geometry``), and Plotly's own choice puts four or five labels on it, on top of
+    each other. A small ypad leaves the labels the bar's whole height."""
+    if kind == "gate":
+        lo, hi, ticks, title = 0.0, 1.0, [0, 0.5, 1], "open"
     elif kind == "signed":
-        spec = {"colorscale": DIVERGING, "cmin": -1, "cmax": 1, "colorbar": colorbar("value", tickvals=[-1, 0, 1])}
+        lo, hi, ticks, title = -1.0, 1.0, [-1, 0, 1], "value"
     else:
-        lim = symmetric_limit(vals)
-        spec = {"colorscale": DIVERGING, "cmin": -lim, "cmax": lim, "colorbar": colorbar(name)}
-    length = max(dom[1] - dom[0], 0.16)
-    spec["colorbar"].update({"y": (dom[0] + dom[1]) / 2, "len": length, "yanchor": "middle", "x": 1.0,
-                             "xpad": 8})
-    return spec
+        hi = symmetric_limit(vals)
+        lo, top = -hi, end_ticks(0.0, hi)[-1]
+        ticks, title = ([-top, 0.0, top] if top > 0 else [0.0]), ("value" if kind == "shared" else name)
+    bar = colorbar(title, tickvals=ticks)
+    bar.update({"y": (dom[0] + dom[1]) / 2, "len": max(dom[1] - dom[0], 0.16), "yanchor": "middle", "x": 1.0,
+                "xpad": 8, "ypad": 2})
+    return {"colorscale": SEQUENTIAL if kind == "gate" else DIVERGING, "cmin": lo, "cmax": hi, "colorbar": bar}
 
 
 ROW_GAP = 0.9  # empty units between two rows of the heatmap stack
@@ -125,11 +152,21 @@ def _row_traces(rows: Sequence[Row], geo: _Geometry, T: int) -> tuple[list[dict]
     return traces, axes
 
 
-def _stack_axes(rows: Sequence[Row], geo: _Geometry, T: int, x_label: str) -> dict:
+def _input_ticks(x: np.ndarray) -> dict:
+    """The input row (34 px tall) has room for two labels: round values at its two ends, its range just
+    around them."""
+    lo, hi = outer_ticks(float(np.nanmin(x)), float(np.nanmax(x))) if np.isfinite(x).any() else (-1.0, 1.0)
+    pad = (hi - lo) / 10
+    return {"tickvals": [lo, hi], "range": [lo - pad, hi + pad], "autorange": False}
+
+
+def _stack_axes(rows: Sequence[Row], geo: _Geometry, x: np.ndarray, x_label: str) -> dict:
     """The input row's axes (x, y) above the rows' shared axes (x2, y2), one time axis for all."""
+    T = len(x)
     return {
         "yaxis": {"domain": [1 - geo.x_px / (geo.heat_px + geo.x_px + geo.gap_px), 1],
-                  "title": {"text": x_label, "font": {"size": 13}}, "nticks": 3, "zeroline": True},
+                  "title": {"text": x_label, "font": {"size": 13}}, "zeroline": True,
+                  **_input_ticks(np.asarray(x, dtype=float))},
         "yaxis2": {"domain": [0, geo.heat_top], "range": [geo.span - 0.5, -0.5], "showgrid": False,
                    "zeroline": False, "ticks": "", "tickfont": {"size": 13}, "ticktext": [r.label for r in rows],
                    "tickvals": [off + (H - 1) / 2 for off, H in zip(geo.offsets, geo.unit_h, strict=True)]},
@@ -172,7 +209,7 @@ def heatmap_stack(x: np.ndarray, rows: Sequence[Row], t: int | None, *, title: s
     cursor = step_cursor(t) if t is not None else None  # the cursor comes first: shapes[0]
     shapes = ([cursor[0]] if cursor else []) + list(extra_shapes)
     annotations = ([cursor[1]] if cursor else []) + list(extra_annotations)
-    layout = {**_stack_axes(rows, geo, T, x_label), **colour_axes}
+    layout = {**_stack_axes(rows, geo, x, x_label), **colour_axes}
     return styled([x_trace, *heat], title=title, height=int(geo.heat_px + geo.x_px + geo.gap_px + 90), legend=False,
                   hovermode="closest", **layout, shapes=shapes, annotations=annotations,
                   margin={"l": 10, "r": 10, "t": 64 if title else 28, "b": 10})

@@ -27,6 +27,20 @@ def log_limits(*arrays, pad: float = 1.0) -> tuple[float, float]:
     return max(10.0 ** (lo - pad), SMALLEST_FLOOR), 10.0 ** (hi + pad)
 
 
+def log_ticks(floor: float, ceil: float) -> tuple[list[float], list[str]]:
+    """Tick values and labels for a log axis from ``floor`` to ``ceil`` (powers of ten): every decade, and 2 and 5
+    times each decade when the axis spans fewer than three, each labelled in full ("0.2", not a bare "2").
+    Plotly's own choice on a short log axis writes 2 and 5 in small type (9 px), too small to read."""
+    lo, hi = int(math.floor(math.log10(floor))), int(math.ceil(math.log10(ceil)))
+    steps = (1, 2, 5) if hi - lo < 3 else (1,)
+    vals = [m * 10.0**e for e in range(lo, hi + 1) for m in steps if m * 10.0**e <= ceil * 1.0001]
+    return vals, [_tick_label(v) for v in vals]
+
+
+def _tick_label(v: float) -> str:
+    return f"{v:g}" if 1e-4 <= v < 1e5 else f"{v:.0e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+
+
 def log_axis_range(floor: float, ceil: float) -> list[float]:
     """Plotly wants a log axis range in decades; a little room so edge markers are not cut."""
     return [math.log10(floor) - 0.4, math.log10(ceil) + 0.4]

@@ -175,6 +175,35 @@ LEGEND_BELOW = {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0, "xanch
                 "bgcolor": "rgba(0,0,0,0)"}
 LEGEND_UNDER_TITLE = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 TITLE_ON_TOP = {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}}
+# The foot of the figure, under the x-axis title: Plotly grows the bottom margin to fit however many rows the
+# legend wraps into, at any width (a legend above the plot cannot push the title away, so it would cover it).
+LEGEND_AT_FOOT = {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container", "yanchor": "bottom"}
+PHONE_LEGEND_PX = 290  # the width a horizontal legend has in a chart on a 390 px phone
+
+
+def legend_rows_on_a_phone(data: list[dict]) -> int:
+    """How many rows a horizontal legend of ``data``'s named traces wraps into on a phone (an estimate: a
+    46 px symbol and gap per entry plus 7 px a character, as Plotly draws 12-13 px labels)."""
+    rows, used = 1, 0
+    for name in [t.get("name") for t in data if t.get("showlegend") is not False and t.get("name")]:
+        width = 46 + 7 * len(str(name))
+        if used and used + width > PHONE_LEGEND_PX:
+            rows, used = rows + 1, 0
+        used += width
+    return rows
+
+
+def _legend_under_title(data: list[dict], lay: dict, title: str | None, legend_rows: int, extra: dict) -> dict:
+    """``styled``'s "under title" legend: under the title when it fits in ``legend_rows`` rows even on a phone,
+    else at the foot of the figure (the figure grows by those rows, so the plot keeps its height)."""
+    if title:
+        lay["title"] = {**lay["title"], **TITLE_ON_TOP}
+    margin = extra.get("margin") or {}
+    if legend_rows_on_a_phone(data) <= legend_rows:
+        top = 34 + 24 * legend_rows + (30 if title else 0)
+        return {"legend": LEGEND_UNDER_TITLE, **extra, "margin": {**margin, "t": top}}
+    lay["height"] = lay["height"] + 24 * legend_rows
+    return {"legend": LEGEND_AT_FOOT, **extra, "margin": {**margin, "t": 40 if title else 20}}
 
 
 def styled(data: list[dict], *, title: str | None = None, height: int = 360, x_title: str | None = None,
@@ -184,8 +213,9 @@ def styled(data: list[dict], *, title: str | None = None, height: int = 360, x_t
     (``go.Scatter``, ``update_layout``) cost 10-60 ms per figure, paid again on every slider nudge.
 
     ``legend``: on/off; a dict laid over the house legend (which turns it on); or "under title": the title
-    at the very top, the legend left-aligned under it, then the plot, so they never overlap however many
-    entries the legend has (``legend_rows`` reserves room for a legend that wraps). ``extra``: more layout
+    at the very top, the legend left-aligned under it, then the plot (``legend_rows`` reserves room for a
+    legend that wraps) — or, for a legend that would wrap into more rows on a phone, the legend at the foot of
+    the figure, so that title and legend never overlap at any width. ``extra``: more layout
     keys. Dicts are laid over the house value (``xaxis``/``yaxis``: the house axis with ``x_title``/``y_title``;
     ``margin``); further axes (``xaxis2``, ...) are taken as given. ``None`` values are dropped, as
     ``update_layout`` would.
@@ -193,10 +223,7 @@ def styled(data: list[dict], *, title: str | None = None, height: int = 360, x_t
     lay = layout(title=title, height=height, legend=bool(legend), hovermode=hovermode)
     lay["xaxis"], lay["yaxis"] = axis(x_title), axis(y_title)
     if legend == "under title":
-        top = 34 + 24 * legend_rows + (30 if title else 0)
-        if title:
-            lay["title"] = {**lay["title"], **TITLE_ON_TOP}
-        extra = {"legend": LEGEND_UNDER_TITLE, **extra, "margin": {**(extra.get("margin") or {}), "t": top}}
+        extra = _legend_under_title(data, lay, title, legend_rows, extra)
     elif isinstance(legend, dict):
         extra = {"legend": legend, **extra}
     for key, value in extra.items():

@@ -11,7 +11,6 @@ rerun of the page.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -19,7 +18,7 @@ import plotly.graph_objects as go
 
 from lessons.kit.curves import MAX_LINE_POINTS, line, thin
 from lessons.kit.heatmaps import Row, heatmap_stack
-from lessons.kit.logaxes import log_axis_range, log_limits
+from lessons.kit.logaxes import log_axis_range, log_limits, log_ticks
 from lessons.kit.text import plotly_literal
 from lessons.kit.theme import (
     BLUE,
@@ -123,19 +122,6 @@ def copy_example(codes: np.ndarray, target: np.ndarray, n_symbols: int, predicte
 
 
 # -- gradient norms -------------------------------------------------------------------------------------
-def log_ticks(floor: float, ceil: float) -> tuple[list[float], list[str]]:
-    """Tick values and labels for a log axis from ``floor`` to ``ceil`` (powers of ten): every decade, and 2 and 5
-    times each decade when the axis spans fewer than three, each labelled in full ("0.2", not a bare "2")."""
-    lo, hi = int(round(math.log10(floor))), int(round(math.log10(ceil)))
-    steps = (1, 2, 5) if hi - lo < 3 else (1,)
-    vals = [m * 10.0**e for e in range(lo, hi + 1) for m in steps if m * 10.0**e <= ceil * 1.0001]
-    return vals, [_tick_label(v) for v in vals]
-
-
-def _tick_label(v: float) -> str:
-    return f"{v:g}" if 1e-4 <= v < 1e5 else f"{v:.0e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
-
-
 def _edge_markers(x: np.ndarray, y: np.ndarray, at: float, name: str, symbol: str, colour: str) -> dict:
     return {"type": "scatter", "x": x, "y": np.full(len(x), at), "mode": "markers", "name": name,
             "marker": {"symbol": symbol, "size": 10 if len(x) < 40 else 6, "color": colour,

@@ -1,8 +1,9 @@
 """Exact links, on every page: after a "Try this" link the address bar names exactly the view on screen.
 
-For every "Try this" link of every lesson: click it, read ``location.href``, open that address in a fresh
-browser context (a classmate's), and find every control of the page with the same value. And a value a control
-cannot show gets a visible notice instead of a silent reset.
+For every "Try this" link of every lesson, and every preset button (the one-click examples of
+/vanishing-gradients): click it, read ``location.href``, open that address in a fresh browser context (a
+classmate's), and find every control of the page with the same value. And a value a control cannot show gets a
+visible notice instead of a silent reset.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from lessons.catalog import LESSONS
+from lessons.vanishing.settings import PRESETS
 
 from .conftest import settle
 
@@ -50,6 +52,10 @@ def open_page(browser, url: str):
 
 def controls(page) -> dict[str, str]:
     return page.evaluate(CONTROLS_JS)
+
+
+def differences(seen: dict, again: dict) -> dict:
+    return {k: (seen.get(k), again.get(k)) for k in set(seen) | set(again) if seen.get(k) != again.get(k)}
 
 
 def try_links(page) -> list[str]:
@@ -97,9 +103,34 @@ def try_problems(browser, url: str, href: str) -> list[tuple]:
     finally:
         fresh_context.close()
     if again != seen or not seen:
-        diff = {k: (seen.get(k), again.get(k)) for k in set(seen) | set(again) if seen.get(k) != again.get(k)}
-        problems.append((href, "a fresh browser sees other values", diff))
+        problems.append((href, "a fresh browser sees other values", differences(seen, again)))
     return problems
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_leaves_an_address_that_reproduces_the_view(browser, streamlit_app, name):
+    context, page = open_page(browser, streamlit_app + "/vanishing-gradients")
+    try:
+        before = controls(page)
+        page.locator(f'.st-key-vg_preset_{name} button').click()
+        settle(page)
+        page.wait_for_timeout(600)
+        address, seen = page.evaluate("location.href"), controls(page)
+    finally:
+        context.close()
+    # The preset changed the view (no preset is the default view, so the comparison below proves something),
+    # and every value of it that differs from the default is in the address.
+    assert seen != before
+    kept = dict(parse_qsl(urlsplit(address).query))
+    changed = {k for k in seen if seen[k] != before.get(k)}
+    assert changed <= set(kept), (address, changed)
+    fresh_context, fresh = open_page(browser, address)
+    try:
+        again = controls(fresh)
+    finally:
+        fresh_context.close()
+    assert again == seen, differences(seen, again)
 
 
 def test_a_link_value_a_control_cannot_show_gets_a_notice(browser, streamlit_app):

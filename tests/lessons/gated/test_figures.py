@@ -68,39 +68,3 @@ def test_param_count_figure():
     assert "D = 1" in fig.layout.title.text
     # Labels inside a bar are coloured for that bar (white on blue, near-black on the lighter ones), not by Plotly.
     assert list(bar.insidetextfont.color) == ["#111111", "#111111", "#FFFFFF"]
-
-
-def test_end_ticks_are_two_round_values_inside_the_range():
-    assert figs.end_ticks(0.0, 1.0) == [0.0, 1.0]
-    assert figs.end_ticks(-1.0, 1.0) == [-1.0, 1.0]
-    assert figs.end_ticks(-0.93, 1.2) == [0.0, 1.0]
-    assert figs.end_ticks(0.0, 0.41) == [0.0, 0.4]
-    assert figs.end_ticks(2.0, 2.0) == [2.0]
-    for lo, hi in ((-0.37, 0.05), (1e-4, 3e-4), (-5.0, -2.0), (0.2, 0.9)):
-        ticks = figs.end_ticks(lo, hi)
-        assert len(ticks) == 2 and lo <= ticks[0] < ticks[1] <= hi, (lo, hi, ticks)
-
-
-def test_stack_keeps_short_axes_to_a_few_ticks():
-    rng = np.random.default_rng(0)
-    T, H = 12, 3
-    gates = {k: rng.uniform(size=(T, H)) for k in "ifo"} | {"g": rng.uniform(-1, 1, size=(T, H))}
-    c = rng.uniform(-0.41, 0.41, size=(T, H))
-    fig = figs.stack(np.r_[1.0, np.zeros(T - 1)], figs.lstm_rows(gates, c, np.tanh(c)), 3)
-    assert list(fig.layout.yaxis.tickvals) == [0.0, 1.0]  # the input row: two labels at its ends, not three
-    assert list(fig.layout.yaxis.range) == [-0.1, 1.1]
-    bars = {name: fig.layout[name].colorbar.tickvals for name in ("coloraxis", "coloraxis2", "coloraxis3")}
-    assert list(bars["coloraxis"]) == [0, 0.5, 1] and list(bars["coloraxis2"]) == [-1, 0, 1]
-    top = bars["coloraxis3"][-1]  # the belt's own bar: -L, 0, L with L round and inside its range
-    assert list(bars["coloraxis3"]) == [-top, 0.0, top] and 0.5 * fig.layout.coloraxis3.cmax <= top
-    assert top <= fig.layout.coloraxis3.cmax
-
-
-def test_outer_ticks_hold_the_range_between_two_round_values():
-    assert figs.outer_ticks(0.0, 1.0) == [0.0, 1.0]
-    assert figs.outer_ticks(-1.9, 1.6) == [-2.0, 2.0]
-    assert figs.outer_ticks(-0.93, 1.2) == [-1.0, 1.5]
-    assert figs.outer_ticks(2.0, 2.0) == [1.0, 3.0]
-    for lo, hi in ((-0.37, 0.05), (1e-4, 3e-4), (-5.0, -2.0), (0.2, 0.9), (-3.3, 2.9)):
-        a, b = figs.outer_ticks(lo, hi)
-        assert a <= lo < hi <= b and b - a <= 2 * (hi - lo) + 1e-12, (lo, hi, a, b)
