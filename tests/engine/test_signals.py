@@ -22,12 +22,23 @@ def test_random_signals_repeat_for_a_seed():
     np.testing.assert_allclose(np.diff(walk), 0.1 * signals.noise(50, [0, 4])[1:])
 
 
+@pytest.mark.parametrize("kind", signals.KINDS)
+def test_every_named_kind_is_generated_at_any_length_and_repeats_for_a_seed(kind):
+    for length in (1, 7, signals.MAX_STEPS):
+        x = signals.generate(kind, length, seed=3)
+        assert x.shape == (length,) and np.isfinite(x).all()
+        np.testing.assert_array_equal(x, signals.generate(kind, length, seed=3))
+    assert signals.generate("impulse", 12)[signals.event_step(12)] == 1
+
+
 @pytest.mark.parametrize(("call", "message"), [
     (lambda: signals.impulse(0, 0), "steps: expected an integer of at least 1, got 0"),
     (lambda: signals.impulse(5, 5), "at: expected an integer from 0 to 4, got 5"),
     (lambda: signals.sine(5, 0), "period: expected a number of at least 1e-09"),
     (lambda: signals.random_walk(5, -1, 0), "volatility: expected a number of at least 0"),
     (lambda: signals.noise(2.5, 0), "steps: expected an integer"),
+    (lambda: signals.generate("zigzag", 5), "sequence: expected one of step, impulse, sine, random walk, got"),
+    (lambda: signals.generate("sine", 201), "length: expected an integer from 1 to 200, got 201"),
 ])
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
