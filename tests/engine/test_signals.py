@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnn_core import signals
-from rnn_core.validation import check_choice, check_int, check_number
+from rnn_core.validation import check_choice, check_float, check_int, check_number
 
 
 def test_impulse_step_and_sine():
@@ -49,12 +49,16 @@ def test_range_checks_name_the_argument_and_the_range():
     assert check_int("T", 5, 1, 10) == 5
     assert check_number("w", np.float32(0.5), -1, 1) == 0.5
     assert check_choice("cell", "gru", ("rnn", "gru")) == "gru"
+    assert check_float("lr", "0.5") == 0.5 and check_float("eps", 0, "non-negative") == 0.0
     for call, message in [(lambda: check_int("T", True, 1), "T: expected an integer of at least 1, got True"),
                           (lambda: check_int("T", 11, 1, 10), "T: expected an integer from 1 to 10, got 11"),
                           (lambda: check_number("w", float("inf")), "w: expected a finite number, got inf"),
                           (lambda: check_number("w", 2.0, hi=1), "w: expected a number of at most 1, got 2"),
                           (lambda: check_number("w", "1"), "w: expected a finite number, got '1'"),
-                          (lambda: check_choice("cell", "cnn", ("rnn",)), "cell: expected one of rnn, got 'cnn'")]:
+                          (lambda: check_choice("cell", "cnn", ("rnn",)), "cell: expected one of rnn, got 'cnn'"),
+                          (lambda: check_float("lr", None), "lr: expected a positive number, got None"),
+                          (lambda: check_float("lr", 0), "lr: expected a positive finite number, got 0"),
+                          (lambda: check_float("eps", -1e-9, "non-negative"), "eps: expected a non-negative finite")]:
         with pytest.raises(ValueError, match=message):
             call()
 
