@@ -29,7 +29,7 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.serving import CHROMIUM, CHROMIUM_ARGS, app_cluster, rss_mb, upstream_counts  # noqa: E402
+from benchmarks.serving import app_cluster, launch_chromium, rss_mb, upstream_counts  # noqa: E402
 from lessons.catalog import LESSONS  # noqa: E402
 
 STATE = "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state')"
@@ -94,7 +94,7 @@ async def student(browser, base: str, paths: list[str], tally: Tally, delay: flo
 async def run_class(base: str, paths: list[str], students: int, timeout_s: float, budget_s: float) -> Tally:
     tally = Tally()
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await launch_chromium(pw)
         jobs = [student(browser, base, paths, tally, 0.1 * k, timeout_s) for k in range(students)]
         try:
             await asyncio.wait_for(asyncio.gather(*jobs), budget_s)

@@ -14,13 +14,9 @@ page.UPDATE_S = 0.2 s, and a Stop ends it at the next update: the longest step p
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,26 +36,12 @@ def settings() -> list[tuple[str, dict]]:
 
 def visit(query: dict) -> tuple[float, float, bool]:
     """(first visit s, median rerun s, whether trained results were shown) for one link."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
+    from benchmarks.page_session import clear_caches, open_page, timed_run
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()  # the app shell registers the lessons' pages (switch_page needs them); not counted
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    t0 = time.perf_counter()
-    at.run()
-    first = time.perf_counter() - t0
-    if at.exception:
-        raise RuntimeError(at.exception[0].message)
-    reruns = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        at.run()
-        reruns.append(time.perf_counter() - t0)
+    at = open_page(PAGE, query, timeout=300)
+    clear_caches()
+    first = timed_run(at)[0]
+    reruns = [timed_run(at)[0] for _ in range(3)]
     return first, statistics.median(reruns), len(at.get("plotly_chart")) == 2
 
 
@@ -82,31 +64,16 @@ def stop_latency(repeats: int = 5) -> list[float]:
     while the heaviest setting trains (T = 100, 960 steps)."""
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                   "--server.port", str(port), "--server.address", "127.0.0.1",
-                                   "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=log, stderr=log)
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.3)
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-                return [_one_stop(browser, port, seed) for seed in range(101, 101 + repeats)]
-        finally:
-            server.terminate()
-            server.wait(10)
+    from benchmarks.serving import launch_chromium, streamlit_server
+
+    with streamlit_server() as base, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        return [_one_stop(browser, base, seed) for seed in range(101, 101 + repeats)]
 
 
-def _one_stop(browser, port: int, seed: int) -> float:
+def _one_stop(browser, base: str, seed: int) -> float:
     page = browser.new_context().new_page()
-    page.goto(f"http://127.0.0.1:{port}/gradient-flow?gflow_T=100&gflow_steps=960&gflow_seed={seed}")
+    page.goto(f"{base}/gradient-flow?gflow_T=100&gflow_steps=960&gflow_seed={seed}")
     page.get_by_role("button", name="Train RNN, LSTM & GRU").click(timeout=120_000)
     page.get_by_test_id("stProgress").wait_for(timeout=60_000)
     page.wait_for_timeout(2000)

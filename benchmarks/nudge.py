@@ -20,20 +20,18 @@ A trivial app (one slider and one ``st.write``), written to a temporary folder, 
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(ROOT))
+from benchmarks.serving import launch_chromium, streamlit_server  # noqa: E402
+
 TRIVIAL = 'import streamlit as st\nv = st.slider("Value", 0, 100, 50, key="v")\nst.write(v)\n'
 
 # Runs before the app's own scripts: timestamps for websocket sends and received messages.
@@ -59,32 +57,9 @@ WATCH_STATE = """() => { const app = document.querySelector("[data-testid='stApp
 
 def lesson_paths() -> list[str]:
     """URL paths of the lessons in the course map, Home excluded: it has no slider."""
-    sys.path.insert(0, str(ROOT))
     from lessons.catalog import LESSONS
 
     return [f"/{lesson.url_path}" for lesson in LESSONS if lesson.url_path]
-
-
-@contextmanager
-def streamlit_server(app: Path):
-    """Serve ``app`` headless on a free port; yields its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app.name, "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=app.parent,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.kill()
 
 
 def nudge_once(page, thumb, timeout_s: float = 15) -> tuple[float, float, float] | None:
@@ -144,7 +119,7 @@ def main() -> int:
     args = ap.parse_args()
     print(f"{'page':28s} {'send':>7s} {'last msg':>9s} {'done':>7s} {'× trivial':>10s} {'n':>4s}   (median ms)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = launch_chromium(pw)
         with tempfile.TemporaryDirectory() as tmp:
             trivial = Path(tmp) / "app.py"
             trivial.write_text(TRIVIAL)

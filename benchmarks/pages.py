@@ -50,6 +50,8 @@ def main() -> int:
     sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
     from streamlit.testing.v1 import AppTest
 
+    from benchmarks.page_session import open_page
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", "--runs", type=int, default=20)
     ap.add_argument("pages", nargs="*", help="URL paths without the slash (default: all)")
@@ -64,14 +66,8 @@ def main() -> int:
         trivial = Path(tmp) / "trivial.py"
         trivial.write_text(TRIVIAL)
         rows = [("(trivial one-slider page)", lambda: AppTest.from_file(str(trivial), default_timeout=60).run())]
-        for url, path in targets:
-            def make(path=path):
-                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-                # Run once first: before it, AppTest finds a page by its file name, and every lesson's script
-                # is called page.py (until b986120 three lessons were silently measured as Home this way).
-                at.run()
-                return at.switch_page(path).run()
-            rows.append((url, make))
+        # open_page runs the app shell first: until b986120 three lessons were silently measured as Home.
+        rows += [(url, lambda path=path: open_page(path).run()) for url, path in targets]
         for name, make in rows:
             try:
                 samples, charts = time_runs(make, args.runs)

@@ -23,7 +23,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.serving import CHROMIUM, CHROMIUM_ARGS, app_cluster  # noqa: E402
+from benchmarks.serving import app_cluster, launch_chromium  # noqa: E402
 from lessons.catalog import LESSONS  # noqa: E402
 
 # Before the app's scripts: count websocket sends; timestamps of input events and of repaints after Plotly.
@@ -95,7 +95,7 @@ def main() -> int:
     paths = args.paths or ["/" + le.url_path for le in LESSONS if le.url_path]
     print(f"{'page':24} {'chart':>5} {'median ms':>9} {'p90 ms':>7} {'moves':>5} {'ws sends':>8}")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         if args.base:
             report(browser, args.base, paths)
         else:

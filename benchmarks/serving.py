@@ -42,22 +42,43 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, timeout_s: floa
     raise RuntimeError(f"{url} did not answer within {timeout_s:.0f} s")
 
 
-def start_app(port: int, log_path: Path, *, threads: int = 1) -> subprocess.Popen:
-    """``streamlit run app.py`` headless on 127.0.0.1:port, BLAS limited to ``threads`` per process."""
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads),
-           "STREAMLIT_SERVER_COOKIE_SECRET": "unrolled-load-test"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+def start_app(port: int, log_path: Path | None, *, threads: int | None = 1, app: Path = ROOT / "app.py"
+              ) -> subprocess.Popen:
+    """``streamlit run app.py`` headless on 127.0.0.1:port, BLAS limited to ``threads`` per process (None: as this
+    process has it); its output goes to ``log_path`` (None: nowhere). ``app``: another app file (a trivial
+    page, another tree's app.py) runs from its own folder."""
+    env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": "unrolled-load-test"}
+    if threads is not None:
+        env |= {"OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads)}
+    cmd = [sys.executable, "-m", "streamlit", "run", app.name, "--server.headless", "true", "--server.port",
            str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
-    log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    proc.log = log  # type: ignore[attr-defined]
+    log = open(log_path, "w") if log_path else None  # noqa: SIM115 - closed in stop()
+    proc = subprocess.Popen(cmd, cwd=app.parent, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
+    if log:
+        proc.log = log  # type: ignore[attr-defined]
     try:
         wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc)
     except RuntimeError:
         stop(proc)
         raise
     return proc
+
+
+@contextmanager
+def streamlit_server(app: Path = ROOT / "app.py", *, threads: int | None = None):
+    """One app process for ``app`` on a free loopback port, stopped afterwards; yields its base URL."""
+    port = free_port()
+    proc = start_app(port, None, threads=threads, app=app)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+def launch_chromium(playwright):
+    """Debian's headless Chromium through Playwright (sync or async API: the caller awaits the async one)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -26,10 +26,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nudge import CHROMIUM, RECORDER, WATCH_STATE, nudge_once, streamlit_server  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.nudge import RECORDER, WATCH_STATE, nudge_once  # noqa: E402
+from benchmarks.serving import launch_chromium, streamlit_server  # noqa: E402
+
 TRAIN_QUERY = "training_task=Sine+wave&training_hidden=64&training_epochs=200"
 STATE = "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state')"
 
@@ -122,7 +123,7 @@ def main() -> int:
         subprocess.run(["taskset", "-cp", "0", str(__import__("os").getpid())], check=True,
                        stdout=subprocess.DEVNULL)  # the server started below inherits the mask
     with sync_playwright() as pw, streamlit_server(args.app.resolve()) as base:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = launch_chromium(pw)
         student_b(browser, base, 2)  # warm the caches: first visits are not what we compare
         idle_loads, idle_nudges = student_b(browser, base, args.nudges)
         with student_a_training(browser, base, args.path, args.query) as page_a:

@@ -22,12 +22,12 @@ import importlib
 import itertools
 import logging
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.page_session import clear_caches, open_page, timed_run  # noqa: E402
 from lessons.catalog import LESSONS  # noqa: E402
 from lessons.kit.settings import CHOICES, Setting  # noqa: E402
 
@@ -75,22 +75,9 @@ def candidates(table: list[Setting]) -> list[dict[str, str]]:
 
 def cold_run(page: str, query: dict[str, str], timeout: float) -> float:
     """Seconds of the page's first run for ``query``, with every Streamlit cache cleared first."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    at.run()
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    t0 = time.perf_counter()
-    at.run()
-    seconds = time.perf_counter() - t0
-    if at.exception:
-        raise RuntimeError(at.exception[0].message[:200])
-    return seconds
+    at = open_page(page, query, timeout)
+    clear_caches()
+    return timed_run(at)[0]
 
 
 def main() -> int:
@@ -110,7 +97,7 @@ def main() -> int:
             try:
                 results.append((cold_run(lesson.path, query, args.timeout), query))
             except Exception as err:  # noqa: BLE001 - reported, not fatal: the other candidates still run
-                print(f"  {lesson.url_path}: {query} raised {err}")
+                print(f"  {lesson.url_path}: {query} raised {str(err)[:200]}")
                 failed = True
         default = results[0][0]
         worst, query = max(results, key=lambda r: r[0])

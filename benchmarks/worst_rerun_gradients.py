@@ -16,7 +16,6 @@ import argparse
 import itertools
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,24 +52,13 @@ PAGES = {"bptt": ("lessons/bptt/page.py", bptt_cases), "vanishing-gradients": ("
 
 def one_run(path: str, query: dict) -> tuple[float, float, float]:
     """(cold wall ms, cold CPU ms, warm wall ms) of the page at ``query``."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
+    from benchmarks.page_session import clear_caches, open_page, timed_run
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()  # registers the pages (switch_page needs it)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(path)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    w0, c0 = time.perf_counter(), time.process_time()
-    at.run()
-    cold, cpu = (time.perf_counter() - w0) * 1000, (time.process_time() - c0) * 1000
-    if at.exception:
-        raise RuntimeError(at.exception[0].message)
-    w0 = time.perf_counter()
-    at.run()
-    return cold, cpu, (time.perf_counter() - w0) * 1000
+    at = open_page(path, query)
+    clear_caches()
+    cold, cpu = timed_run(at)
+    warm, _ = timed_run(at)
+    return cold * 1000, cpu * 1000, warm * 1000
 
 
 def label(query: dict) -> str:

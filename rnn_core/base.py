@@ -131,17 +131,18 @@ def with_ones(X: np.ndarray) -> np.ndarray:
     return X1
 
 
-def project_inputs(X1: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """W x_t + b for every step and gate in one matmul call, written into ``out`` (T, G, B, H) and returned.
+def project_inputs(X: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """W x_t + b for every step and gate in one matmul call, written into ``out`` (T, G, B, H).
 
-    X1: (T, B, D + 1) from ``with_ones``; W: (G·H, D); b: (G·H,). The cells then complete
-    ``out`` in place, step by step, into the pre-activations.
+    X: (T, B, D); W: (G·H, D); b: (G·H,). The cells then complete ``out`` in place, step by step, into the
+    pre-activations. Returns X1 = [x_t, 1] (``with_ones``), which the backward pass multiplies again.
     """
+    X1 = with_ones(X)
     T, G, B, H = out.shape
     D1 = X1.shape[-1]
     WbT = np.concatenate([W, b[:, None]], axis=1).reshape(G, H, D1).transpose(0, 2, 1).copy()  # (G, D+1, H)
     np.matmul(X1[:, None], WbT, out=out)  # (T, 1, B, D+1) @ (G, D+1, H)
-    return out
+    return X1
 
 
 def outer_sum(dpre: np.ndarray, inp: np.ndarray) -> np.ndarray:

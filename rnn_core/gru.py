@@ -14,17 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import sigmoid_into
-from .base import (
-    RecurrentCell,
-    Trace,
-    arena,
-    gate_outer,
-    gate_steps,
-    input_grads,
-    per_gate_T,
-    project_inputs,
-    with_ones,
-)
+from .base import RecurrentCell, Trace, arena, gate_outer, gate_steps, input_grads, per_gate_T, project_inputs
 
 
 class GRU(RecurrentCell):
@@ -44,7 +34,6 @@ class GRU(RecurrentCell):
     def _forward(self, X, H0, C0, P) -> dict:
         T, B, _ = X.shape
         H = self.hidden_size
-        X1 = with_ones(X)
         # pre-activations and activations r, z, n (T, 3, B, H); hidden states (T + 1, B, H); and kept:
         # W_hn h + b_hn (PyTorch's form) or r ⊙ h (Cho's) at every step, for backward.
         A, Y, Hs, kept = arena(X.dtype, (T, 3, B, H), (T, 3, B, H), (T + 1, B, H), (T, B, H))
@@ -54,7 +43,7 @@ class GRU(RecurrentCell):
         b_x = P["bias_ih"] + b_hh
         if self.reset_after:
             b_x[2 * H :] = P["bias_ih"][2 * H :]
-        project_inputs(X1, P["weight_ih"], b_x, A)  # completed in place, step by step
+        X1 = project_inputs(X, P["weight_ih"], b_x, A)  # A is completed in place, step by step
         Hs[0] = H0  # row t: h before step t
         tmp = np.empty_like(H0)
         if self.reset_after:

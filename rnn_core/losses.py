@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_array, check_finite
+from .validation import as_array, check_finite, check_float
 
 
 def mse(pred, target) -> tuple[float, np.ndarray]:
@@ -34,23 +34,13 @@ def mse(pred, target) -> tuple[float, np.ndarray]:
     return loss, dpred.astype(p.dtype, copy=False)
 
 
-def _check_temperature(temperature: object) -> float:
-    try:
-        t = float(temperature)
-    except (TypeError, ValueError):
-        raise ValueError(f"temperature: expected a positive number, got {temperature!r}") from None
-    if not np.isfinite(t) or t <= 0:
-        raise ValueError(f"temperature: expected a positive finite number, got {temperature!r}")
-    return t
-
-
 def softmax(logits, temperature: float = 1.0) -> np.ndarray:
     """Probabilities over the last axis of ``logits / temperature`` (..., C).
 
     Subtracting the row maximum first keeps exp() from overflowing. Low temperature sharpens
     the distribution towards the argmax, high temperature flattens it towards uniform.
     """
-    t = _check_temperature(temperature)
+    t = check_float("temperature", temperature)
     z = np.asarray(logits)
     if not np.issubdtype(z.dtype, np.floating):
         z = as_array("logits", logits, np.float64)

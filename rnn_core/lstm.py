@@ -16,17 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import sigmoid_into
-from .base import (
-    RecurrentCell,
-    Trace,
-    arena,
-    gate_outer,
-    gate_steps,
-    input_grads,
-    per_gate_T,
-    project_inputs,
-    with_ones,
-)
+from .base import RecurrentCell, Trace, arena, gate_outer, gate_steps, input_grads, per_gate_T, project_inputs
 
 PEEPHOLES = ("weight_ci", "weight_cf", "weight_co")
 
@@ -55,14 +45,13 @@ class LSTM(RecurrentCell):
     def _forward(self, X, H0, C0, P) -> dict:
         T, B, _ = X.shape
         H = self.hidden_size
-        X1 = with_ones(X)
         # pre-activations and activations of the gates (T, 4, B, H); cell and hidden states (T + 1, B, H);
         # tanh(c_t) (T, B, H), which backward needs as well
         A, Y, Cs, Hs, tanh_c = arena(X.dtype, (T, 4, B, H), (T, 4, B, H), (T + 1, B, H), (T + 1, B, H), (T, B, H))
         # Internally the gates run in the order i, f, o, g (PyTorch's blocks with the last two swapped),
         # so the three sigmoid gates sit side by side and each step squashes them in one call.
         perm = internal_order(H)
-        project_inputs(X1, P["weight_ih"][perm], (P["bias_ih"] + P["bias_hh"])[perm], A)
+        X1 = project_inputs(X, P["weight_ih"][perm], (P["bias_ih"] + P["bias_hh"])[perm], A)
         Cs[0], Hs[0] = C0, H0  # row t: the state before step t
         W_hhT = per_gate_T(P["weight_hh"][perm], 4)  # (4, H, H): W_gᵀ for each gate
         rec = np.empty_like(A[0])  # (4, B, H): W_hh h_{t-1}, reused every step

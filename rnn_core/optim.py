@@ -9,15 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _check_lr(lr: object) -> float:
-    try:
-        value = float(lr)
-    except (TypeError, ValueError):
-        raise ValueError(f"lr: expected a positive number, got {lr!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"lr: expected a positive finite number, got {lr!r}")
-    return value
+from .validation import check_float
 
 
 def _check_unit(name: str, value: object) -> float:
@@ -47,7 +39,7 @@ class Optimizer:
     """Common plumbing: validation and the step counter. Subclasses implement ``_update``."""
 
     def __init__(self, lr: float):
-        self.lr = _check_lr(lr)
+        self.lr = check_float("lr", lr)
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.steps = 0
 
@@ -102,12 +94,7 @@ class Adam(Optimizer):
         if len(betas) != 2:
             raise ValueError(f"betas: expected a pair (beta1, beta2), got {betas!r}")
         self.betas = (_check_unit("betas[0]", betas[0]), _check_unit("betas[1]", betas[1]))
-        try:
-            self.eps = float(eps)
-        except (TypeError, ValueError):
-            raise ValueError(f"eps: expected a non-negative number, got {eps!r}") from None
-        if not np.isfinite(self.eps) or self.eps < 0:
-            raise ValueError(f"eps: expected a non-negative finite number, got {eps!r}")
+        self.eps = check_float("eps", eps, "non-negative")
 
     def __repr__(self) -> str:
         return f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .base import RecurrentCell, Trace, arena, input_grads, outer_steps, outer_sum, project_inputs, with_ones
+from .base import RecurrentCell, Trace, arena, input_grads, outer_steps, outer_sum, project_inputs
 
 
 class RNN(RecurrentCell):
@@ -29,10 +29,10 @@ class RNN(RecurrentCell):
 
     def _forward(self, X, H0, C0, P) -> dict:
         T, B, _ = X.shape
-        X1 = with_ones(X)
         A, Hs = arena(X.dtype, (T, 1, B, self.hidden_size), (T + 1, B, self.hidden_size))
         # All input projections at once; both biases folded in, as PyTorch adds both.
-        A = project_inputs(X1, P["weight_ih"], P["bias_ih"] + P["bias_hh"], A)[:, 0]  # (T, B, H), completed in place
+        X1 = project_inputs(X, P["weight_ih"], P["bias_ih"] + P["bias_hh"], A)
+        A = A[:, 0]  # (T, B, H), completed in place
         Hs[0] = H0  # Hs[t] = h_{t-1}, Hs[t+1] = h_t
         W_hhT = np.ascontiguousarray(P["weight_hh"].T)  # a contiguous operand makes the matmul faster
         rec = np.empty_like(H0)  # W_hh h_{t-1}, reused every step

@@ -35,6 +35,18 @@ def check_number(name: str, value: object, lo: float | None = None, hi: float | 
     return value
 
 
+def check_float(name: str, value: object, sign: str = "positive") -> float:
+    """A finite number from anything ``float()`` takes (a NumPy scalar, a numeric string), such as a learning
+    rate: ``sign`` "positive" (> 0) or "non-negative" (>= 0)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected a {sign} number, got {value!r}") from None
+    if not np.isfinite(v) or v < 0 or (v == 0 and sign == "positive"):
+        raise ValueError(f"{name}: expected a {sign} finite number, got {value!r}")
+    return v
+
+
 def check_choice(name: str, value: object, choices) -> object:
     """One of ``choices``; the error lists them."""
     if value not in choices:

@@ -26,14 +26,11 @@ import numpy as np
 from rnn_core import RNN, get_activation, signals
 from rnn_core.analysis import step_jacobians
 from rnn_core.steps import previous_states
-from rnn_core.validation import check_choice, check_int, check_number, check_size
+from rnn_core.validation import check_choice, check_number, check_size
 
-SEQUENCES = ("step", "impulse", "sine", "random walk", "typed")
+SEQUENCES = (*signals.KINDS, "typed")  # as on /unrolled: rnn_core.signals generates all but the typed numbers
 LOSS_MODES = ("last", "every")
-MAX_STEPS = 200  # what the input generators accept, as on /unrolled
 MAX_LENGTH = 100  # the diagram and the per-step bars stay readable up to here
-SINE_PERIOD = 12  # steps per cycle, as on /unrolled
-WALK_VOLATILITY = 0.1  # daily std of the log-price change, as on /unrolled
 WINDOW = 4  # the truncation window the lesson starts with (clamped to T)
 
 
@@ -138,33 +135,14 @@ class TruncationCurve:
 
 
 # -- inputs (generated exactly as on /unrolled) -----------------------------------------------------------
-def event_step(steps: int) -> int:
-    """Where the step and the impulse happen: a few quiet steps first, so "before" is visible."""
-    return min(steps - 1, max(1, steps // 6))
-
-
-# The input kinds: how each one is generated from its length T and the seed.
-GENERATORS = {
-    "step": lambda T, seed: signals.step(T, event_step(T)),
-    "impulse": lambda T, seed: signals.impulse(T, event_step(T)),
-    "sine": lambda T, seed: signals.sine(T, SINE_PERIOD),
-    "random walk": lambda T, seed: signals.random_walk(T, WALK_VOLATILITY, [seed, 4]),
-}
-
-
 def input_sequence(kind: str, steps: int, seed: int = 0, values: tuple[float, ...] = ()) -> np.ndarray:
-    """The scalar input x_t, shape (T,): the /unrolled lesson's inputs.
-
-    step: 0 then 1 from ``event_step``.  impulse: a single 1 at ``event_step``, 0 elsewhere.
-    sine: period 12 steps.  random walk: a stock-like log price log(p_t / p_0), seeded.
-    typed: ``values`` as given (``steps`` is ignored).
-    """
-    check_choice("sequence", kind, SEQUENCES)
-    if kind == "typed":
-        if not values:
-            raise ValueError("numbers: type at least one number, e.g. 0, 1, 0, 0")
-        return np.asarray(values, dtype=np.float64)
-    return GENERATORS[kind](check_int("length", steps, 1, MAX_STEPS), seed)
+    """The scalar input x_t, shape (T,): the /unrolled lesson's inputs, the generated ones from
+    ``rnn_core.signals.generate``; typed: ``values`` as given (``steps`` is ignored)."""
+    if kind != "typed":  # the engine checks the kind and the length
+        return signals.generate(kind, steps, seed)
+    if not values:
+        raise ValueError("numbers: type at least one number, e.g. 0, 1, 0, 0")
+    return np.asarray(values, dtype=np.float64)
 
 
 def make_input(cfg: BPTTConfig) -> np.ndarray:

@@ -21,15 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnn_core import RNN, curve, get_activation, replay, signals, sweep_recurrent_scale
+from rnn_core.signals import SINE_PERIOD, event_step
 from rnn_core.steps import previous_states
 from rnn_core.validation import check_int, check_number
 
-SEQUENCES = ("step", "impulse", "sine", "random walk", "typed")
-MAX_STEPS = 200
+SEQUENCES = (*signals.KINDS, "typed")  # step, impulse, sine, random walk: rnn_core.signals generates them
+MAX_STEPS = signals.MAX_STEPS
 MAX_HIDDEN = 8
-SINE_PERIOD = 12  # steps per cycle: a few cycles fit in the default length
-WALK_VOLATILITY = 0.1  # daily std of the log-price change: a lively but bounded "stock"
-
 
 
 @dataclass(frozen=True)
@@ -95,34 +93,14 @@ class UnrolledRun:
 
 
 # -- inputs ---------------------------------------------------------------------------------------------
-def event_step(steps: int) -> int:
-    """Where the step and the impulse happen: a few quiet steps first, so "before" is visible."""
-    return min(steps - 1, max(1, steps // 6))
-
-
-# The input kinds: how each one is generated from its length T and the seed.
-GENERATORS = {
-    "step": lambda T, seed: signals.step(T, event_step(T)),
-    "impulse": lambda T, seed: signals.impulse(T, event_step(T)),
-    "sine": lambda T, seed: signals.sine(T, SINE_PERIOD),
-    "random walk": lambda T, seed: signals.random_walk(T, WALK_VOLATILITY, [seed, 4]),
-}
-
-
 def input_sequence(kind: str, steps: int, seed: int = 0, values: tuple[float, ...] = ()) -> np.ndarray:
-    """The scalar input x_t, shape (T,).
-
-    step: 0 then 1 from ``event_step``.  impulse: a single 1 at ``event_step``, 0 elsewhere.
-    sine: period 12 steps.  random walk: a stock-like log price log(p_t / p_0), seeded.
-    typed: ``values`` as given (``steps`` is ignored).
-    """
-    if kind not in SEQUENCES:
-        raise ValueError(f"sequence: expected one of {', '.join(SEQUENCES)}, got {kind!r}")
-    if kind == "typed":
-        if not values:
-            raise ValueError("numbers: type at least one number, e.g. 0, 1, 0, 0")
-        return np.asarray(values, dtype=np.float64)
-    return GENERATORS[kind](check_int("length", steps, 1, MAX_STEPS), seed)
+    """The scalar input x_t, shape (T,): ``rnn_core.signals.generate`` makes the generated kinds (step, impulse,
+    sine with period 12, a seeded random walk); typed: ``values`` as given (``steps`` is ignored)."""
+    if kind != "typed":  # the engine checks the kind and the length
+        return signals.generate(kind, steps, seed)
+    if not values:
+        raise ValueError("numbers: type at least one number, e.g. 0, 1, 0, 0")
+    return np.asarray(values, dtype=np.float64)
 
 
 # -- the network ----------------------------------------------------------------------------------------

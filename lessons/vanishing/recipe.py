@@ -96,10 +96,10 @@ class MatrixConfig:
 
     hidden: int = 16
     radius: float = 1.0
-    length: int = 50
-    activation: str = "tanh"
-    input_scale: float = 0.5
-    seed: int = 0
+    length: int = ChainConfig.length
+    activation: str = ChainConfig.activation
+    input_scale: float = ChainConfig.input_scale
+    seed: int = ChainConfig.seed
 
 
 @dataclass(frozen=True)

@@ -5,21 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_core import LSTM
-from rnn_core.baseline import (
+from rnn_core import (
+    LSTM,
+    Linear,
     LinearAR,
+    SequenceModel,
     copy_task_baseline_loss,
     last_value,
+    make_windows,
     mean_absolute_error,
     mean_squared_error,
     recursive_forecast,
     regression_metrics,
     root_mean_squared_error,
+    sine,
     unigram_loss,
+    window_split,
 )
-from rnn_core.heads import Linear
-from rnn_core.model import SequenceModel
-from rnn_core.tasks import make_windows, sine, window_split
 
 
 def test_linear_ar_recovers_a_noiseless_ar2_process():

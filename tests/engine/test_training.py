@@ -5,23 +5,29 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_core.analysis import truncated_backward
-from rnn_core.baseline import LinearAR, mean_squared_error, unigram_loss
-from rnn_core.losses import mse
-from rnn_core.model import SequenceModel
-from rnn_core.optim import SGD
-from rnn_core.tasks import CharDataset, adding_problem, copy_task, sine, window_split
-from rnn_core.training import (
+from rnn_core import (
+    SGD,
+    CharDataset,
+    LinearAR,
     Progress,
+    SequenceModel,
     TrainConfig,
     TrainData,
     Trainer,
     TrainResult,
+    adding_problem,
     build_model,
+    copy_task,
     evaluate,
     iter_train,
+    mean_squared_error,
+    mse,
     predict_samples,
+    sine,
     train,
+    truncated_backward,
+    unigram_loss,
+    window_split,
 )
 
 
