@@ -45,7 +45,8 @@ def _summary(sw: Sweep, k: int) -> str:
     bad = ~np.isfinite(sw.size[k])
     if bad.any():
         return f"w = {_w(sw.ws[k])}: the state overflows at t = {int(np.argmax(bad)) + 1}"
-    return (f"w = {_w(sw.ws[k])}: largest {name} = {compact(sw.peak[k], 7)} at t = {int(sw.peak_step[k]) + 1}; "
+    # Two short lines: one long line runs past a phone's chart and is cut off.
+    return (f"w = {_w(sw.ws[k])}: largest {name} = {compact(sw.peak[k], 7)} at t = {int(sw.peak_step[k]) + 1};<br>"
             f"after the last step {compact(sw.last[k], 7)}")
 
 
@@ -78,7 +79,7 @@ def _traces(sw: Sweep, mode: str, y_top: float) -> list[dict]:
         edge = {"type": "scatter", "mode": "markers", "hoverinfo": "skip"}
         traces += [{**edge, "name": "exactly 0", "marker": {"symbol": "triangle-down", "size": 10, "color": BLUE}},
                    {**edge, "name": "overflow", "marker": {"symbol": "triangle-up", "size": 10, "color": HIGHLIGHT}}]
-    traces.append({"type": "scatter", "mode": "text", "x": [1], "y": [y_top], "textposition": "middle right",
+    traces.append({"type": "scatter", "mode": "text", "x": [1], "y": [y_top], "textposition": "top right",
                    "showlegend": False, "hoverinfo": "skip", "cliponaxis": False, "textfont": {"size": 13},
                    "yaxis": "y2"})
     return traces
@@ -93,9 +94,11 @@ def sweep_film(sw: Sweep) -> go.Figure:
     frames = [{"data": _frame(sw, k, t, floor, ceil), "traces": moving} for k in range(sw.ws.size)]
     for trace, update in zip(traces[1:], frames[sw.start]["data"], strict=True):
         trace.update(update)
-    lay = layout(height=HEIGHT, hovermode="closest", margin={"t": 36},
+    # The legend at the top of the figure, the two-line summary under it, just above the plot.
+    lay = layout(height=HEIGHT + 44, hovermode="closest", margin={"t": 80},
                  xaxis=axis("time step t", range=[0.5, t.size + 0.5]), yaxis=y_axis,
                  # the summary line sits above the plot on an axis of its own, so it never moves with the data
                  yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
+    lay["legend"] = {**lay["legend"], "yref": "container", "y": 1, "yanchor": "top", "x": 0, "xanchor": "left"}
     return animated(figure(traces, lay), frames, [_w(w) for w in sw.ws], sw.start, prefix="w = ",
                     redraw=False)
