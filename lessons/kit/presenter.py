@@ -24,6 +24,9 @@ STYLE = """<style>
 [data-testid="stMain"] h1 { font-size: 3.2rem; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.1rem; }
 [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
+/* A slider's value sits in a box of fixed height above the thumb: at 1.3rem it would touch the rail. */
+[data-testid="stMain"] [data-testid="stSliderThumbValue"] p { font-size: 1.05rem; }
+[data-testid="stMain"] [data-baseweb="select"] *, [data-testid="stMain"] input { font-size: 1.15rem; }
 </style>"""
 
 
