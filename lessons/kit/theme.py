@@ -389,6 +389,7 @@ def enlarged(fig: go.Figure, factor: float, minimum: float) -> go.Figure:
     if layout.get("height"):
         layout["height"] = int(layout["height"] * (1 + (factor - 1) / 2))
     _grow_controls(layout, factor)
+    _grow_side_margins(layout, factor)
     if frames:
         return FramedFigure(spec.get("data", []), layout, frames)  # go.Frame objects would cost seconds
     return go.Figure(spec, _validate=False)
@@ -407,6 +408,15 @@ def _grow_controls(layout: dict, factor: float) -> None:
     margin["b"] = _scaled(bottom, factor, 0)
     if layout.get("height"):
         layout["height"] = int(layout["height"] + margin["b"] - bottom)
+
+
+def _grow_side_margins(layout: dict, factor: float) -> None:
+    """A left or right margin set wider than the house one holds labels of its own (a diagram's row names):
+    it grows with their text, else the larger labels run off the chart's edge."""
+    margin = layout.get("margin") or {}
+    for side in ("l", "r"):
+        if margin.get(side, 0) > 20:
+            margin[side] = round(_scaled(margin[side], factor, 0))
 
 
 STREAMLIT_TICK_PX = 12  # Streamlit's chart theme sets 12 px tick labels and axis titles, which a layout font cannot
