@@ -12,23 +12,19 @@ import streamlit as st
 from lessons.bptt import figures as figs
 from lessons.bptt import recipe, stories
 from lessons.bptt.settings import SETTINGS, TRIES, config
+from lessons.kit.cached import cached_call
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import compact, tex_short
+from lessons.kit.path import try_this
 from lessons.kit.widgets import draw, step_slider
 
 PAGE = "lessons/bptt/page.py"
 
 
 # -- cached engine calls (the config is frozen, so it is the cache key) ---------------------------------
-@st.cache_data(max_entries=256, show_spinner=False)
-def run(cfg: recipe.BPTTConfig) -> recipe.BPTTResult:
-    return recipe.run_bptt(cfg)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def shares(cfg: recipe.BPTTConfig) -> recipe.Shares:
-    """Every loss's shares (T x T numbers): truncated BPTT for any window is read off them."""
-    return recipe.loss_shares(cfg)
+run = cached_call(recipe.run_bptt, max_entries=256)
+# Every loss's shares (T x T numbers): truncated BPTT for any window is read off them.
+shares = cached_call(recipe.loss_shares, max_entries=64)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -245,8 +241,4 @@ def lesson() -> None:
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)

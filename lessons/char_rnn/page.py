@@ -28,6 +28,7 @@ from lessons.char_rnn.settings import SEGMENT, SETTINGS, SHIPPED_PRIME, TRIES, c
 from lessons.kit import live
 from lessons.kit.curves import loss_curves
 from lessons.kit.layout import beside, csv_download, lesson_header, plot, user_errors
+from lessons.kit.path import try_this
 from lessons.kit.text import md_literal, plotly_literal
 from lessons.kit.widgets import draw
 from rnn_core.model import SequenceModel
@@ -372,8 +373,4 @@ else:
     status(run, corpus)
     default_prime = SHIPPED_PRIME if text_id == "shipped" else text[:10].replace("\n", "\\n")
     results(run, corpus, text, default_prime)
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lessons.kit.cached import cached_call
 from lessons.kit.code import step_code
 from lessons.kit.layout import beside, control_box, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import num
+from lessons.kit.path import try_this
 from lessons.kit.settings import ACTIVATION_LABELS
 from lessons.kit.widgets import draw, link_value
 from lessons.unrolled import figures as figs
@@ -25,9 +27,7 @@ from rnn_core.steps import rnn_step
 PAGE = "lessons/unrolled/page.py"
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def run_network(cfg: recipe.UnrolledConfig) -> recipe.UnrolledRun:
-    return recipe.run_unrolled(cfg)
+run_network = cached_call(recipe.run_unrolled, max_entries=128)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -49,9 +49,7 @@ def w_sweep(cfg: recipe.UnrolledConfig):
     return sweep_film(sw), sweep_story(sw)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def activation_curve(name: str, a_max: float):
-    return recipe.activation_curve(name, a_max)
+activation_curve = cached_call(recipe.activation_curve, max_entries=32)
 
 
 # -- controls -------------------------------------------------------------------------------------------
@@ -221,8 +219,4 @@ def sweep_section(cfg: recipe.UnrolledConfig) -> None:
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lessons.kit.cached import cached_call
 from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.numbers import compact, short
+from lessons.kit.path import try_this
 from lessons.kit.widgets import draw
 from lessons.vanishing import figures as figs
 from lessons.vanishing import recipe, stories
@@ -22,19 +24,9 @@ PAGE = "lessons/vanishing/page.py"
 
 
 # -- cached engine calls -------------------------------------------------------------------------------
-@st.cache_data(max_entries=256, show_spinner=False)
-def chain(cfg: recipe.ChainConfig) -> recipe.ChainResult:
-    return recipe.run_chain(cfg)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def activation_curve(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return curve(name)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def matrix(cfg: recipe.MatrixConfig) -> recipe.MatrixResult:
-    return recipe.run_matrix(cfg)
+chain = cached_call(recipe.run_chain, max_entries=256)
+activation_curve = cached_call(curve, max_entries=32)
+matrix = cached_call(recipe.run_matrix, max_entries=128)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -273,8 +265,4 @@ def lesson() -> None:
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)
