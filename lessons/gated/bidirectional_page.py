@@ -26,7 +26,7 @@ from lessons.gated.settings import (
 )
 from lessons.gated.tables import direction_table
 from lessons.kit.cached import cached_call
-from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.layout import beside, chart_beside, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.path import try_this
 from lessons.kit.widgets import draw, step_slider
 
@@ -98,10 +98,8 @@ def states_text() -> None:
 def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
     st.subheader("What can the output at step t see?", anchor=False)
     bars, maps = sensitivity_figures(cfg, t)
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(bars, key="bidir_bars", alt=f"Sensitivity of the output at step {t} to each input")
-    with text:
+    with chart_beside(bars, key="bidir_bars", ratio=(2.2, 1),
+                      alt=f"Sensitivity of the output at step {t} to each input"):
         st.markdown(
             "Backpropagation answers this exactly: the gradient $\\lVert \\partial h_t / \\partial x_s \\rVert$ "
             "measures how much a small change in input $x_s$ would move the output at step t.\n\n"
@@ -110,11 +108,8 @@ def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
             "Together they cover the whole sequence. The y axis is logarithmic.\n\n"
             + sensitivity_sentence(cfg, t)
         )
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(maps, key="bidir_maps", alt="Sensitivity of every output step to every input step, per direction",
-             min_width=figs.MAPS_MIN_WIDTH)
-    with text:
+    with chart_beside(maps, key="bidir_maps", alt="Sensitivity of every output step to every input step, per direction",
+                      min_width=figs.MAPS_MIN_WIDTH, ratio=(2.2, 1)):
         st.markdown(
             "The same measurement for every output step at once (rows) against every input step (columns). "
             "The forward direction fills the **lower triangle**: it is *causal*, and could run live as data "

@@ -19,7 +19,7 @@ from lessons.gated import recipe
 from lessons.gated.controls import step_and_unit
 from lessons.gated.tables import step_unit_table
 from lessons.kit.cached import cached_call, shared_view
-from lessons.kit.layout import beside, csv_download, plot, user_errors
+from lessons.kit.layout import beside, chart_beside, csv_download, plot, user_errors
 from lessons.kit.numbers import signed
 from lessons.kit.settings import Setting
 
@@ -99,11 +99,8 @@ def step_through(views: CellViews, cfg, run: recipe.GatedRun) -> None:
     t, unit = step_and_unit(cell.settings, run.steps, run.hidden)
 
     fig, vals = views.diagram(cfg, t, unit)
-    visual, text = beside((3, 2))
-    with visual:
-        plot(fig, key=f"{cell.key}_diagram", alt=f"{cell.name} cell diagram at step {t}",
-             min_width=cell.diagram_min_width)
-    with text:
+    with chart_beside(fig, key=f"{cell.key}_diagram", alt=f"{cell.name} cell diagram at step {t}",
+                      min_width=cell.diagram_min_width):
         cell.equations(cfg, vals, unit)
 
     st.subheader("Every gate at every step", anchor=False)

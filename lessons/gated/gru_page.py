@@ -15,7 +15,7 @@ from lessons.gated.cell_step import Cell, cell_views, one_step_inside, tex_term,
 from lessons.gated.controls import network_controls
 from lessons.gated.settings import GRU_FORMS, GRU_SETTINGS, GRU_TRIES, SEQUENCE_PATTERNS, gru_config
 from lessons.kit.cached import cached_call
-from lessons.kit.layout import beside, lesson_body, lesson_header, plot
+from lessons.kit.layout import beside, chart_beside, lesson_body, lesson_header, plot
 from lessons.kit.numbers import pct
 from lessons.kit.path import try_this
 from lessons.kit.widgets import draw
@@ -140,10 +140,8 @@ def reset_forms(cfg: recipe.GRUConfig) -> None:
             st.latex(formula)
             st.caption(FORM_NOTES[after])
     unit, _, _, gap = form_view(cfg)
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(form_figure(cfg), key="gru_forms", alt=f"h of unit {unit + 1} in both reset forms, and their difference")
-    with text:
+    with chart_beside(form_figure(cfg), key="gru_forms", ratio=(2.2, 1),
+                      alt=f"h of unit {unit + 1} in both reset forms, and their difference"):
         st.markdown(stories.reset_form_story(gap))
         st.caption(f"The chart shows unit {unit + 1}, where the two forms differ most; the lower panel has its "
                    "own scale.")

@@ -21,7 +21,7 @@ from lessons.gradient_flow import stories
 from lessons.gradient_flow.settings import SETTINGS, TRIES
 from lessons.gradient_flow.settings import config as flow_config
 from lessons.kit.cached import cached_call
-from lessons.kit.layout import beside, csv_download, lesson_header, plot, user_errors
+from lessons.kit.layout import beside, checked, csv_download, lesson_header, plot
 from lessons.kit.path import try_this
 from lessons.kit.settings import CELL_NAMES
 from lessons.kit.widgets import draw
@@ -156,8 +156,7 @@ st.markdown(
     "with 8 hidden units each, initialised from the same seed (input weights × 3, as on the LSTM and GRU pages), "
     "see the same sequences."
 )
-with user_errors():
-    config = controls()
+config = checked(controls)
 runs = stored_runs(config) or train_panel(config)
 init = initial(config)
 

@@ -10,7 +10,17 @@ import streamlit as st
 
 from lessons.kit.cached import cached_call
 from lessons.kit.code import step_code
-from lessons.kit.layout import beside, control_box, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.layout import (
+    beside,
+    chart_beside,
+    checked,
+    control_box,
+    csv_download,
+    lesson_body,
+    lesson_header,
+    plot,
+    user_errors,
+)
 from lessons.kit.numbers import num
 from lessons.kit.path import try_this
 from lessons.kit.settings import ACTIVATION_LABELS
@@ -189,8 +199,7 @@ lesson_header("The unrolled RNN", "A recurrent network is one small cell used ag
 @lesson_body
 def lesson() -> None:
     cfg = controls()
-    with user_errors():
-        run = run_network(cfg)
+    run = checked(run_network, cfg)
 
     state_warning(run)
     weight_matrices_note()
@@ -199,10 +208,8 @@ def lesson() -> None:
 
     # Outside the step-through fragment on purpose: moving the step slider leaves this chart alone.
     st.subheader("The hidden state over time", anchor=False)
-    visual, text = beside((3, 1.15))
-    with visual:
-        plot(figs.hidden_over_time(run), key="unrolled_main", alt="input, output and hidden state over time")
-    with text:
+    with chart_beside(figs.hidden_over_time(run), key="unrolled_main", ratio=(3, 1.15),
+                      alt="input, output and hidden state over time"):
         st.markdown(hidden_story(run, behaviour(run.config) if run.hidden == 1 else None))
         csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
     sweep_section(run.config)
@@ -211,10 +218,8 @@ def lesson() -> None:
 def sweep_section(cfg: recipe.UnrolledConfig) -> None:
     st.subheader("Sweep the recurrent weight", anchor=False)
     fig, story = w_sweep(cfg)
-    visual, text = beside((3, 1.15))
-    with visual:
-        plot(fig, key="unrolled_sweep", alt="the hidden state over time, with a slider over the recurrent weight w")
-    with text:
+    with chart_beside(fig, key="unrolled_sweep", ratio=(3, 1.15),
+                      alt="the hidden state over time, with a slider over the recurrent weight w"):
         st.markdown(story)
 
 
