@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -28,6 +29,28 @@ def open_lesson(page: str, query: dict[str, str] | None = None, *, timeout: floa
     at.switch_page(page).run()
     assert_clean(at)
     return at
+
+
+def opener(page: str, *, timeout: float = 60):
+    """``open_page(**query)`` for one lesson's tests: ``open_page(gru_bz="4")`` opens ``page`` with that link."""
+    return lambda **query: open_lesson(page, query, timeout=timeout)
+
+
+def at_defaults(page: str):
+    """A module-scoped fixture: ``page`` opened once at its defaults, for the tests that only read it
+    (``page = at_defaults(PAGE)`` in a test module; the fixture takes the name it is assigned to)."""
+    return pytest.fixture(scope="module")(lambda: open_lesson(page))
+
+
+def assert_every_chart(at: AppTest, charts: tuple[str, ...], prefix: str, downloads: int = 1) -> None:
+    """A lesson drawn in full: no exception and no error, exactly ``charts`` (by key), ``downloads`` download
+    buttons, and every one of its own widget keys starting with ``prefix``."""
+    assert_clean(at)
+    assert sorted(chart_keys(at)) == sorted(charts)
+    assert len(at.get("download_button")) == downloads
+    assert not at.error
+    every_key = lesson_keys(at)
+    assert every_key and all(k.startswith(prefix) for k in every_key)
 
 
 SHELL_KEYS = frozenset({"present", "share_make"})  # app.py's sidebar: presenter mode and "Share this view"
@@ -83,3 +106,12 @@ def shown(markdown: str) -> str:
 def errors(at: AppTest) -> list[str]:
     """The text of every st.error on the page, as a reader sees it."""
     return [shown(e.value) for e in at.error]
+
+
+def error_after_typing(at: AppTest, box: str, typed: str) -> str:
+    """Type ``typed`` into the text box keyed ``box``: the page must answer with an error, not a traceback.
+    Returns the first error's text, as a reader sees it."""
+    at.text_input(key=box).set_value(typed).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.error
+    return errors(at)[0]

@@ -12,23 +12,19 @@ import streamlit as st
 from lessons.bptt import figures as figs
 from lessons.bptt import recipe, stories
 from lessons.bptt.settings import SETTINGS, TRIES, config
-from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.cached import cached_call
+from lessons.kit.layout import beside, chart_beside, checked, csv_download, lesson_body, lesson_header, plot
 from lessons.kit.numbers import compact, tex_short
+from lessons.kit.path import try_this
 from lessons.kit.widgets import draw, step_slider
 
 PAGE = "lessons/bptt/page.py"
 
 
 # -- cached engine calls (the config is frozen, so it is the cache key) ---------------------------------
-@st.cache_data(max_entries=256, show_spinner=False)
-def run(cfg: recipe.BPTTConfig) -> recipe.BPTTResult:
-    return recipe.run_bptt(cfg)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def shares(cfg: recipe.BPTTConfig) -> recipe.Shares:
-    """Every loss's shares (T x T numbers): truncated BPTT for any window is read off them."""
-    return recipe.loss_shares(cfg)
+run = cached_call(recipe.run_bptt, max_entries=256)
+# Every loss's shares (T x T numbers): truncated BPTT for any window is read off them.
+shares = cached_call(recipe.loss_shares, max_entries=64)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -77,8 +73,7 @@ def network_controls() -> recipe.BPTTConfig:
         for name, col in (("w_rec", c2), ("w_in", c2), ("activation", c3), ("bias", c3), ("every", c4),
                           ("target", c4)):
             values[name] = draw(S[name], col)
-    with user_errors():
-        return config(values)
+    return checked(config, values)
 
 
 def step_table(res: recipe.BPTTResult, trunc: recipe.Truncation | None = None) -> pd.DataFrame:
@@ -145,11 +140,8 @@ def flow_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
 
 
 def chain_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
-    visual, text = beside((3, 2))
-    with visual:
-        plot(chain_figure(cfg), key="bptt_chain",
-             alt="Per-step factors of the chain rule and their running product on a log axis")
-    with text:
+    with chart_beside(chain_figure(cfg), key="bptt_chain",
+                      alt="Per-step factors of the chain rule and their running product on a log axis"):
         st.markdown(
             "Unfold the recursion and the chain rule becomes a **product**: to reach step $t$ from the last "
             "step, the gradient is multiplied by one factor per step in between."
@@ -166,11 +158,8 @@ def chain_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
 
 
 def contributions_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
-    visual, text = beside((3, 2))
-    with visual:
-        plot(contributions_figure(cfg), key="bptt_contrib",
-             alt="Each step's contribution to the weight gradient stacked into a waterfall that ends at the total")
-    with text:
+    with chart_beside(contributions_figure(cfg), key="bptt_contrib", alt="Each step's contribution to the weight "
+                      "gradient stacked into a waterfall that ends at the total"):
         st.markdown(
             "The same weight $w_{rec}$ is used at every step, so every step adds its own piece to the "
             "gradient — **the gradients from all time steps are summed up**:"
@@ -227,8 +216,7 @@ lesson_header("Backpropagation through time",
 @lesson_body
 def lesson() -> None:
     cfg = network_controls()
-    with user_errors():
-        res = run(cfg)
+    res = checked(run, cfg)
     intro(cfg)
     if res.overflow_step is not None:
         st.warning(f"The forward pass overflowed at step {res.overflow_step + 1}: the state became too large for "
@@ -245,8 +233,4 @@ def lesson() -> None:
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)

@@ -27,7 +27,8 @@ from lessons.char_rnn.recipe import CharRun
 from lessons.char_rnn.settings import SEGMENT, SETTINGS, SHIPPED_PRIME, TRIES, config
 from lessons.kit import live
 from lessons.kit.curves import loss_curves
-from lessons.kit.layout import beside, csv_download, lesson_header, plot, user_errors
+from lessons.kit.layout import beside, checked, csv_download, lesson_header, plot, user_errors
+from lessons.kit.path import try_this
 from lessons.kit.text import md_literal, plotly_literal
 from lessons.kit.widgets import draw
 from rnn_core.model import SequenceModel
@@ -149,8 +150,7 @@ def text_section() -> tuple[str, str]:
     s = SETTINGS["text"]  # a text area, not bound to the URL (see settings.py)
     text = st.text_area(s.label, height=180, key=s.key, max_chars=demo.MAX_CHARS, help=s.help,
                         placeholder="It was a bright cold day in April, and the clocks were striking thirteen…")
-    with user_errors():
-        demo.check_text(text)
+    checked(demo.check_text, text)
     return text, hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
@@ -353,8 +353,7 @@ lesson_header("Character-level RNN", "Teach a small LSTM to write like Shakespea
               "then look inside it.", icon=":material/text_fields:")
 st.subheader("1 · The text", anchor=False)
 text, text_id = text_section()
-with user_errors():
-    corpus = corpus_for(text)
+corpus = checked(corpus_for, text)
 text_overview(text, corpus)
 
 st.subheader("2 · Train the LSTM", anchor=False)
@@ -372,8 +371,4 @@ else:
     status(run, corpus)
     default_prime = SHIPPED_PRIME if text_id == "shipped" else text[:10].replace("\n", "\\n")
     results(run, corpus, text, default_prime)
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)

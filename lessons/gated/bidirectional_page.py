@@ -14,7 +14,7 @@ import streamlit as st
 from lessons.gated import bidirectional_figures as figs
 from lessons.gated import bidirectional_recipe as recipe
 from lessons.gated import stories
-from lessons.gated.controls import sequence_picker, typed
+from lessons.gated.controls import network_controls
 from lessons.gated.settings import (
     BI_PATTERNS,
     BI_SETTINGS,
@@ -25,7 +25,9 @@ from lessons.gated.settings import (
     readout_config,
 )
 from lessons.gated.tables import direction_table
-from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.cached import cached_call
+from lessons.kit.layout import beside, chart_beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.path import try_this
 from lessons.kit.widgets import draw, step_slider
 
 S = BI_SETTINGS
@@ -34,19 +36,9 @@ TASK_FORMULAS = {"next": r"y_t = x_{t+1}", "previous": r"y_t = x_{t-1}", "both":
 TARGET_LABELS = {"next": "x<sub>t+1</sub>", "previous": "x<sub>t−1</sub>", "both": "x<sub>t−1</sub> + x<sub>t+1</sub>"}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def run(cfg: recipe.BiConfig) -> recipe.BiRun:
-    return recipe.run_bidirectional(cfg)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def sensitivity(cfg: recipe.BiConfig) -> recipe.Sensitivity:
-    return recipe.sensitivity(cfg)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def readout(cfg: recipe.ReadoutConfig) -> recipe.Readout:
-    return recipe.readout(cfg)
+run = cached_call(recipe.run_bidirectional, max_entries=64)
+sensitivity = cached_call(recipe.sensitivity, max_entries=64)
+readout = cached_call(recipe.readout, max_entries=64)
 
 
 # Figures: shared, never mutated after they are built (cheaper than unpickling Plotly figures).
@@ -84,13 +76,7 @@ def output_table(cfg: recipe.BiConfig) -> pd.DataFrame:
 
 def controls() -> dict:
     """The two LSTMs and their input, in three columns; returns the widgets' values (name -> value)."""
-    with st.container(border=True):
-        c1, c2, c3 = st.columns([1.3, 1, 1], gap="medium")
-        values = sequence_picker(S, c1, BI_PATTERNS)
-        values["steps"] = draw(S["steps"], c2, disabled=typed(values, BI_PATTERNS))
-        values["hidden"] = draw(S["hidden"], c2)
-        values["seed"] = draw(S["seed"], c3)
-        values["gain"] = draw(S["gain"], c3)
+    values, _ = network_controls(S, BI_PATTERNS, [1.3, 1, 1])
     return values
 
 
@@ -112,10 +98,8 @@ def states_text() -> None:
 def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
     st.subheader("What can the output at step t see?", anchor=False)
     bars, maps = sensitivity_figures(cfg, t)
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(bars, key="bidir_bars", alt=f"Sensitivity of the output at step {t} to each input")
-    with text:
+    with chart_beside(bars, key="bidir_bars", ratio=(2.2, 1),
+                      alt=f"Sensitivity of the output at step {t} to each input"):
         st.markdown(
             "Backpropagation answers this exactly: the gradient $\\lVert \\partial h_t / \\partial x_s \\rVert$ "
             "measures how much a small change in input $x_s$ would move the output at step t.\n\n"
@@ -124,11 +108,8 @@ def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
             "Together they cover the whole sequence. The y axis is logarithmic.\n\n"
             + sensitivity_sentence(cfg, t)
         )
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(maps, key="bidir_maps", alt="Sensitivity of every output step to every input step, per direction",
-             min_width=figs.MAPS_MIN_WIDTH)
-    with text:
+    with chart_beside(maps, key="bidir_maps", alt="Sensitivity of every output step to every input step, per direction",
+                      min_width=figs.MAPS_MIN_WIDTH, ratio=(2.2, 1)):
         st.markdown(
             "The same measurement for every output step at once (rows) against every input step (columns). "
             "The forward direction fills the **lower triangle**: it is *causal*, and could run live as data "
@@ -195,8 +176,4 @@ def lesson() -> None:
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(BI_TRIES)), BI_TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(S))
+try_this(PAGE, BI_TRIES, S)

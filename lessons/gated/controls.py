@@ -1,5 +1,6 @@
-"""Streamlit controls the three gated-cell pages share: the input-sequence picker (with its box of typed
-numbers) and the step slider beside the choice of whose numbers the cell diagram prints.
+"""Streamlit controls the three gated-cell pages share: the box they open with (the input-sequence picker, with
+its box of typed numbers, and the network's size, seed and gain) and the step slider beside the choice of whose
+numbers the cell diagram prints.
 
 Page-side only (imports Streamlit); the controls themselves are described in lessons/gated/settings.py.
 """
@@ -36,3 +37,18 @@ def step_and_unit(table: dict[str, Setting], steps: int, hidden: int) -> tuple[i
     t = step_slider(table["t"], 1, steps, table["t"].default, a)
     choice = draw(replace(table["unit"], options=unit_options(hidden)), b)
     return t, unit_index(choice)
+
+
+def network_controls(table: dict[str, Setting], patterns: dict[str, str], widths: list[float]) -> tuple[dict, list]:
+    """The bordered box of controls every gated page opens with: the input sequence, then its length and the
+    hidden units, then the seed and the weights' gain, in the first three of the ``widths`` columns. Returns the
+    widgets' values (name -> value) and the columns, in which a page adds its cell's own controls."""
+    with st.container(border=True):
+        columns = st.columns(widths, gap="medium")
+        c1, c2, c3 = columns[:3]
+        values = sequence_picker(table, c1, patterns)
+        values["steps"] = draw(table["steps"], c2, disabled=typed(values, patterns))
+        values["hidden"] = draw(table["hidden"], c2)
+        values["seed"] = draw(table["seed"], c3)
+        values["gain"] = draw(table["gain"], c3)
+    return values, columns

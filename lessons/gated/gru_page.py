@@ -7,31 +7,25 @@ Widgets (lessons/gated/settings.py, GRU_SETTINGS) -> GRUConfig -> cached lessons
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lessons.gated import figures as figs
 from lessons.gated import recipe, stories
-from lessons.gated.controls import sequence_picker, step_and_unit, typed
+from lessons.gated.cell_step import Cell, cell_views, one_step_inside, tex_term, tex_value
+from lessons.gated.controls import network_controls
 from lessons.gated.settings import GRU_FORMS, GRU_SETTINGS, GRU_TRIES, SEQUENCE_PATTERNS, gru_config
-from lessons.gated.tables import step_unit_table
-from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
-from lessons.kit.numbers import pct, signed
+from lessons.kit.cached import cached_call
+from lessons.kit.layout import beside, chart_beside, lesson_body, lesson_header, plot
+from lessons.kit.numbers import pct
+from lessons.kit.path import try_this
 from lessons.kit.widgets import draw
 
 S = GRU_SETTINGS
 PAGE = "lessons/gated/gru_page.py"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def run_gru(cfg: recipe.GRUConfig) -> recipe.GatedRun:
-    return recipe.run_gru(cfg)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def form_view(cfg: recipe.GRUConfig) -> tuple:
-    """(unit, its h in PyTorch's form, in Cho et al.'s, the largest gap over every unit and step)."""
-    return recipe.reset_form_view(cfg)
+# (unit, its h in PyTorch's form, in Cho et al.'s, the largest gap over every unit and step)
+form_view = cached_call(recipe.reset_form_view, max_entries=64)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -40,54 +34,20 @@ def form_figure(cfg: recipe.GRUConfig):
     return figs.reset_form_figure(after, before, unit)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def pulse_fate(cfg: recipe.GRUConfig) -> recipe.PulseFate:
-    return recipe.pulse_fate(run_gru(cfg))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def counts(input_size: int, hidden: int) -> dict[str, int]:
-    return recipe.param_counts(input_size, hidden)
+counts = cached_call(recipe.param_counts, max_entries=64)
 
 
 # Figures are shared, never-mutated objects: cheaper than unpickling a Plotly figure from cache_data.
-@st.cache_resource(max_entries=256, show_spinner=False)
-def diagram(cfg: recipe.GRUConfig, t: int, unit: int | None) -> tuple:
-    vals = recipe.step_values(run_gru(cfg), t, unit)
-    label = "mean over all units" if unit is None else f"unit {unit + 1}"
-    return figs.gru_cell_diagram(vals, t, label, reset_after=cfg.reset_after), vals
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def heatmaps(cfg: recipe.GRUConfig, t: int):
-    r = run_gru(cfg)
-    return figs.stack(r.x, figs.gru_rows(r.gates, r.h), t)
-
-
 @st.cache_resource(max_entries=64, show_spinner=False)
 def count_figure(input_size: int, hidden: int):
     return figs.param_count_figure(counts(input_size, hidden), input_size, hidden)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def gate_table(cfg: recipe.GRUConfig) -> pd.DataFrame:
-    """Long table behind the heatmaps: one row per (step, unit)."""
-    run = run_gru(cfg)
-    series = {**{name: run.gates[name] for name in ("r", "z", "n")}, "h": run.h}
-    return step_unit_table(run.x, series, run.steps, run.hidden)
-
-
 def controls() -> dict:
     """The cell and its input, in four columns; returns the widgets' values (name -> value)."""
-    with st.container(border=True):
-        c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.3], gap="medium")
-        values = sequence_picker(S, c1, SEQUENCE_PATTERNS)
-        values["steps"] = draw(S["steps"], c2, disabled=typed(values, SEQUENCE_PATTERNS))
-        values["hidden"] = draw(S["hidden"], c2)
-        values["seed"] = draw(S["seed"], c3)
-        values["gain"] = draw(S["gain"], c3)
-        values["update_bias"] = draw(S["update_bias"], c4)
-        values["form"] = draw(S["form"], c4)
+    values, columns = network_controls(S, SEQUENCE_PATTERNS, [1.3, 1, 1, 1.3])
+    for name in ("update_bias", "form"):
+        values[name] = draw(S[name], columns[3])
     return values
 
 
@@ -110,27 +70,16 @@ N_BEFORE_SPLIT = r"""\begin{aligned} n_t = \tanh\big(&W_{in}x_t + b_{in} \\ &+ W
 \end{aligned}"""
 
 
-def _tex(value: float) -> str:
-    """A signed value for the step's equation: +0.123, −0.123, never −0.000."""
-    return signed(value, 3).replace("−", "-")
-
-
-def _term(value: float) -> str:
-    """A signed value as the next term of a sum: + 0.123, - 0.123."""
-    text = _tex(value)
-    return f"- {text[1:]}" if text.startswith("-") else f"+ {text.lstrip('+')}"
-
-
 def step_numbers(v: dict, unit: int | None) -> None:
     who = "averaged over the units" if unit is None else f"unit {unit + 1}"
     st.markdown(f"**This step, in numbers** ({who}):")
     if unit is None:
-        st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {_tex(v['kept'])} "
-                 rf"{_term(v['written'])} = {_tex(v['h'])} \end{{aligned}}")
+        st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {tex_value(v['kept'])} "
+                 rf"{tex_term(v['written'])} = {tex_value(v['h'])} \end{{aligned}}")
     else:
         st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ "
-                 rf"&= {v['z']:.3f}\times({_tex(v['h_prev'])})"
-                 rf" \\ &\quad + {1 - v['z']:.3f}\times({_tex(v['n'])}) \\ &= {_tex(v['h'])} \end{{aligned}}")
+                 rf"&= {v['z']:.3f}\times({tex_value(v['h_prev'])})"
+                 rf" \\ &\quad + {1 - v['z']:.3f}\times({tex_value(v['n'])}) \\ &= {tex_value(v['h'])} \end{{aligned}}")
     st.markdown(
         f"The update gate keeps **{pct(v['z'])}** of the old state and takes **{pct(1 - v['z'])}** "
         f"from the candidate. The reset gate lets **{pct(v['r'])}** of the past into that candidate."
@@ -151,33 +100,24 @@ Rows are quantities, columns time steps t = 1…T, lines of pixels hidden units;
 """
 
 
-def gate_stories(cfg: recipe.GRUConfig) -> str:
+def gate_stories(cfg: recipe.GRUConfig, fate: recipe.PulseFate) -> str:
     """The bullets beside the heatmaps; the state's is written from this run."""
-    fate = pulse_fate(cfg)
     return f"{GATE_STORIES}- {stories.gru_state_story(cfg.pattern, fate, cfg.update_bias, fate.peak)}\n"
 
 
-@st.fragment
-def step_through(cfg: recipe.GRUConfig, run: recipe.GatedRun) -> None:
-    """The step slider and everything that follows it; only this part reruns when the step moves."""
-    t, unit = step_and_unit(S, run.steps, run.hidden)
+def beside_the_diagram(cfg: recipe.GRUConfig, vals: dict, unit: int | None) -> None:
+    """The cell's equations, the candidate's in the chosen form, then this step's numbers."""
+    st.latex(COMMON)
+    st.latex(N_AFTER_SPLIT if cfg.reset_after else N_BEFORE_SPLIT)
+    step_numbers(vals, unit)
 
-    fig, vals = diagram(cfg, t, unit)
-    visual, text = beside((3, 2))
-    with visual:
-        plot(fig, key="gru_diagram", alt=f"GRU cell diagram at step {t}")
-    with text:
-        st.latex(COMMON)
-        st.latex(N_AFTER_SPLIT if cfg.reset_after else N_BEFORE_SPLIT)
-        step_numbers(vals, unit)
 
-    st.subheader("Every gate at every step", anchor=False)
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(heatmaps(cfg, t), key="gru_heatmaps", alt="Heatmaps of the GRU gates over time")
-        csv_download(gate_table(cfg), file_name="gru_gates.csv", key="gru_csv")
-    with text:
-        st.markdown(gate_stories(cfg))
+GRU = cell_views(Cell(
+    key="gru", name="GRU", settings=S, run=recipe.run_gru,
+    draw=lambda vals, t, label, cfg: figs.gru_cell_diagram(vals, t, label, reset_after=cfg.reset_after),
+    rows=lambda r: figs.gru_rows(r.gates, r.h), gates=("r", "z", "n"), states=("h",),
+    equations=beside_the_diagram, stories=gate_stories,
+))
 
 
 FORM_NOTES = {
@@ -200,10 +140,8 @@ def reset_forms(cfg: recipe.GRUConfig) -> None:
             st.latex(formula)
             st.caption(FORM_NOTES[after])
     unit, _, _, gap = form_view(cfg)
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(form_figure(cfg), key="gru_forms", alt=f"h of unit {unit + 1} in both reset forms, and their difference")
-    with text:
+    with chart_beside(form_figure(cfg), key="gru_forms", ratio=(2.2, 1),
+                      alt=f"h of unit {unit + 1} in both reset forms, and their difference"):
         st.markdown(stories.reset_form_story(gap))
         st.caption(f"The chart shows unit {unit + 1}, where the two forms differ most; the lower panel has its "
                    "own scale.")
@@ -243,19 +181,10 @@ st.markdown(
 
 @lesson_body
 def lesson() -> None:
-    values = controls()
-    with user_errors():
-        config = gru_config(values)
-        result = run_gru(config)
-    st.subheader("One step inside the cell", anchor=False)
-    step_through(config, result)
+    config = one_step_inside(GRU, gru_config, controls())
     reset_forms(config)
     params_section(config.hidden)
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(GRU_TRIES)), GRU_TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(S))
+try_this(PAGE, GRU_TRIES, S)

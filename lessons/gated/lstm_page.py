@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from lessons.gated import figures as figs
 from lessons.gated import recipe, stories
-from lessons.gated.controls import sequence_picker, step_and_unit, typed
+from lessons.gated.cell_step import Cell, cell_views, one_step_inside, tex_term, tex_value
+from lessons.gated.controls import network_controls
 from lessons.gated.settings import LSTM_SETTINGS, LSTM_TRIES, SEQUENCE_PATTERNS, lstm_config, remember_config
-from lessons.gated.tables import step_unit_table
-from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
-from lessons.kit.numbers import pct, signed
+from lessons.kit.cached import cached_call
+from lessons.kit.layout import beside, lesson_body, lesson_header, plot
+from lessons.kit.numbers import pct
+from lessons.kit.path import try_this
 from lessons.kit.widgets import draw
 
 S = LSTM_SETTINGS
@@ -26,45 +27,11 @@ PAGE = "lessons/gated/lstm_page.py"
 GHOST_BIASES = (0.0, 2.0, 6.0)  # the remember demo's faint comparison belts
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def run_lstm(cfg: recipe.LSTMConfig) -> recipe.GatedRun:
-    return recipe.run_lstm(cfg)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def run_remember(cfg: recipe.RememberConfig) -> recipe.RememberRun:
-    return recipe.run_remember(cfg)
+run_remember = cached_call(recipe.run_remember, max_entries=64)
 
 
 # Figures are cached as shared objects (cache_resource): they are never mutated after they are built, and
 # unpickling a Plotly figure from cache_data would re-validate it, costing more than building it.
-@st.cache_resource(max_entries=256, show_spinner=False)
-def diagram(cfg: recipe.LSTMConfig, t: int, unit: int | None) -> tuple:
-    """The cell diagram and the numbers it shows."""
-    vals = recipe.step_values(run_lstm(cfg), t, unit)
-    label = "mean over all units" if unit is None else f"unit {unit + 1}"
-    return figs.lstm_cell_diagram(vals, t, label, peephole=cfg.peephole), vals
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def heatmaps(cfg: recipe.LSTMConfig, t: int):
-    r = run_lstm(cfg)
-    return figs.stack(r.x, figs.lstm_rows(r.gates, r.c, r.h), t)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def pulse_fate(cfg: recipe.LSTMConfig) -> recipe.PulseFate:
-    return recipe.pulse_fate(run_lstm(cfg))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def gate_table(cfg: recipe.LSTMConfig) -> pd.DataFrame:
-    """Long table behind the heatmaps: one row per (step, unit)."""
-    run = run_lstm(cfg)
-    series = {**{name: run.gates[name] for name in ("i", "f", "g", "o")}, "c": run.c, "h": run.h}
-    return step_unit_table(run.x, series, run.steps, run.hidden)
-
-
 @st.cache_resource(max_entries=64, show_spinner=False)
 def remember_view(cfg: recipe.RememberConfig) -> tuple:
     """The remember demo's result and figure, with faint belts for a few other forget biases."""
@@ -76,29 +43,12 @@ def remember_view(cfg: recipe.RememberConfig) -> tuple:
 
 def controls() -> dict:
     """The cell and its input, in four columns; returns the widgets' values (name -> value)."""
-    with st.container(border=True):
-        c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1.2], gap="medium")
-        values = sequence_picker(S, c1, SEQUENCE_PATTERNS)
-        values["steps"] = draw(S["steps"], c2, disabled=typed(values, SEQUENCE_PATTERNS))
-        values["hidden"] = draw(S["hidden"], c2)
-        values["seed"] = draw(S["seed"], c3)
-        values["gain"] = draw(S["gain"], c3)
-        values["forget_bias"] = draw(S["forget_bias"], c4)
-        values["peephole"] = draw(S["peephole"], c4)
-        if values["peephole"]:
-            c4.caption(":material/science: extension — not in PyTorch's `nn.LSTM`")
+    values, columns = network_controls(S, SEQUENCE_PATTERNS, [1.3, 1, 1, 1.2])
+    for name in ("forget_bias", "peephole"):
+        values[name] = draw(S[name], columns[3])
+    if values["peephole"]:
+        columns[3].caption(":material/science: extension — not in PyTorch's `nn.LSTM`")
     return values
-
-
-def _tex(value: float) -> str:
-    """A signed value for the step's equations: +0.123, −0.123, never −0.000."""
-    return signed(value, 3).replace("−", "-")
-
-
-def _term(value: float) -> str:
-    """A signed value as the next term of a sum: + 0.123, - 0.123."""
-    text = _tex(value)
-    return f"- {text[1:]}" if text.startswith("-") else f"+ {text.lstrip('+')}"
 
 
 def step_equations(v: dict, unit: int | None, peephole: bool) -> None:
@@ -106,13 +56,15 @@ def step_equations(v: dict, unit: int | None, peephole: bool) -> None:
     if unit is None:
         st.markdown("**This step, in numbers** (averaged over the units; the average of a sum is the sum of "
                     "the averages, so the belt update still adds up):")
-        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {_tex(v['kept'])} {_term(v['written'])}"
-                 rf" = {_tex(v['c'])} \\ h_t &= o_t \tanh(c_t) = {_tex(v['h'])} \end{{aligned}}")
+        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {tex_value(v['kept'])} "
+                 rf"{tex_term(v['written'])} = {tex_value(v['c'])} \\ h_t &= o_t \tanh(c_t) = {tex_value(v['h'])}"
+                 r" \end{aligned}")
     else:
         st.markdown(f"**This step, in numbers** (unit {unit + 1}):")
-        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {v['f']:.3f}\times({_tex(v['c_prev'])})"
-                 rf" \\ &\quad + {v['i']:.3f}\times({_tex(v['g'])}) \\ &= {_tex(v['c'])} \\[4pt]"
-                 rf" h_t &= o_t \tanh(c_t) \\ &= {v['o']:.3f}\times({_tex(v['tanh_c'])}) = {_tex(v['h'])}"
+        st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ "
+                 rf"&= {v['f']:.3f}\times({tex_value(v['c_prev'])})"
+                 rf" \\ &\quad + {v['i']:.3f}\times({tex_value(v['g'])}) \\ &= {tex_value(v['c'])} \\[4pt]"
+                 rf" h_t &= o_t \tanh(c_t) \\ &= {v['o']:.3f}\times({tex_value(v['tanh_c'])}) = {tex_value(v['h'])}"
                  rf" \end{{aligned}}")
     life = recipe.half_life(v["f"])
     life_txt = "never" if life == float("inf") else f"about **{life:.1f} steps**" if life >= 0.05 else "no time"
@@ -163,34 +115,26 @@ centred at zero; the belt c gets its own scale, symmetric around zero.
 """
 
 
-def gate_stories(cfg: recipe.LSTMConfig) -> str:
+def gate_stories(cfg: recipe.LSTMConfig, fate: recipe.PulseFate) -> str:
     """The bullets beside the heatmaps; the belt's is written from this run."""
-    return f"{GATE_HEAD}- {stories.belt_story(cfg.pattern, pulse_fate(cfg))}\n{GATE_TAIL}"
+    return f"{GATE_HEAD}- {stories.belt_story(cfg.pattern, fate)}\n{GATE_TAIL}"
 
 
-@st.fragment
-def step_through(cfg: recipe.LSTMConfig, run: recipe.GatedRun) -> None:
-    """The step slider and everything that follows it; only this part reruns when the step moves."""
-    t, unit = step_and_unit(S, run.steps, run.hidden)
+def beside_the_diagram(cfg: recipe.LSTMConfig, vals: dict, unit: int | None) -> None:
+    """The cell's equations (with peepholes when they are on), then this step's numbers."""
+    st.latex(EQUATIONS)
+    if cfg.peephole:
+        st.markdown("With **peepholes** (not in PyTorch) the gates also see the cell state:")
+        st.latex(PEEPHOLE_EQUATIONS)
+    step_equations(vals, unit, cfg.peephole)
 
-    fig, vals = diagram(cfg, t, unit)
-    visual, text = beside((3, 2))
-    with visual:
-        plot(fig, key="lstm_diagram", alt=f"LSTM cell diagram at step {t}", min_width=figs.DIAGRAM_MIN_WIDTH)
-    with text:
-        st.latex(EQUATIONS)
-        if cfg.peephole:
-            st.markdown("With **peepholes** (not in PyTorch) the gates also see the cell state:")
-            st.latex(PEEPHOLE_EQUATIONS)
-        step_equations(vals, unit, cfg.peephole)
 
-    st.subheader("Every gate at every step", anchor=False)
-    visual, text = beside((2.2, 1))
-    with visual:
-        plot(heatmaps(cfg, t), key="lstm_heatmaps", alt="Heatmaps of the LSTM gates over time")
-        csv_download(gate_table(cfg), file_name="lstm_gates.csv", key="lstm_csv")
-    with text:
-        st.markdown(gate_stories(cfg))
+LSTM = cell_views(Cell(
+    key="lstm", name="LSTM", settings=S, run=recipe.run_lstm,
+    draw=lambda vals, t, label, cfg: figs.lstm_cell_diagram(vals, t, label, peephole=cfg.peephole),
+    rows=lambda r: figs.lstm_rows(r.gates, r.c, r.h), gates=("i", "f", "g", "o"), states=("c", "h"),
+    equations=beside_the_diagram, stories=gate_stories, diagram_min_width=figs.DIAGRAM_MIN_WIDTH,
+))
 
 
 def remember_section() -> None:
@@ -238,18 +182,9 @@ st.markdown(
 
 @lesson_body
 def lesson() -> None:
-    values = controls()
-    with user_errors():
-        config = lstm_config(values)
-        result = run_lstm(config)
-    st.subheader("One step inside the cell", anchor=False)
-    step_through(config, result)
+    one_step_inside(LSTM, lstm_config, controls())
     remember_section()
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(LSTM_TRIES)), LSTM_TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(S))
+try_this(PAGE, LSTM_TRIES, S)

@@ -20,7 +20,9 @@ from lessons.gradient_flow import recipe as demo
 from lessons.gradient_flow import stories
 from lessons.gradient_flow.settings import SETTINGS, TRIES
 from lessons.gradient_flow.settings import config as flow_config
-from lessons.kit.layout import beside, csv_download, lesson_header, plot, user_errors
+from lessons.kit.cached import cached_call
+from lessons.kit.layout import beside, checked, csv_download, lesson_header, plot
+from lessons.kit.path import try_this
 from lessons.kit.settings import CELL_NAMES
 from lessons.kit.widgets import draw
 
@@ -55,9 +57,7 @@ def remember(cfg: demo.FlowConfig, runs: dict) -> None:
         memory.popitem(last=False)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def initial(cfg: demo.FlowConfig) -> dict:
-    return demo.initial_flows(cfg)
+initial = cached_call(demo.initial_flows, max_entries=64)
 
 
 def _curves(flow: demo.Flow) -> dict:
@@ -156,8 +156,7 @@ st.markdown(
     "with 8 hidden units each, initialised from the same seed (input weights × 3, as on the LSTM and GRU pages), "
     "see the same sequences."
 )
-with user_errors():
-    config = controls()
+config = checked(controls)
 runs = stored_runs(config) or train_panel(config)
 init = initial(config)
 
@@ -202,7 +201,4 @@ with text:
         + stories.gru_story(runs, init)
     )
 
-st.divider()
-st.markdown("**Try this** (trained ahead of time, so they open at once):")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS, heading="**Try this** (trained ahead of time, so they open at once):")

@@ -9,7 +9,7 @@ import streamlit as st
 from lessons.catalog import LESSONS
 from lessons.home import figures as figs
 from lessons.home import recipe as demo
-from lessons.kit.layout import beside, plot
+from lessons.kit.layout import chart_beside
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder holding app.py; page paths are relative to it
 
@@ -52,10 +52,7 @@ if (ROOT / "lessons/unrolled/page.py").exists():
 
 st.divider()
 st.header("Data that comes in order", anchor=False)
-visual, text = beside((3, 2))
-with visual:
-    plot(figures()[0], key="home_examples", alt="a stock price, a temperature and an audio wave")
-with text:
+with chart_beside(figures()[0], key="home_examples", alt="a stock price, a temperature and an audio wave"):
     st.markdown(
         "Most first examples in machine learning use **static** data: a photo, a row in a table. "
         "Each example stands on its own, and shuffling them changes nothing.\n\n"
@@ -68,11 +65,8 @@ with text:
     )
 
 st.header("Does the model remember?", anchor=False)
-visual, text = beside((3, 2))
-with visual:
-    plot(figures()[1], key="home_memory",
-         alt="a memoryless model sees a short window; a hidden state summarises the whole history")
-with text:
+with chart_beside(figures()[1], key="home_memory",
+                  alt="a memoryless model sees a short window; a hidden state summarises the whole history"):
     st.markdown("**Memoryless models** are shown a fixed window of the most recent values and nothing else.")
     st.latex(r"\hat x_{t+1} = f(x_t, x_{t-1}, \dots, x_{t-k+1})")
     st.markdown(

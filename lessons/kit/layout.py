@@ -7,9 +7,9 @@ Keep this file small and lesson-agnostic; anything lesson-specific belongs in th
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +20,8 @@ from lessons.kit.text import md_literal
 from lessons.kit.theme import PLOTLY_CONFIG, enlarged
 
 P = TypeVar("P")
+Args = ParamSpec("Args")
+R = TypeVar("R")
 MAX_MESSAGE = 600  # characters of an error message shown; the engine quotes at most a short excerpt of input
 
 def lesson_header(title: str, tagline: str, *, icon: str | None = None) -> None:
@@ -32,6 +34,21 @@ def lesson_header(title: str, tagline: str, *, icon: str | None = None) -> None:
 def beside(ratio: tuple[float, float] = (3, 2), *, gap: str = "large"):
     """Two columns: the visual (wider) and its explanation. ``visual, text = beside()``."""
     return st.columns(ratio, gap=gap, vertical_alignment="top")
+
+
+@contextmanager
+def chart_beside(fig: go.Figure, *, key: str, alt: str | None = None, ratio: tuple[float, float] = (3, 2),
+                 min_width: int | None = None) -> Iterator[None]:
+    """A chart in the wider column and, beside it, what the ``with`` block writes (its explanation)::
+
+        with chart_beside(fig, key="vg_norm", alt="..."):
+            st.markdown(story)
+    """
+    visual, text = beside(ratio)
+    with visual:
+        plot(fig, key=key, alt=alt, min_width=min_width)
+    with text:
+        yield
 
 
 def plot(fig: go.Figure, *, key: str, alt: str | None = None, min_width: int | None = None) -> None:
@@ -95,6 +112,13 @@ def user_errors(stop: bool = True) -> Iterator[None]:
         st.error(md_literal(err, limit=MAX_MESSAGE), icon=":material/error:")
         if stop:
             st.stop()
+
+
+def checked(fn: Callable[Args, R], *args: Args.args, **kwargs: Args.kwargs) -> R:
+    """``fn(*args, **kwargs)`` where bad input may surface: a ValueError is shown and stops the page
+    (``user_errors``), so what follows can rely on the result."""
+    with user_errors():
+        return fn(*args, **kwargs)
 
 
 def live_updates(progress: Iterable[P], every: float) -> Iterator[P]:

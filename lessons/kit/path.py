@@ -1,11 +1,14 @@
-"""The guided path: the previous and the next lesson at the end of every page, in the course's order
-(lessons/catalog.py)."""
+"""The guided path at the end of every page: its "Try this" links, and the previous and the next lesson in the
+course's order (lessons/catalog.py)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
 from lessons.catalog import LESSONS, Lesson
+from lessons.kit.settings import Setting, Try
 
 
 def neighbours(url_path: str) -> tuple[Lesson | None, Lesson | None]:
@@ -26,3 +29,12 @@ def footer(url_path: str) -> None:
         left.page_link(before.path, label=f"Previous: {before.title}", icon=":material/arrow_back:")
     if after is not None:
         right.page_link(after.path, label=f"Next: {after.title}", icon=":material/arrow_forward:")
+
+
+def try_this(page: str, tries: Sequence[Try], table: Mapping[str, Setting], heading: str = "**Try this:**") -> None:
+    """The "Try this" links under a lesson, one column each: ``page`` opened with a link's settings (keys from
+    the page's settings ``table``)."""
+    st.divider()
+    st.markdown(heading)
+    for col, tip in zip(st.columns(len(tries)), tries, strict=True):
+        col.page_link(page, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(table))

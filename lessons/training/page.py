@@ -23,6 +23,7 @@ import streamlit as st
 from lessons.kit import background, live
 from lessons.kit.bounded import Bounded
 from lessons.kit.layout import lesson_header
+from lessons.kit.path import try_this
 from lessons.kit.settings import CELL_NAMES
 from lessons.kit.text import md_literal
 from lessons.kit.upload import LIMITS, Upload, UploadError, read_upload
@@ -287,8 +288,4 @@ else:
     show_table(metrics_table(cfg, base, runs()))
 if pending is not None:
     await_rivals(pending)
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)

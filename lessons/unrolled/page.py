@@ -8,9 +8,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lessons.kit.cached import cached_call
 from lessons.kit.code import step_code
-from lessons.kit.layout import beside, control_box, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.layout import (
+    beside,
+    chart_beside,
+    checked,
+    control_box,
+    csv_download,
+    lesson_body,
+    lesson_header,
+    plot,
+    user_errors,
+)
 from lessons.kit.numbers import num
+from lessons.kit.path import try_this
 from lessons.kit.settings import ACTIVATION_LABELS
 from lessons.kit.widgets import draw, link_value
 from lessons.unrolled import figures as figs
@@ -25,9 +37,7 @@ from rnn_core.steps import rnn_step
 PAGE = "lessons/unrolled/page.py"
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def run_network(cfg: recipe.UnrolledConfig) -> recipe.UnrolledRun:
-    return recipe.run_unrolled(cfg)
+run_network = cached_call(recipe.run_unrolled, max_entries=128)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -49,9 +59,7 @@ def w_sweep(cfg: recipe.UnrolledConfig):
     return sweep_film(sw), sweep_story(sw)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def activation_curve(name: str, a_max: float):
-    return recipe.activation_curve(name, a_max)
+activation_curve = cached_call(recipe.activation_curve, max_entries=32)
 
 
 # -- controls -------------------------------------------------------------------------------------------
@@ -191,8 +199,7 @@ lesson_header("The unrolled RNN", "A recurrent network is one small cell used ag
 @lesson_body
 def lesson() -> None:
     cfg = controls()
-    with user_errors():
-        run = run_network(cfg)
+    run = checked(run_network, cfg)
 
     state_warning(run)
     weight_matrices_note()
@@ -201,10 +208,8 @@ def lesson() -> None:
 
     # Outside the step-through fragment on purpose: moving the step slider leaves this chart alone.
     st.subheader("The hidden state over time", anchor=False)
-    visual, text = beside((3, 1.15))
-    with visual:
-        plot(figs.hidden_over_time(run), key="unrolled_main", alt="input, output and hidden state over time")
-    with text:
+    with chart_beside(figs.hidden_over_time(run), key="unrolled_main", ratio=(3, 1.15),
+                      alt="input, output and hidden state over time"):
         st.markdown(hidden_story(run, behaviour(run.config) if run.hidden == 1 else None))
         csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
     sweep_section(run.config)
@@ -213,16 +218,10 @@ def lesson() -> None:
 def sweep_section(cfg: recipe.UnrolledConfig) -> None:
     st.subheader("Sweep the recurrent weight", anchor=False)
     fig, story = w_sweep(cfg)
-    visual, text = beside((3, 1.15))
-    with visual:
-        plot(fig, key="unrolled_sweep", alt="the hidden state over time, with a slider over the recurrent weight w")
-    with text:
+    with chart_beside(fig, key="unrolled_sweep", ratio=(3, 1.15),
+                      alt="the hidden state over time, with a slider over the recurrent weight w"):
         st.markdown(story)
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)

@@ -10,8 +10,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lessons.kit.layout import beside, csv_download, lesson_body, lesson_header, plot, user_errors
+from lessons.kit.cached import cached_call
+from lessons.kit.layout import (
+    beside,
+    chart_beside,
+    checked,
+    csv_download,
+    lesson_body,
+    lesson_header,
+    plot,
+    user_errors,
+)
 from lessons.kit.numbers import compact, short
+from lessons.kit.path import try_this
 from lessons.kit.widgets import draw
 from lessons.vanishing import figures as figs
 from lessons.vanishing import recipe, stories
@@ -22,19 +33,9 @@ PAGE = "lessons/vanishing/page.py"
 
 
 # -- cached engine calls -------------------------------------------------------------------------------
-@st.cache_data(max_entries=256, show_spinner=False)
-def chain(cfg: recipe.ChainConfig) -> recipe.ChainResult:
-    return recipe.run_chain(cfg)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def activation_curve(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return curve(name)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def matrix(cfg: recipe.MatrixConfig) -> recipe.MatrixResult:
-    return recipe.run_matrix(cfg)
+chain = cached_call(recipe.run_chain, max_entries=256)
+activation_curve = cached_call(curve, max_entries=32)
+matrix = cached_call(recipe.run_matrix, max_entries=128)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -137,11 +138,8 @@ def norm_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
 
 
 def activation_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
-    visual, text = beside((3, 2))
-    with visual:
-        plot(activation_figure(cfg), key="vg_act_fig",
-             alt="The activation function beside its derivative, with this run's steps marked")
-    with text:
+    with chart_beside(activation_figure(cfg), key="vg_act_fig",
+                      alt="The activation function beside its derivative, with this run's steps marked"):
         st.markdown(stories.SATURATION)
         st.latex(r"\sigma'(a) = \sigma(a)\,\big(1-\sigma(a)\big) \le \tfrac14")
         st.latex(r"\tanh'(a) = 1 - \tanh^2(a) \xrightarrow{\;|a|\to\infty\;} 0")
@@ -187,11 +185,8 @@ def matrix_section(cfg: recipe.ChainConfig) -> None:
 def clip_vector_part(ccfg: recipe.ClipConfig, vector_fig) -> None:
     """The 2-D example: both rules side by side, and how far each one turns the gradient."""
     clip = clip_2d(ccfg)
-    visual, text = beside((3, 2))
-    with visual:
-        plot(vector_fig, key="vg_clip",
-             alt="A two-dimensional gradient clipped by value and by norm")
-    with text:
+    with chart_beside(vector_fig, key="vg_clip",
+                      alt="A two-dimensional gradient clipped by value and by norm"):
         st.markdown("Gradient clipping caps how big a step the optimizer can take. Two rules:")
         st.latex(r"\text{by value: } g_i \leftarrow \min\big(\max(g_i, -c),\, c\big)")
         st.latex(r"\text{by norm: } g \leftarrow c\,\frac{g}{\|g\|} \quad \text{if } \|g\| > c")
@@ -221,11 +216,8 @@ def clip_run_caption(rc: recipe.RunClip, c: float) -> None:
 def clip_run_part(cfg: recipe.ChainConfig, c: float, effect_fig) -> None:
     """Clipping the run's own gradient: the curve slides down, its shape stays."""
     rc = clip_run(cfg, c)
-    visual, text = beside((3, 2))
-    with visual:
-        plot(effect_fig, key="vg_clip_effect",
-             alt="Gradient size against steps back, before and after clipping by norm")
-    with text:
+    with chart_beside(effect_fig, key="vg_clip_effect",
+                      alt="Gradient size against steps back, before and after clipping by norm"):
         st.markdown(stories.CLIP_RUN)
         clip_run_caption(rc, c)
         st.table(clip_table(rc))
@@ -259,8 +251,7 @@ lesson_header("Vanishing and exploding gradients",
 @lesson_body
 def lesson() -> None:
     cfg = chain_controls()
-    with user_errors():
-        res = chain(cfg)
+    res = checked(chain, cfg)
 
     st.subheader("1 · How far back can a gradient reach?", anchor=False)
     norm_section(cfg, res)
@@ -273,8 +264,4 @@ def lesson() -> None:
 
 
 lesson()
-
-st.divider()
-st.markdown("**Try this:**")
-for col, tip in zip(st.columns(len(TRIES)), TRIES, strict=True):
-    col.page_link(PAGE, label=tip.label, icon=tip.icon, help=tip.tip, query_params=tip.query(SETTINGS))
+try_this(PAGE, TRIES, SETTINGS)

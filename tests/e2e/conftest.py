@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -93,6 +93,19 @@ class AppPage:
     def settle(self) -> float:
         return settle(self.page)
 
+    def charts_on(self, path: str) -> int:
+        """Open ``path``: it must settle with no exception on the page. Returns how many charts it drew."""
+        self.goto(path)
+        assert not self.exceptions()
+        return self.chart_count()
+
+    def first_alert(self, path: str) -> str:
+        """Open ``path`` (a link with a value the page must refuse): it must answer with a message, not a
+        traceback. Returns the first message's text."""
+        self.goto(path)
+        assert not self.exceptions()
+        return self.page.get_by_test_id("stAlert").first.inner_text()
+
     def exceptions(self) -> list[str]:
         """Texts of the exception boxes Streamlit shows (a traceback on the page is always a bug)."""
         boxes = self.page.get_by_test_id("stException")
@@ -137,6 +150,21 @@ class AppPage:
             thumb.press(key)
         self.settle()
         self.wait_for_charts()
+
+    def nudged(self, label: str, read: Callable[[], object], key: str = "ArrowRight", times: int = 1) -> tuple:
+        """(before, after): what ``read()`` returns around a ``nudge`` of the slider ``label``, which must leave
+        no exception on the page."""
+        before = read()
+        self.nudge(label, key, times)
+        assert not self.exceptions()
+        return before, read()
+
+    def redrawn(self) -> None:
+        """After a click that reruns the app (a preset, Train): wait until it has settled and drawn its charts,
+        with no exception on the page."""
+        self.settle()
+        self.wait_for_charts()
+        assert not self.exceptions()
 
 
 @pytest.fixture(scope="session")

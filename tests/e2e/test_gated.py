@@ -28,9 +28,7 @@ def title(app_page, index: int) -> str:
 
 
 def test_lstm_settles_and_steps_through(app_page):
-    app_page.goto("/lstm")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 3
+    assert app_page.charts_on("/lstm") == 3
     assert app_page.page.get_by_test_id("stDownloadButton").count() == 1
     assert "t = 1" in title(app_page, 0)
     app_page.nudge("Step t", "ArrowRight", times=2)
@@ -41,62 +39,47 @@ def test_lstm_settles_and_steps_through(app_page):
 
 def test_lstm_forget_bias_repaints_the_keep_row(app_page):
     app_page.goto("/lstm")
-    before = named(app_page.chart_traces(1), "f")["z"]
-    app_page.nudge("Forget-gate bias b_f", "ArrowRight")
-    assert not app_page.exceptions()
-    assert named(app_page.chart_traces(1), "f")["z"] != before
+    before, after = app_page.nudged("Forget-gate bias b_f", lambda: named(app_page.chart_traces(1), "f")["z"])
+    assert after != before
     assert "lstm_bf=1.5" in app_page.page.url
 
 
 def test_lstm_bad_numbers_from_the_url_show_a_message(app_page):
-    app_page.goto("/lstm?lstm_pattern=my+own+numbers&lstm_numbers=1,2,oops")
-    assert not app_page.exceptions()
-    assert "'oops'" in app_page.page.get_by_test_id("stAlert").first.inner_text()
+    assert "'oops'" in app_page.first_alert("/lstm?lstm_pattern=my+own+numbers&lstm_numbers=1,2,oops")
 
 
 def test_gru_settles_and_reacts(app_page):
-    app_page.goto("/gru?gru_form=Cho+et+al.+2014:+reset+before+the+matmul")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 4  # diagram, heatmaps, the two reset forms, parameter counts
+    # diagram, heatmaps, the two reset forms, parameter counts
+    assert app_page.charts_on("/gru?gru_form=Cho+et+al.+2014:+reset+before+the+matmul") == 4
     assert "Cho" in app_page.page.get_by_test_id("stPlotlyChart").first.inner_text()
-    before = named(app_page.chart_traces(1), "z")["z"]
-    app_page.nudge("Update-gate bias b_z", "ArrowRight")
-    assert not app_page.exceptions()
-    assert named(app_page.chart_traces(1), "z")["z"] != before
+    before, after = app_page.nudged("Update-gate bias b_z", lambda: named(app_page.chart_traces(1), "z")["z"])
+    assert after != before
 
 
 def test_bidirectional_settles_and_reacts(app_page):
-    app_page.goto("/bidirectional?bidir_t=5")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 4
+    assert app_page.charts_on("/bidirectional?bidir_t=5") == 4
     assert "t = 5" in title(app_page, 1)
     app_page.nudge("Step t", "ArrowRight")
     assert "t = 6" in title(app_page, 1)
-    before = named(app_page.chart_traces(0), "output")["z"]
-    app_page.nudge("Hidden units per direction H", "ArrowLeft")
-    assert not app_page.exceptions()
-    assert len(named(app_page.chart_traces(0), "output")["z"]) == len(before) - 2
+    before, after = app_page.nudged("Hidden units per direction H",
+                                    lambda: named(app_page.chart_traces(0), "output")["z"], "ArrowLeft")
+    assert len(after) == len(before) - 2
 
 
 def test_gradient_flow_opens_trained_at_its_defaults(app_page):
-    app_page.goto("/gradient-flow")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 2  # from the precomputed file: nothing trains on a first visit
+    assert app_page.charts_on("/gradient-flow") == 2  # from the precomputed file: nothing trains on a first visit
     assert app_page.page.get_by_role("button", name="Train RNN, LSTM & GRU").count() == 0
 
 
 def test_gradient_flow_trains_on_request_and_reacts(app_page):
-    app_page.goto("/gradient-flow?gflow_T=10&gflow_steps=120")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 1  # untrained: the left panel only, and a Train button
+    # untrained: the left panel only, and a Train button
+    assert app_page.charts_on("/gradient-flow?gflow_T=10&gflow_steps=120") == 1
     app_page.page.get_by_role("button", name="Train RNN, LSTM & GRU").click()
-    app_page.settle()
-    app_page.wait_for_charts()
-    assert not app_page.exceptions() and app_page.chart_count() == 2
-    before = named(app_page.chart_traces(0), "LSTM  ‖∂L/∂c‖ (cell state)")["y"]
-    app_page.nudge("LSTM forget-gate bias b_f", "ArrowRight")
-    assert not app_page.exceptions()
-    assert named(app_page.chart_traces(0), "LSTM  ‖∂L/∂c‖ (cell state)")["y"] != before
+    app_page.redrawn()
+    assert app_page.chart_count() == 2
+    before, after = app_page.nudged("LSTM forget-gate bias b_f",
+                                    lambda: named(app_page.chart_traces(0), "LSTM  ‖∂L/∂c‖ (cell state)")["y"])
+    assert after != before
     assert "gflow_bf=1.5" in app_page.page.url
 
 

@@ -13,17 +13,13 @@ SWEEP_CHART = 3
 
 
 def test_home_settles_with_charts_and_lesson_links(app_page):
-    app_page.goto("/")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 2
+    assert app_page.charts_on("/") == 2
     assert app_page.page.get_by_role("heading", name="Data that comes in order").is_visible()
     assert app_page.page.get_by_test_id("stPageLink").filter(has_text="Unrolled RNN").count() >= 1
 
 
 def test_unrolled_settles_with_its_four_charts(app_page):
-    app_page.goto("/unrolled")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 4
+    assert app_page.charts_on("/unrolled") == 4
     assert app_page.page.get_by_role("heading", name="The unrolled RNN").is_visible()
     h = app_page.chart_traces(MAIN_CHART)[-1]["y"]
     assert len(h) == 12
@@ -41,10 +37,7 @@ def test_query_params_set_the_widgets_and_the_chart(app_page):
 
 def test_nudging_a_slider_repaints_the_chart_and_the_url(app_page):
     app_page.goto("/unrolled")
-    before = app_page.chart_traces(MAIN_CHART)[-1]["y"]
-    app_page.nudge("Recurrent weight w", "ArrowRight", times=3)
-    assert not app_page.exceptions()
-    after = app_page.chart_traces(MAIN_CHART)[-1]["y"]
+    before, after = app_page.nudged("Recurrent weight w", lambda: app_page.chart_traces(MAIN_CHART)[-1]["y"], times=3)
     assert len(after) == len(before) and after != before
     assert "unrolled_w=0.95" in app_page.page.url  # 0.80 + 3 steps of 0.05, bound to the URL
 
@@ -140,9 +133,7 @@ def test_the_scrubbed_step_is_in_the_address_bar_the_next_rerun_and_the_share_li
 
 
 def test_bad_typed_numbers_show_a_message(app_page):
-    app_page.goto("/unrolled?unrolled_seq=Typed+numbers&unrolled_values=1,2,oops")
-    assert not app_page.exceptions()
-    assert "'oops'" in app_page.page.get_by_test_id("stAlert").first.inner_text()
+    assert "'oops'" in app_page.first_alert("/unrolled?unrolled_seq=Typed+numbers&unrolled_values=1,2,oops")
 
 
 def test_first_visit_by_deep_link_shows_no_page_not_found_dialog(browser, tmp_path):

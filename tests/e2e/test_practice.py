@@ -15,9 +15,7 @@ def click(app_page, name: str) -> None:
 
 
 def test_training_lab_settles_with_its_task_chart(app_page):
-    app_page.goto("/training")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 1
+    assert app_page.charts_on("/training") == 1
     assert app_page.page.get_by_role("heading", name="1 · Pick a task").is_visible()
 
 
@@ -28,9 +26,7 @@ def test_training_lab_trains_a_tiny_model_and_shows_results(app_page, task, char
     app_page.goto(f"/training?training_epochs=2&training_hidden=4{task}")
     click(app_page, "Train")
     app_page.page.get_by_text(RESULTS).wait_for(timeout=120_000)
-    app_page.settle()
-    app_page.wait_for_charts()
-    assert not app_page.exceptions()
+    app_page.redrawn()
     assert app_page.chart_count() == charts
     assert app_page.page.get_by_test_id("stDataFrame").count() == 1
 
@@ -51,20 +47,14 @@ def test_stop_keeps_the_model_trained_so_far(app_page):
 
 
 def test_bad_query_values_do_not_break_the_lab(app_page):
-    app_page.goto("/training?training_task=nonsense&training_window=9999&training_lr=banana")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 1
+    assert app_page.charts_on("/training?training_task=nonsense&training_window=9999&training_lr=banana") == 1
 
 
 def test_char_rnn_settles_trains_and_writes(app_page):
-    app_page.goto("/char-rnn?char_epochs=1&char_hidden=16&char_T=20")
-    assert not app_page.exceptions()
-    assert app_page.chart_count() == 1
+    assert app_page.charts_on("/char-rnn?char_epochs=1&char_hidden=16&char_T=20") == 1
     click(app_page, "Train")
     app_page.page.get_by_text("3 · Let it write").wait_for(timeout=120_000)
-    app_page.settle()
-    app_page.wait_for_charts()
-    assert not app_page.exceptions()
+    app_page.redrawn()
     assert app_page.chart_count() == 4
     sample = app_page.page.get_by_test_id("stCode").first.inner_text()
     assert sample.startswith("MENENIUS:")

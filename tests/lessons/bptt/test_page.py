@@ -6,7 +6,15 @@ from functools import partial
 
 import numpy as np
 import pytest
-from apptest_helpers import assert_clean, chart, chart_keys, decode, errors, lesson_keys, open_lesson
+from apptest_helpers import (
+    assert_clean,
+    assert_every_chart,
+    at_defaults,
+    chart,
+    decode,
+    errors,
+    open_lesson,
+)
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/bptt/page.py"
@@ -20,18 +28,11 @@ def trace_ys(at: AppTest, key: str) -> list[np.ndarray]:
     return [decode(t["y"]).astype(float) for t in chart(at, key)["data"] if "y" in t]
 
 
-@pytest.fixture(scope="module")
-def default() -> AppTest:
-    return open_page()
+default = at_defaults(PAGE)
 
 
 def test_default_page_renders_every_chart(default):
-    assert_clean(default)
-    assert sorted(chart_keys(default)) == sorted(CHARTS)
-    assert len(default.get("download_button")) == 1
-    assert not default.error
-    every_key = lesson_keys(default)
-    assert every_key and all(k.startswith("bptt_") for k in every_key)
+    assert_every_chart(default, CHARTS, "bptt_")
 
 
 def test_recurrent_weight_slider_changes_the_charts():

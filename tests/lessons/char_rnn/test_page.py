@@ -7,7 +7,7 @@ import json
 import time
 
 import pytest
-from apptest_helpers import open_lesson
+from apptest_helpers import opener
 from streamlit.testing.v1 import AppTest
 
 from lessons.char_rnn import recipe as demo
@@ -16,8 +16,7 @@ PAGE = "lessons/char_rnn/page.py"
 TINY = {"char_epochs": "1", "char_hidden": "16", "char_T": "20"}
 
 
-def open_page(**query) -> AppTest:
-    return open_lesson(PAGE, query, timeout=120)
+open_page = opener(PAGE, timeout=120)
 
 
 def titles(at: AppTest) -> list[str]:

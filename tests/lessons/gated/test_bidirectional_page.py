@@ -4,21 +4,14 @@ reproduces the view, bad input is a message."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from apptest_helpers import charts, decode, errors, open_lesson
-from streamlit.testing.v1 import AppTest
+from apptest_helpers import at_defaults, charts, decode, error_after_typing, open_lesson, opener
 
 PAGE = "lessons/gated/bidirectional_page.py"
 HEAT, BARS, MAPS, READOUT = range(4)
 
 
-def open_page(**query) -> AppTest:
-    return open_lesson(PAGE, query)
-
-
-@pytest.fixture(scope="module")
-def page() -> AppTest:
-    return open_page()
+open_page = opener(PAGE)
+page = at_defaults(PAGE)
 
 
 def test_renders_the_four_charts(page):
@@ -59,9 +52,7 @@ def test_query_params_reproduce_the_view():
 
 def test_bad_typed_numbers_show_an_error_not_a_traceback():
     at = open_page(bidir_pattern="my own numbers")
-    at.text_input(key="bidir_numbers").set_value("1 2 three").run()
-    assert not at.exception
-    assert at.error and "'three'" in errors(at)[0]
+    assert "'three'" in error_after_typing(at, "bidir_numbers", "1 2 three")
 
 
 def test_the_readout_sentence_follows_the_scores():

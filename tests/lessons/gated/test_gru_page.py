@@ -6,21 +6,14 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
-from apptest_helpers import charts, decode, errors, open_lesson, trace
-from streamlit.testing.v1 import AppTest
+from apptest_helpers import at_defaults, charts, decode, error_after_typing, opener, trace
 
 PAGE = "lessons/gated/gru_page.py"
 PYTORCH, CHO = "PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul"
 
 
-def open_page(**query) -> AppTest:
-    return open_lesson(PAGE, query)
-
-
-@pytest.fixture(scope="module")
-def page() -> AppTest:
-    return open_page()
+open_page = opener(PAGE)
+page = at_defaults(PAGE)
 
 
 def test_renders_diagram_heatmaps_and_parameter_counts(page):
@@ -72,9 +65,7 @@ def test_query_params_reproduce_the_view():
 
 def test_bad_typed_numbers_show_an_error_not_a_traceback():
     at = open_page(gru_pattern="my own numbers")
-    at.text_input(key="gru_numbers").set_value("1; 2; inf").run()
-    assert not at.exception
-    assert at.error and "not a finite number" in errors(at)[0]
+    assert "not a finite number" in error_after_typing(at, "gru_numbers", "1; 2; inf")
 
 
 def test_an_empty_state_row_is_explained():

@@ -7,19 +7,13 @@ import json
 
 import numpy as np
 import pytest
-from apptest_helpers import charts, decode, errors, open_lesson, trace
-from streamlit.testing.v1 import AppTest
+from apptest_helpers import at_defaults, charts, decode, error_after_typing, opener, trace
 
 PAGE = "lessons/gated/lstm_page.py"
 
 
-def open_page(**query) -> AppTest:
-    return open_lesson(PAGE, query)
-
-
-@pytest.fixture(scope="module")
-def page() -> AppTest:
-    return open_page()
+open_page = opener(PAGE)
+page = at_defaults(PAGE)
 
 
 def test_renders_three_charts(page):
@@ -64,9 +58,7 @@ def test_query_params_reproduce_the_view():
 
 def test_bad_typed_numbers_show_an_error_not_a_traceback():
     at = open_page(lstm_pattern="my own numbers")
-    at.text_input(key="lstm_numbers").set_value("0, 1, banana").run()
-    assert not at.exception
-    assert at.error and "banana" in errors(at)[0]
+    assert "banana" in error_after_typing(at, "lstm_numbers", "0, 1, banana")
 
 
 def test_custom_numbers_set_the_sequence():

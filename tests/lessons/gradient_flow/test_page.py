@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from apptest_helpers import charts, decode, open_lesson
+from apptest_helpers import charts, decode, opener
 from streamlit.testing.v1 import AppTest
 
 from lessons.gradient_flow.settings import SETTINGS, TRIES
@@ -16,8 +16,7 @@ PAGE = "lessons/gradient_flow/page.py"
 SMALL = {"gflow_T": "10", "gflow_steps": "120"}
 
 
-def open_page(**query) -> AppTest:
-    return open_lesson(PAGE, query, timeout=120)
+open_page = opener(PAGE, timeout=120)
 
 
 def curve(spec: dict, name: str, panel: int = 0) -> np.ndarray:

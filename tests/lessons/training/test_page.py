@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from apptest_helpers import charts, decode, open_lesson
+from apptest_helpers import charts, decode, opener
 from streamlit.testing.v1 import AppTest
 
 from lessons.kit import live
@@ -18,8 +18,7 @@ PAGE = "lessons/training/page.py"
 TINY = {"training_epochs": "1", "training_hidden": "4"}
 
 
-def open_page(**query) -> AppTest:
-    return open_lesson(PAGE, query, timeout=120)
+open_page = opener(PAGE, timeout=120)
 
 
 def table(at: AppTest):

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
-from apptest_helpers import decode, errors, open_lesson
+from apptest_helpers import at_defaults, decode, errors, opener
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/unrolled/page.py"
 
 
-def open_page(**query: str) -> AppTest:
-    return open_lesson(PAGE, query)
+open_page = opener(PAGE)
+default_page = at_defaults(PAGE)
 
 
 def main_chart(at: AppTest) -> dict:
@@ -28,11 +27,6 @@ def hidden_series(at: AppTest) -> np.ndarray:
     spec = main_chart(at)
     trace = spec["data"][-1]
     return decode(trace["z"] if trace["type"] == "heatmap" else trace["y"])
-
-
-@pytest.fixture(scope="module")
-def default_page() -> AppTest:
-    return open_page()
 
 
 def test_default_view_has_diagram_activation_and_main_chart(default_page):

@@ -6,7 +6,14 @@ from functools import partial
 
 import numpy as np
 import pytest
-from apptest_helpers import assert_clean, chart, chart_keys, decode, lesson_keys, open_lesson
+from apptest_helpers import (
+    assert_clean,
+    assert_every_chart,
+    at_defaults,
+    chart,
+    decode,
+    open_lesson,
+)
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/vanishing/page.py"
@@ -20,17 +27,11 @@ def named(at: AppTest, key: str, part: str) -> dict:
     return next(t for t in chart(at, key)["data"] if part in t.get("name", ""))
 
 
-@pytest.fixture(scope="module")
-def default() -> AppTest:
-    return open_page()
+default = at_defaults(PAGE)
 
 
 def test_default_page_renders_every_chart(default):
-    assert_clean(default)
-    assert sorted(chart_keys(default)) == sorted(CHARTS)
-    assert len(default.get("download_button")) == 1
-    every_key = lesson_keys(default)
-    assert every_key and all(k.startswith("vg_") for k in every_key)
+    assert_every_chart(default, CHARTS, "vg_")
     assert chart(default, "vg_norm")["layout"]["yaxis"]["type"] == "log"
 
 
