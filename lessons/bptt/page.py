@@ -13,7 +13,16 @@ from lessons.bptt import figures as figs
 from lessons.bptt import recipe, stories
 from lessons.bptt.settings import SETTINGS, TRIES, config
 from lessons.kit.cached import cached_call
-from lessons.kit.layout import beside, chart_beside, checked, csv_download, lesson_body, lesson_header, plot
+from lessons.kit.layout import (
+    beside,
+    chart_beside,
+    checked,
+    control_box,
+    csv_download,
+    lesson_body,
+    lesson_header,
+    plot,
+)
 from lessons.kit.numbers import compact, tex_short
 from lessons.kit.path import try_this
 from lessons.kit.widgets import draw, step_slider
@@ -64,7 +73,7 @@ def truncation_figures(cfg: recipe.BPTTConfig, k: int):
 def network_controls() -> recipe.BPTTConfig:
     """The network and its loss, as on /unrolled but with one hidden unit so every gradient is a number."""
     S, values = SETTINGS, {}
-    with st.container(border=True):
+    with control_box():
         c1, c2, c3, c4 = st.columns(4, gap="medium")
         values["sequence"] = draw(S["sequence"], c1)
         # Typed numbers set their own length, so the length slider gives way to the text box.

@@ -27,7 +27,7 @@ from lessons.char_rnn.recipe import CharRun
 from lessons.char_rnn.settings import SEGMENT, SETTINGS, SHIPPED_PRIME, TRIES, config
 from lessons.kit import live
 from lessons.kit.curves import loss_curves
-from lessons.kit.layout import beside, checked, csv_download, lesson_header, plot, user_errors
+from lessons.kit.layout import beside, checked, control_box, csv_download, lesson_header, plot, user_errors
 from lessons.kit.path import try_this
 from lessons.kit.text import md_literal, plotly_literal
 from lessons.kit.widgets import draw
@@ -357,7 +357,7 @@ corpus = checked(corpus_for, text)
 text_overview(text, corpus)
 
 st.subheader("2 · Train the LSTM", anchor=False)
-with st.container(border=True):
+with control_box():
     cfg = training_controls(text_id)
     collect()
     if train_buttons(cfg, corpus, busy=st.session_state.get("char_job") is not None):

@@ -12,6 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lessons.gated.settings import unit_index, unit_options
+from lessons.kit.layout import control_box
 from lessons.kit.settings import Setting
 from lessons.kit.widgets import draw, step_slider
 
@@ -43,7 +44,7 @@ def network_controls(table: dict[str, Setting], patterns: dict[str, str], widths
     """The bordered box of controls every gated page opens with: the input sequence, then its length and the
     hidden units, then the seed and the weights' gain, in the first three of the ``widths`` columns. Returns the
     widgets' values (name -> value) and the columns, in which a page adds its cell's own controls."""
-    with st.container(border=True):
+    with control_box():
         columns = st.columns(widths, gap="medium")
         c1, c2, c3 = columns[:3]
         values = sequence_picker(table, c1, patterns)

@@ -21,7 +21,7 @@ from lessons.gradient_flow import stories
 from lessons.gradient_flow.settings import SETTINGS, TRIES
 from lessons.gradient_flow.settings import config as flow_config
 from lessons.kit.cached import cached_call
-from lessons.kit.layout import beside, checked, csv_download, lesson_header, plot
+from lessons.kit.layout import beside, checked, control_box, csv_download, lesson_header, plot
 from lessons.kit.path import try_this
 from lessons.kit.settings import CELL_NAMES
 from lessons.kit.widgets import draw
@@ -103,7 +103,7 @@ def reach_table(cfg: demo.FlowConfig, runs: dict | None) -> pd.DataFrame:
 
 
 def controls() -> demo.FlowConfig:
-    with st.container(border=True):
+    with control_box():
         columns = st.columns([1.2, 1.2, 1.2, 0.8], gap="medium")
         values = {name: draw(SETTINGS[name], col) for name, col in zip(SETTINGS, columns, strict=True)}
     return flow_config(values)

@@ -22,7 +22,7 @@ import streamlit as st
 
 from lessons.kit import background, live
 from lessons.kit.bounded import Bounded
-from lessons.kit.layout import lesson_header
+from lessons.kit.layout import control_box, lesson_header
 from lessons.kit.path import try_this
 from lessons.kit.settings import CELL_NAMES
 from lessons.kit.text import md_literal
@@ -249,7 +249,7 @@ lesson_header("Training lab", "Train a recurrent network right here, and find ou
               "memoryless model on data it has never seen.", icon=":material/model_training:")
 
 st.subheader("1 · Pick a task", anchor=False)
-with st.container(border=True):
+with control_box():
     task_name, window, source = task_controls()
 if source is None:
     st.stop()  # an upload is missing or unreadable: the message says what to do
@@ -262,7 +262,7 @@ task_section(task, source)
 base, pending = rivals(task_name, window, source)
 
 st.subheader("2 · Pick a model and how to train it", anchor=False)
-with st.container(border=True):
+with control_box():
     try:
         cfg = model_controls(task_name, window, source.data_id)
     except ValueError as err:

@@ -15,6 +15,7 @@ from lessons.kit.layout import (
     beside,
     chart_beside,
     checked,
+    control_box,
     csv_download,
     lesson_body,
     lesson_header,
@@ -80,7 +81,7 @@ def apply_preset(name: str) -> None:
 
 def chain_controls() -> recipe.ChainConfig:
     S, values = SETTINGS, {}
-    with st.container(border=True):
+    with control_box():
         c1, c2, c3 = st.columns([1, 1, 1], gap="medium")
         for name, col in zip(CHAIN, (c1, c1, c2, c2, c3), strict=True):
             values[name] = draw(S[name], col)
