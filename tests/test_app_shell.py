@@ -56,3 +56,19 @@ def test_shell_pages_switch_without_exception(path):
     at.run()
     at.switch_page(path).run()
     assert not at.exception
+
+
+@pytest.mark.parametrize("path", [lesson.path for lesson in LESSONS if lesson.url_path])
+def test_presenter_mode_folds_every_lessons_controls_into_one_strip(path):
+    """In presenter mode the projector shows the lesson; the controls wait in a folded "Controls" strip."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["present"] = True
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception
+    strips = [e for e in at.expander if e.label == "Controls"]
+    assert strips and all(not e.proto.expanded for e in strips)
+    assert strips[0].get("slider") or strips[0].get("selectbox")  # the lesson's own controls are inside
+    at.session_state["present"] = False
+    at.run()
+    assert not [e for e in at.expander if e.label == "Controls"]
