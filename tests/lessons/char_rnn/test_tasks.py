@@ -17,7 +17,6 @@ values = partial(control_values, SETTINGS)
 
 def test_knowing_nothing_costs_ln_v_and_the_letter_frequencies_less():
     task = BY_ID["char-knowing-nothing"]
-    assert task.options[task.answer] == "about 4.1"
     c = shipped()
     assert abs(np.log(c.vocab_size) - 4.1) < 0.05 and abs(c.unigram - 3.3) < 0.05  # the options "4.1" and "3.3"
     assert "4.08" in task.explain()
@@ -25,7 +24,6 @@ def test_knowing_nothing_costs_ln_v_and_the_letter_frequencies_less():
 
 def test_e_after_th_is_about_six_times_as_likely():
     task = BY_ID["char-after-th"]
-    assert task.options[task.answer] == "about six times"
     h = demo.context_hint(shipped())
     assert (h.context, h.char) == ("th", "e") and 5 < h.after / h.overall < 7.5
     assert "×" in task.explain()

@@ -22,7 +22,6 @@ def test_every_page_of_the_folder_has_its_tasks():
 def test_twenty_steps_at_b_f_3_leave_about_40_percent():
     run = recipe.run_remember(recipe.RememberConfig(forget_bias=3.0, gap=20))
     assert 0.35 < run.forget_power < 0.45 and run.kept < run.stored / 2
-    assert BY_ID["lstm-fade"].options[BY_ID["lstm-fade"].answer] == "about 40 %"
     assert "38%" in BY_ID["lstm-fade"].explain()
 
 
@@ -40,7 +39,6 @@ def test_a_gru_has_three_times_the_parameters_of_an_rnn():
         counts = recipe.param_counts(D, H)
         assert counts["GRU"] == 3 * counts["RNN"]
     assert "3×" in BY_ID["gru-params"].explain()
-    assert BY_ID["gru-params"].options[BY_ID["gru-params"].answer] == "three times as many"
 
 
 def test_keeping_the_past_needs_z_above_097_everywhere():
@@ -58,7 +56,6 @@ def test_the_forward_half_sees_only_the_past_and_the_backward_half_only_the_futu
     assert (fwd[:SEES_T] > 0).all() and (fwd[SEES_T:] == 0).all()
     assert (bwd[SEES_T - 1:] > 0).all() and (bwd[:SEES_T - 1] == 0).all()
     assert "$x_{1}$ … $x_{12}$" in BY_ID["bidir-sees"].explain()
-    assert BY_ID["bidir-sees"].options[BY_ID["bidir-sees"].answer] == "x_s for s ≤ t"
 
 
 def test_only_the_backward_half_carries_the_next_input():
@@ -66,4 +63,3 @@ def test_only_the_backward_half_carries_the_next_input():
     assert r2["backward"] > 0.7 and abs(r2["forward"]) < 0.05
     assert np.isfinite(list(r2.values())).all()
     assert "backward half **" in BY_ID["bidir-next"].explain()
-    assert BY_ID["bidir-next"].options[BY_ID["bidir-next"].answer] == "the backward half h←"
