@@ -11,7 +11,7 @@ from lessons.gated import bidirectional_recipe as brecipe
 from lessons.gated import recipe
 from lessons.gated.settings import GRU_SETTINGS, LSTM_SETTINGS, gru_config, remember_config
 from lessons.kit.numbers import num, pct
-from lessons.kit.tasks import Task
+from lessons.kit.tasks import Task, run_on
 
 HOLD_STEPS, HOLD_SHARE = 100, 0.5  # the "make" task of /lstm: keep half of the value for 100 steps
 KEEP_Z = 0.97  # the "make" task of /gru: the update gate keeps at least this share everywhere
@@ -27,9 +27,8 @@ def _explain_fade() -> str:
 
 
 def _check_hold(values: Mapping[str, object]) -> tuple[bool, str]:
-    try:
-        run = recipe.run_remember(remember_config(dict(values)))
-    except (ValueError, KeyError):
+    run = run_on(values, lambda v: recipe.run_remember(remember_config(v)))
+    if run is None:
         return False, "The remember demo's controls are not readable yet: move one of them and try again."
     if run.gap < HOLD_STEPS:
         return False, f"Set **Steps to remember** to {HOLD_STEPS} or more first."
@@ -49,9 +48,8 @@ def _explain_params() -> str:
 
 
 def _check_keep(values: Mapping[str, object]) -> tuple[bool, str]:
-    try:
-        run = recipe.run_gru(gru_config(dict(values)))
-    except (ValueError, KeyError):
+    run = run_on(values, lambda v: recipe.run_gru(gru_config(v)))
+    if run is None:
         return False, "The cell's controls are not readable yet: move one of them and try again."
     z, h = float(run.gates["z"].min()), float(np.abs(run.h).max())
     if z >= KEEP_Z:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import streamlit as st
 
 from lessons.kit.settings import Setting
 from lessons.kit.widgets import drawn
 
+R = TypeVar("R")
 DONE = "_unrolled_tasks_done"  # session key: ids of the tasks solved in this session
 LINK_KEY = "task"  # ?task=<id> opens that task
 
@@ -50,6 +52,16 @@ def named_values(table: Mapping[str, Setting]) -> dict[str, object]:
     """The current values of a lesson's drawn controls, by setting name (for a ``check``)."""
     current = drawn()
     return {name: current[s.key][1] for name, s in table.items() if s.key in current}
+
+
+def run_on(values: Mapping[str, object], run: Callable[[dict], R]) -> R | None:
+    """What a ``check`` computes: ``run`` on the controls' current values, or None while they cannot be read — a
+    control that is not drawn yet is missing (KeyError), a value the recipe refuses raises ValueError (and the page
+    already says why)."""
+    try:
+        return run(dict(values))
+    except (ValueError, KeyError):
+        return None
 
 
 def solved() -> set[str]:

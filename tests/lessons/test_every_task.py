@@ -56,3 +56,9 @@ def test_a_predict_task_accepts_only_its_answer(task):
 @pytest.mark.parametrize("task", MAKE, ids=lambda task: task.id)
 def test_a_make_task_checks_the_lessons_own_controls(task):
     assert task.check is not None and task.table
+
+
+@pytest.mark.parametrize("task", MAKE, ids=lambda task: task.id)
+def test_a_make_task_asks_for_readable_controls_before_it_checks(task):
+    ok, message = task.check({})  # no control drawn yet
+    assert not ok and message
