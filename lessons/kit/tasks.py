@@ -64,6 +64,22 @@ def run_on(values: Mapping[str, object], run: Callable[[dict], R]) -> R | None:
         return None
 
 
+def reading(run: Callable[[dict], R], controls: str = "The controls", unreadable: str | None = None):
+    """Decorator for a ``check`` written on what ``run`` makes of the controls (a recipe's result) rather than on
+    their raw values. While they cannot be read (``run_on`` gives None) the check answers ``unreadable``, by
+    default that ``controls`` ("The cell's controls") are not readable yet."""
+    unreadable = unreadable or f"{controls} are not readable yet: move one of them and try again."
+
+    def wrap(check: Callable[[R], tuple[bool, str]]) -> Callable[[Mapping[str, object]], tuple[bool, str]]:
+        def checked(values: Mapping[str, object]) -> tuple[bool, str]:
+            got = run_on(values, run)
+            return (False, unreadable) if got is None else check(got)
+
+        return checked
+
+    return wrap
+
+
 def solved() -> set[str]:
     return st.session_state.setdefault(DONE, set())
 

@@ -3,12 +3,10 @@ engine."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from lessons.kit.numbers import short
-from lessons.kit.tasks import Task, run_on
+from lessons.kit.tasks import Task, reading
 from lessons.vanishing import recipe, stories
 from lessons.vanishing.settings import CHAIN, SETTINGS, chain_config
 
@@ -65,10 +63,8 @@ def _chain(values: dict) -> tuple[recipe.ChainConfig, recipe.ChainResult]:
     return cfg, recipe.run_chain(cfg)
 
 
-def _check_zero(values: Mapping[str, object]) -> tuple[bool, str]:
-    chain = run_on(values, _chain)
-    if chain is None:
-        return False, "Fix the settings above first (the page shows what is wrong)."
+@reading(_chain, unreadable="Fix the settings above first (the page shows what is wrong).")
+def _check_zero(chain: tuple[recipe.ChainConfig, recipe.ChainResult]) -> tuple[bool, str]:
     cfg, res = chain
     if cfg.w == 0:
         return False, "w = 0 is too easy: nothing flows back at all. Keep w above 0."
