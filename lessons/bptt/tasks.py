@@ -9,7 +9,7 @@ import numpy as np
 from lessons.bptt import recipe
 from lessons.bptt.settings import SETTINGS, config
 from lessons.kit.numbers import num, short
-from lessons.kit.tasks import Task
+from lessons.kit.tasks import Task, run_on
 
 
 def _run(**kw) -> recipe.BPTTResult:
@@ -59,10 +59,7 @@ def _explain_zeros() -> str:
 
 
 def _current(values: Mapping[str, object]) -> recipe.BPTTResult | None:
-    try:
-        return recipe.run_bptt(config(dict(values)))
-    except (ValueError, KeyError):
-        return None
+    return run_on(values, lambda v: recipe.run_bptt(config(v)))
 
 
 def _check_grow(values: Mapping[str, object]) -> tuple[bool, str]:

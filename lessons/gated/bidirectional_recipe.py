@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lessons.gated.recipe import _check_common, _scale_weights, input_sequence
+from lessons.gated.recipe import CellConfig, _check_common, _scale_weights
 from rnn_core import LSTM, Bidirectional
 from rnn_core.validation import check_choice, check_int
 
@@ -21,18 +21,17 @@ TASKS = ("next", "previous", "both")
 
 
 @dataclass(frozen=True)
-class BiConfig:
+class BiConfig(CellConfig):
     """A bidirectional LSTM on one scalar sequence. The backward cell gets its own weights (seed + 1).
 
-    Both cells: PyTorch's init (seeded), with the input weights multiplied by ``gain``.
+    Both cells: PyTorch's init (seeded), with the input weights multiplied by ``gain``. The page starts from
+    noise (every step different) and a milder gain than /lstm and /gru.
     """
 
     pattern: str = "noise"
     steps: int = 24
     hidden: int = 8
-    seed: int = 0
     gain: float = 1.0
-    values: tuple[float, ...] = ()
 
 
 @dataclass
@@ -59,7 +58,7 @@ def build(hidden: int, seed: int, gain: float) -> Bidirectional:
 
 
 def _sequence(cfg: BiConfig) -> np.ndarray:
-    x = input_sequence(cfg.pattern, cfg.steps, cfg.seed, cfg.values)
+    x = cfg.inputs()
     if len(x) > MAX_STEPS:
         raise ValueError(f"steps: at most {MAX_STEPS} for the bidirectional lesson, got {len(x)}")
     return x

@@ -119,74 +119,75 @@ def _run(cell, x: np.ndarray) -> GatedRun:
                     c_prev=previous_states(trace, "c") if lstm else None, num_params=cell.num_params())
 
 
+# -- what every gated page's controls share --------------------------------------------------------------
+@dataclass(frozen=True)
+class CellConfig:
+    """The input and the cell, as every gated page's controls describe them: the input ``pattern`` over ``steps``
+    steps (``values``: the typed sequence for pattern "custom"), ``hidden`` units, PyTorch's init from ``seed``,
+    and ``gain``, which multiplies the random input weights."""
+
+    pattern: str = "pulse"
+    steps: int = 40
+    hidden: int = 6
+    seed: int = 0
+    gain: float = 3.0
+    values: tuple[float, ...] = ()
+
+    def inputs(self) -> np.ndarray:
+        """The input sequence x_t, shape (T,)."""
+        return input_sequence(self.pattern, self.steps, self.seed, self.values)
+
+
 # -- LSTM ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class LSTMConfig:
+class LSTMConfig(CellConfig):
     """What the LSTM page's controls describe.
 
     forget_bias: the forget gate's total bias b_f (PyTorch splits it over bias_ih and bias_hh; we put it
     all in bias_ih). The other biases are 0, so silence writes nothing (g = tanh(0) = 0) and the belt stays
     at 0 until an input arrives: whatever shows on it afterwards came from the input.
-    gain: multiplies the random input weights. values: the typed sequence for pattern "custom".
     """
 
-    pattern: str = "pulse"
-    steps: int = 40
-    hidden: int = 6
-    seed: int = 0
     forget_bias: float = 1.0
     peephole: bool = False
-    gain: float = 3.0
-    values: tuple[float, ...] = ()
-
-
-def build_lstm(cfg: LSTMConfig) -> LSTM:
-    """The LSTM the sliders describe: PyTorch init (seeded) times ``gain``; biases 0 except b_f."""
-    _check_common(cfg.hidden, cfg.gain)
-    check_number("forget_bias", cfg.forget_bias)
-    cell = LSTM(1, cfg.hidden, peephole=cfg.peephole, seed=cfg.seed)
-    _scale_weights(cell, cfg.gain)
-    _set_biases(cell, gate=1, value=cfg.forget_bias)  # gate order i, f, g, o
-    return cell
-
-
-def run_lstm(cfg: LSTMConfig) -> GatedRun:
-    """Run the configured LSTM from zero state on the chosen input. Returns a ``GatedRun`` with c and c_prev."""
-    x = input_sequence(cfg.pattern, cfg.steps, cfg.seed, cfg.values)
-    return _run(build_lstm(cfg), x)
 
 
 # -- GRU ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class GRUConfig:
+class GRUConfig(CellConfig):
     """What the GRU page's controls describe. update_bias: the update gate's total bias b_z
     (large b_z -> z near 1 -> the unit keeps its past); the other biases are 0, so h stays 0 until an
     input arrives. reset_after: PyTorch's form (True) or Cho et al. 2014 (False)."""
 
-    pattern: str = "pulse"
-    steps: int = 40
-    hidden: int = 6
-    seed: int = 0
     update_bias: float = 1.0
     reset_after: bool = True
-    gain: float = 3.0
-    values: tuple[float, ...] = ()
 
 
-def build_gru(cfg: GRUConfig) -> GRU:
-    """The GRU the sliders describe: PyTorch init (seeded) times ``gain``; biases 0 except b_z."""
+# -- building and running either cell ------------------------------------------------------------------
+# Each page's cell: its engine class, the field holding the bias of gate number 1 — the one bias a slider sets:
+# the LSTM's forget gate (gate order i, f, g, o), the GRU's update gate (r, z, n) — and the field choosing its form.
+_CELLS = {LSTMConfig: (LSTM, "forget_bias", "peephole"), GRUConfig: (GRU, "update_bias", "reset_after")}
+
+
+def build_cell(cfg: LSTMConfig | GRUConfig) -> LSTM | GRU:
+    """The cell the sliders describe: PyTorch init (seeded) times ``gain``; biases 0 except b_f (LSTM) or b_z
+    (GRU)."""
+    cell_class, bias_name, form = _CELLS[type(cfg)]
     _check_common(cfg.hidden, cfg.gain)
-    check_number("update_bias", cfg.update_bias)
-    cell = GRU(1, cfg.hidden, reset_after=cfg.reset_after, seed=cfg.seed)
+    bias = check_number(bias_name, getattr(cfg, bias_name))
+    cell = cell_class(1, cfg.hidden, seed=cfg.seed, **{form: getattr(cfg, form)})
     _scale_weights(cell, cfg.gain)
-    _set_biases(cell, gate=1, value=cfg.update_bias)  # gate order r, z, n
+    _set_biases(cell, gate=1, value=bias)
     return cell
 
 
-def run_gru(cfg: GRUConfig) -> GatedRun:
-    """Run the configured GRU from zero state. Returns a ``GatedRun`` (no cell state)."""
-    x = input_sequence(cfg.pattern, cfg.steps, cfg.seed, cfg.values)
-    return _run(build_gru(cfg), x)
+def run_cell(cfg: LSTMConfig | GRUConfig) -> GatedRun:
+    """Run the configured cell from zero state on its input: a ``GatedRun``, with c and c_prev for an LSTM."""
+    return _run(build_cell(cfg), cfg.inputs())
+
+
+build_lstm = build_gru = build_cell  # the names the pages use
+run_lstm = run_gru = run_cell
 
 
 def reset_form_gap(cfg: GRUConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -3,15 +3,13 @@ comes from the engine, through the lessons' own recipes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from lessons.gated import bidirectional_recipe as brecipe
 from lessons.gated import recipe
 from lessons.gated.settings import GRU_SETTINGS, LSTM_SETTINGS, gru_config, remember_config
 from lessons.kit.numbers import num, pct
-from lessons.kit.tasks import Task
+from lessons.kit.tasks import Task, reading
 
 HOLD_STEPS, HOLD_SHARE = 100, 0.5  # the "make" task of /lstm: keep half of the value for 100 steps
 KEEP_Z = 0.97  # the "make" task of /gru: the update gate keeps at least this share everywhere
@@ -26,11 +24,8 @@ def _explain_fade() -> str:
             "half: a forget gate has to sit very close to 1 for a long memory.")
 
 
-def _check_hold(values: Mapping[str, object]) -> tuple[bool, str]:
-    try:
-        run = recipe.run_remember(remember_config(dict(values)))
-    except (ValueError, KeyError):
-        return False, "The remember demo's controls are not readable yet: move one of them and try again."
+@reading(lambda v: recipe.run_remember(remember_config(v)), "The remember demo's controls")
+def _check_hold(run: recipe.RememberRun) -> tuple[bool, str]:
     if run.gap < HOLD_STEPS:
         return False, f"Set **Steps to remember** to {HOLD_STEPS} or more first."
     if run.forget_power >= HOLD_SHARE:
@@ -48,11 +43,8 @@ def _explain_params() -> str:
             "The GRU has three blocks of weights (r, z, n), each the size of the plain RNN's one; the LSTM has four.")
 
 
-def _check_keep(values: Mapping[str, object]) -> tuple[bool, str]:
-    try:
-        run = recipe.run_gru(gru_config(dict(values)))
-    except (ValueError, KeyError):
-        return False, "The cell's controls are not readable yet: move one of them and try again."
+@reading(lambda v: recipe.run_gru(gru_config(v)), "The cell's controls")
+def _check_keep(run: recipe.GatedRun) -> tuple[bool, str]:
     z, h = float(run.gates["z"].min()), float(np.abs(run.h).max())
     if z >= KEEP_Z:
         return True, (f"Yes: z never drops below {z:.3f}, so every step keeps at least {pct(z)} of $h_{{t-1}}$ and "

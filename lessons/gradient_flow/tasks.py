@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from lessons.gradient_flow import recipe
 from lessons.gradient_flow.settings import SETTINGS, config
 from lessons.kit.settings import defaults
-from lessons.kit.tasks import Task
+from lessons.kit.tasks import Task, reading
 
 FAR_T = 60  # the predict task: T = 60, b_f from 1 to 3
 LONG_T = 100  # the make task: reach the first step of a sequence this long
@@ -32,11 +32,9 @@ def _explain_far() -> str:
             "state's gradient survives each step back along the belt, σ(1) ≈ 0.73 only.")
 
 
-def _check_long(values: Mapping[str, object]) -> tuple[bool, str]:
-    try:
-        reach, whole = lstm_reach(values)
-    except (ValueError, KeyError):
-        return False, "The controls are not readable yet: move one of them and try again."
+@reading(lstm_reach)
+def _check_long(reached: tuple[int, int]) -> tuple[bool, str]:
+    reach, whole = reached
     if whole + 1 < LONG_T:
         return False, f"Set the **sequence length T** to {LONG_T} first."
     if reach >= whole:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import streamlit as st
 
 from lessons.kit.settings import Setting
 from lessons.kit.widgets import drawn
 
+R = TypeVar("R")
 DONE = "_unrolled_tasks_done"  # session key: ids of the tasks solved in this session
 LINK_KEY = "task"  # ?task=<id> opens that task
 
@@ -50,6 +52,32 @@ def named_values(table: Mapping[str, Setting]) -> dict[str, object]:
     """The current values of a lesson's drawn controls, by setting name (for a ``check``)."""
     current = drawn()
     return {name: current[s.key][1] for name, s in table.items() if s.key in current}
+
+
+def run_on(values: Mapping[str, object], run: Callable[[dict], R]) -> R | None:
+    """What a ``check`` computes: ``run`` on the controls' current values, or None while they cannot be read — a
+    control that is not drawn yet is missing (KeyError), a value the recipe refuses raises ValueError (and the page
+    already says why)."""
+    try:
+        return run(dict(values))
+    except (ValueError, KeyError):
+        return None
+
+
+def reading(run: Callable[[dict], R], controls: str = "The controls", unreadable: str | None = None):
+    """Decorator for a ``check`` written on what ``run`` makes of the controls (a recipe's result) rather than on
+    their raw values. While they cannot be read (``run_on`` gives None) the check answers ``unreadable``, by
+    default that ``controls`` ("The cell's controls") are not readable yet."""
+    unreadable = unreadable or f"{controls} are not readable yet: move one of them and try again."
+
+    def wrap(check: Callable[[R], tuple[bool, str]]) -> Callable[[Mapping[str, object]], tuple[bool, str]]:
+        def checked(values: Mapping[str, object]) -> tuple[bool, str]:
+            got = run_on(values, run)
+            return (False, unreadable) if got is None else check(got)
+
+        return checked
+
+    return wrap
 
 
 def solved() -> set[str]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from lessons.kit.numbers import num, pct
-from lessons.kit.tasks import Task
+from lessons.kit.tasks import Task, run_on
 from lessons.unrolled import recipe
 from lessons.unrolled.settings import SETTINGS, config
 
@@ -39,10 +39,7 @@ def _explain_sign() -> str:
 
 
 def _current(values: Mapping[str, object]) -> recipe.UnrolledRun | None:
-    try:
-        return recipe.run_unrolled(config(dict(values)))
-    except (ValueError, KeyError):
-        return None
+    return run_on(values, lambda v: recipe.run_unrolled(config(v)))
 
 
 def _check_grow(values: Mapping[str, object]) -> tuple[bool, str]:

@@ -3,12 +3,10 @@ engine."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from lessons.kit.numbers import short
-from lessons.kit.tasks import Task
+from lessons.kit.tasks import Task, reading
 from lessons.vanishing import recipe, stories
 from lessons.vanishing.settings import CHAIN, SETTINGS, chain_config
 
@@ -60,12 +58,14 @@ def _explain_sigmoid() -> str:
             "range the sigmoid always vanishes.")
 
 
-def _check_zero(values: Mapping[str, object]) -> tuple[bool, str]:
-    try:
-        cfg = chain_config(dict(values))
-        res = recipe.run_chain(cfg)
-    except (ValueError, KeyError):
-        return False, "Fix the settings above first (the page shows what is wrong)."
+def _chain(values: dict) -> tuple[recipe.ChainConfig, recipe.ChainResult]:
+    cfg = chain_config(values)
+    return cfg, recipe.run_chain(cfg)
+
+
+@reading(_chain, unreadable="Fix the settings above first (the page shows what is wrong).")
+def _check_zero(chain: tuple[recipe.ChainConfig, recipe.ChainResult]) -> tuple[bool, str]:
+    cfg, res = chain
     if cfg.w == 0:
         return False, "w = 0 is too easy: nothing flows back at all. Keep w above 0."
     if res.zero_distance is not None:

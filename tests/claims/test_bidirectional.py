@@ -8,11 +8,11 @@ scores are recomputed for every setting the sliders reach at their corners.
 from __future__ import annotations
 
 import itertools
-import re
-from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
+from claims.helpers import number_after, page_config
 
 from lessons.gated import bidirectional_recipe as recipe
 from lessons.gated import stories
@@ -26,17 +26,8 @@ CORNERS = [dict(steps=T, hidden=H, gain=g) for T, H, g in itertools.product((5, 
 READOUT_GRID = [dict(hidden=H, gain=g) for H, g in itertools.product(range(1, 9), (0.5, 1.0, 2.0, 4.0))]
 
 
-def cfg(**kw) -> recipe.BiConfig:
-    return replace(bi_config(defaults(BI_SETTINGS)), **kw)
-
-
-def rcfg(**kw) -> recipe.ReadoutConfig:
-    return replace(readout_config(defaults(BI_SETTINGS)), **kw)
-
-
-def number_after(text: str, marker: str) -> float:
-    raw = re.search(re.escape(marker) + r"\s*\**([−\-]?\d+(?:\.\d+)?(?:e[−\-]?\d+)?)", text).group(1)
-    return float(raw.replace("−", "-"))
+cfg = partial(page_config, bi_config, BI_SETTINGS)  # the page's BiConfig at its defaults, with fields changed
+rcfg = partial(page_config, readout_config, BI_SETTINGS)  # ... and its ReadoutConfig
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)

@@ -7,16 +7,14 @@ epochs (of the default ten): they hold from then on, and the full runs would cos
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import re
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from claims.helpers import assert_the_seed_decides_the_model, train_all, trained
 
 from lessons.char_rnn import recipe as demo
 from lessons.char_rnn.settings import SETTINGS, TRIES, config
@@ -29,8 +27,6 @@ from rnn_core.training import Trainer, TrainResult
 pytestmark = pytest.mark.timeout(1200)
 
 SEEDS = range(5)
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # for the worker processes started below: one BLAS thread each, no spinning
 SHIPPED = (Path(demo.__file__).resolve().parents[2] / "assets" / "coriolanus.txt").read_text(encoding="utf-8")
 PASTED = ("It was a bright cold day in April, and the clocks were striking thirteen. Winston Smith, his chin "
           "nuzzled into his breast in an effort to escape the vile wind, slipped quickly through the glass doors "
@@ -45,26 +41,18 @@ def corpus() -> demo.Corpus:
 
 
 def _fit(cfg: demo.CharConfig) -> TrainResult:
-    corpus = demo.make_corpus(SHIPPED)
-    trainer = Trainer(cfg.train_config(), demo.train_data(corpus, cfg.seq_len))
-    for _ in trainer.run():
-        pass
-    return trainer.result()
-
-
-def train_all(cfgs: list[demo.CharConfig]) -> list[TrainResult]:
-    with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn")) as pool:
-        return list(pool.map(_fit, cfgs))
+    """One full training, in a worker process (see ``train_all``)."""
+    return trained(cfg.train_config(), demo.train_data(demo.make_corpus(SHIPPED), cfg.seq_len))
 
 
 @pytest.fixture(scope="module")
 def one_epoch() -> list[TrainResult]:
-    return train_all([replace(D, epochs=1, seed=s) for s in SEEDS])
+    return train_all(_fit, [replace(D, epochs=1, seed=s) for s in SEEDS])
 
 
 @pytest.fixture(scope="module")
 def three_epochs() -> list[TrainResult]:
-    return train_all([replace(D, epochs=3, seed=s) for s in SEEDS])
+    return train_all(_fit, [replace(D, epochs=3, seed=s) for s in SEEDS])
 
 
 # -- the text -------------------------------------------------------------------------------------------------
@@ -148,17 +136,8 @@ def test_the_same_seed_and_settings_train_the_same_model():
     """/char-rnn, help of "Seed": "The same seed and settings train the same model."
 
     Checked at: the page's settings with seeds 0 and 1, stopped after 5 steps (trained twice each)."""
-    corpus = demo.make_corpus(SHIPPED)
-    runs = []
-    for seed in (0, 0, 1):
-        trainer = Trainer(replace(D, seed=seed).train_config(), demo.train_data(corpus, D.seq_len))
-        for p in trainer.run():
-            if p.step == 5:
-                break
-        runs.append(trainer.result())
-    for name, value in runs[0].model.params.items():
-        np.testing.assert_array_equal(value, runs[1].model.params[name])
-    assert not np.array_equal(runs[0].step_loss, runs[2].step_loss)
+    data = demo.train_data(demo.make_corpus(SHIPPED), D.seq_len)
+    assert_the_seed_decides_the_model(lambda seed: replace(D, seed=seed).train_config(), data, steps=5)
 
 
 def test_more_units_more_weights_and_windows_bound_the_gradients_reach():

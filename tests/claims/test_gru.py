@@ -7,15 +7,15 @@ The GRU's arithmetic is checked on the engine's forward pass (rnn_core.GRU) and 
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
+from claims.helpers import every_step_value, number_after, page_config
 
 from lessons.gated import recipe, stories
 from lessons.gated.settings import GRU_SETTINGS, GRU_TRIES, gru_config
-from lessons.kit.settings import defaults
 from rnn_core import GRU
 from rnn_core.steps import gru_step
 
@@ -26,14 +26,7 @@ CORNERS = [dict(steps=T, hidden=H, gain=g, update_bias=b) for T, H, g, b in
 BZ_GRID = tuple(np.arange(-4.0, 6.5, 0.5))
 
 
-def cfg(**kw) -> recipe.GRUConfig:
-    """The page's GRU at its defaults, with ``kw`` (the recipe's names) changed."""
-    return replace(gru_config(defaults(GRU_SETTINGS)), **kw)
-
-
-def number_after(text: str, marker: str) -> float:
-    raw = re.search(re.escape(marker) + r"\s*\**([−\-]?\d+(?:\.\d+)?(?:e[−\-]?\d+)?)", text).group(1)
-    return float(raw.replace("−", "-"))
+cfg = partial(page_config, gru_config, GRU_SETTINGS)  # the page's GRU at its defaults, with fields changed
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
@@ -56,14 +49,11 @@ def test_the_step_numbers_are_the_engines():
     The reset gate lets r of the past into that candidate."
 
     Checked at: every pattern at the defaults, seeds 0–4, every step, every unit and the mean."""
-    for pattern, seed in itertools.product(PATTERNS, SEEDS):
-        run = recipe.run_gru(cfg(pattern=pattern, seed=seed))
-        for t, unit in itertools.product(range(1, run.steps + 1), [None, *range(run.hidden)]):
-            v = recipe.step_values(run, t, unit)
-            assert v["h"] == pytest.approx(v["kept"] + v["written"], abs=1e-12)
-            if unit is not None:
-                assert v["kept"] == pytest.approx(v["z"] * v["h_prev"])
-                assert v["written"] == pytest.approx((1 - v["z"]) * v["n"])
+    for unit, v in every_step_value(lambda **kw: recipe.run_gru(cfg(**kw)), PATTERNS, SEEDS):
+        assert v["h"] == pytest.approx(v["kept"] + v["written"], abs=1e-12)
+        if unit is not None:
+            assert v["kept"] == pytest.approx(v["z"] * v["h_prev"])
+            assert v["written"] == pytest.approx((1 - v["z"]) * v["n"])
 
 
 @pytest.mark.parametrize("after", [True, False], ids=["pytorch", "cho"])

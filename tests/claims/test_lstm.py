@@ -7,15 +7,14 @@ the stored value and its gradient are checked against the same unit run (and dif
 from __future__ import annotations
 
 import itertools
-import re
-from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
+from claims.helpers import every_step_value, number_after, page_config
 
 from lessons.gated import recipe, stories
 from lessons.gated.settings import LSTM_SETTINGS, LSTM_TRIES, SEQUENCE_PATTERNS, lstm_config, remember_config
-from lessons.kit.settings import defaults
 
 SEEDS = range(5)
 PATTERNS = [p for p in recipe.PATTERNS if p != "custom"]
@@ -25,19 +24,12 @@ KEEP_BIASES = tuple(np.arange(-2.0, 8.5, 0.5))  # the remember demo's slider, ev
 GAPS = (5, 40, 100, 135, 150)  # its ends, its default and the issue's f^135
 
 
-def cfg(**kw) -> recipe.LSTMConfig:
-    """The page's LSTM at its defaults, with ``kw`` (the recipe's names) changed."""
-    return replace(lstm_config(defaults(LSTM_SETTINGS)), **kw)
+cfg = partial(page_config, lstm_config, LSTM_SETTINGS)  # the page's LSTM at its defaults, with fields changed
 
 
 def runs(patterns=PATTERNS, corners=CORNERS, seeds=SEEDS):
     for pattern, corner, seed in itertools.product(patterns, corners, seeds):
         yield recipe.run_lstm(cfg(pattern=pattern, seed=seed, **corner))
-
-
-def number_after(text: str, marker: str) -> float:
-    raw = re.search(re.escape(marker) + r"\s*\**([−\-]?\d+(?:\.\d+)?(?:e[−\-]?\d+)?)", text).group(1)
-    return float(raw.replace("−", "-"))
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
@@ -68,16 +60,13 @@ def test_the_step_numbers_add_up_and_the_half_life_is_right():
     squashed belt as h_t."
 
     Checked at: every pattern at the defaults, seeds 0–4, every step, every unit and the mean over units."""
-    for pattern, seed in itertools.product(PATTERNS, SEEDS):
-        run = recipe.run_lstm(cfg(pattern=pattern, seed=seed))
-        for t, unit in itertools.product(range(1, run.steps + 1), [None, *range(run.hidden)]):
-            v = recipe.step_values(run, t, unit)
-            assert v["c"] == pytest.approx(v["kept"] + v["written"], abs=1e-12)
-            if unit is not None:
-                assert v["written"] == pytest.approx(v["i"] * v["g"]) and v["h"] == pytest.approx(v["o"] * v["tanh_c"])
-            life = recipe.half_life(v["f"])
-            if 0 < v["f"] < 1:
-                assert v["f"] ** life == pytest.approx(0.5)
+    for unit, v in every_step_value(lambda **kw: recipe.run_lstm(cfg(**kw)), PATTERNS, SEEDS):
+        assert v["c"] == pytest.approx(v["kept"] + v["written"], abs=1e-12)
+        if unit is not None:
+            assert v["written"] == pytest.approx(v["i"] * v["g"]) and v["h"] == pytest.approx(v["o"] * v["tanh_c"])
+        life = recipe.half_life(v["f"])
+        if 0 < v["f"] < 1:
+            assert v["f"] ** life == pytest.approx(0.5)
 
 
 def test_a_closed_input_gate_lets_nothing_onto_the_belt():

@@ -8,13 +8,11 @@ module. Memoryless rivals are fitted exactly as the page fits them (recipe.basel
 from __future__ import annotations
 
 import functools
-import multiprocessing as mp
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from claims.helpers import assert_the_seed_decides_the_model, train_all, trained
 
 from lessons.kit.settings import defaults
 from lessons.training import recipe as lab
@@ -28,25 +26,14 @@ from rnn_core.training import Trainer, batches_per_epoch
 pytestmark = pytest.mark.timeout(1200)
 
 SEEDS = range(5)
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # for the worker processes started below: one BLAS thread each, no spinning
 D = config(defaults(SETTINGS))  # the page's defaults
 
 
 def _fit(cfg: lab.LabConfig):
     """One training, in a worker: (the run's report row, its result)."""
     task = lab.make_task(cfg.task, cfg.window)
-    trainer = Trainer(cfg.train_config(), task.data)
-    for _ in trainer.run():
-        pass
-    result = trainer.result()
+    result = trained(cfg.train_config(), task.data)
     return lab.report(cfg, task, result), result
-
-
-def train_all(cfgs: list[lab.LabConfig]) -> list:
-    """Train every config, two at a time (the CI machine has two cores), in order."""
-    with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn")) as pool:
-        return list(pool.map(_fit, cfgs))
 
 
 @functools.cache
@@ -69,7 +56,7 @@ def loss(row: dict, kind: str) -> float:
 def adding_runs() -> dict:
     """The default task at the page's defaults, and with truncated BPTT at the slider's corners below T/2."""
     cfgs = {(b, s): replace(D, bptt=b, seed=s) for b in (0, 1, 9) for s in SEEDS}
-    return dict(zip(cfgs, train_all(list(cfgs.values())), strict=True))
+    return dict(zip(cfgs, train_all(_fit, list(cfgs.values())), strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +159,7 @@ def test_a_cell_that_solved_the_task_reacts_at_the_markers(adding_runs, adding_t
 @pytest.fixture(scope="module")
 def series_runs() -> dict:
     cfgs = {(t, s): replace(D, task=t, seed=s) for t in ("stock", "stock_returns", "noisy_sine") for s in SEEDS}
-    return dict(zip(cfgs, train_all(list(cfgs.values())), strict=True))
+    return dict(zip(cfgs, train_all(_fit, list(cfgs.values())), strict=True))
 
 
 @pytest.mark.slow
@@ -362,7 +349,7 @@ def test_blanks_are_easy_only_recall_needs_memory():
     before ▶ is already right."""
     task = lab.make_task("copy", 10)
     cfgs = [lab.LabConfig(task="copy", window=10, epochs=1, seed=s) for s in SEEDS]
-    for rep, _ in train_all(cfgs):
+    for rep, _ in train_all(_fit, cfgs):
         model_blank = rep.predicted[:, : lab.COPY_LENGTH + 10]
         assert (model_blank == 0).all() and (rep.target[:, : lab.COPY_LENGTH + 10] == 0).all()
     assert task.data.y_val[:, : lab.COPY_LENGTH + 10].max() == 0
@@ -402,7 +389,7 @@ def test_a_large_learning_rate_without_clipping_spikes_and_clipping_caps_the_ste
     default (two epochs) no step taken is longer than the threshold."""
     cfgs = [replace(D, cell="rnn", lr=0.3, clip="none", seed=s) for s in SEEDS]
     cfgs += [replace(D, cell="rnn", lr=0.3, epochs=2, seed=s) for s in SEEDS]
-    for cfg, (_, res) in zip(cfgs, train_all(cfgs), strict=True):
+    for cfg, (_, res) in zip(cfgs, train_all(_fit, cfgs), strict=True):
         g = res.grad_norm_before
         if cfg.clip == "none":
             assert not np.isfinite(g).all() or g.max() >= 10 * np.median(g), cfg.seed
@@ -419,16 +406,8 @@ def test_same_settings_and_seed_give_the_same_model():
     process trains the same model as in place: tests/lessons/kit/test_jobs.py)."""
     task = lab.make_task(D.task, D.window)
     for cell in ("rnn", "lstm", "gru"):
-        runs = []
-        for seed in (0, 0, 1):
-            trainer = Trainer(replace(D, cell=cell, seed=seed).train_config(), task.data)
-            for p in trainer.run():
-                if p.step == 20:
-                    break
-            runs.append(trainer.result())
-        for name, value in runs[0].model.params.items():
-            np.testing.assert_array_equal(value, runs[1].model.params[name])
-        assert not np.array_equal(runs[0].step_loss, runs[2].step_loss)
+        assert_the_seed_decides_the_model(lambda seed, c=cell: replace(D, cell=c, seed=seed).train_config(),
+                                          task.data, steps=20)
 
 
 def test_an_epoch_is_one_pass_over_every_training_window():

@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 import pytest
+from claims.helpers import number_after
 
 from lessons.kit.settings import defaults
 from lessons.unrolled import recipe, stories
@@ -44,11 +45,6 @@ def echo(c: recipe.UnrolledConfig) -> tuple[np.ndarray, np.ndarray]:
 def sentence(c) -> str:
     run = recipe.run_unrolled(c)
     return stories.echo_sentence(run, recipe.behaviour(run))
-
-
-def number_after(text: str, marker: str) -> float:
-    raw = re.search(re.escape(marker) + r"\s*([−\-0-9.e]+)", text).group(1)
-    return float(raw.replace("−", "-"))
 
 
 @pytest.mark.parametrize("kw", IMPULSE_GRID, ids=lambda kw: "w{w_rec}-in{w_in}-b{bias}-{activation}".format(**kw))

@@ -14,15 +14,7 @@ import pytest
 
 from lessons.kit.settings import defaults
 from lessons.vanishing import figures, recipe, stories
-from lessons.vanishing.settings import (
-    ACTIVATIONS,
-    PRESETS,
-    SETTINGS,
-    TRIES,
-    chain_config,
-    clip_config,
-    matrix_config,
-)
+from lessons.vanishing.settings import ACTIVATIONS, PRESETS, SETTINGS, TRIES, chain_config, clip_config, matrix_config
 from rnn_core import RNN, curve
 
 W_GRID = (0.0, 0.01, 0.5, 0.9, 1.0, 1.5, 2.0, 3.0)  # the slider is 0..3

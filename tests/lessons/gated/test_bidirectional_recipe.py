@@ -38,7 +38,7 @@ def test_sensitivity_is_causal_in_each_direction():
 
 def test_sensitivity_matches_finite_differences():
     s = demo.sensitivity(SMALL)
-    x = demo.input_sequence(SMALL.pattern, SMALL.steps, SMALL.seed)
+    x = SMALL.inputs()
     layer = demo.build(SMALL.hidden, SMALL.seed, SMALL.gain)
     H, eps = SMALL.hidden, 1e-6
     for t, src in ((4, 1), (2, 5), (3, 3)):

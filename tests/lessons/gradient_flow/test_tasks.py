@@ -3,21 +3,16 @@ what the engine does."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from task_helpers import by_id, control_values
+
 from lessons.gradient_flow.settings import SETTINGS
 from lessons.gradient_flow.tasks import FAR_T, LONG_T, TASKS, lstm_reach
 from lessons.kit.settings import defaults
 
-BY_ID = {t.id: t for t in TASKS}
-
-
-def values(**kw):
-    return {**defaults(SETTINGS), **kw}
-
-
-def test_two_tasks_with_link_safe_ids_and_one_right_answer():
-    assert len(BY_ID) == len(TASKS) == 2 and all(t.id.replace("-", "").isalnum() for t in TASKS)
-    far = BY_ID["gflow-far"]
-    assert far.is_right(2) and not far.is_right(0) and not far.is_right(1) and not far.is_right(None)
+BY_ID = by_id(TASKS)
+values = partial(control_values, SETTINGS)
 
 
 def test_b_f_3_takes_the_lstm_gradient_to_the_first_step_at_t_60_with_seed_0():

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from lessons.kit.settings import ACTIVATION_LABELS, defaults
 from lessons.vanishing import recipe
-from lessons.vanishing.settings import (
-    CHAIN,
-    PRESETS,
-    SETTINGS,
-    TRIES,
-    chain_config,
-    clip_config,
-    matrix_config,
-)
+from lessons.vanishing.settings import CHAIN, PRESETS, SETTINGS, TRIES, chain_config, clip_config, matrix_config
 
 
 def test_the_defaults_describe_the_recipes_default_configs():
