@@ -259,8 +259,9 @@ def chain_rule_figure(res: BPTTResult) -> go.Figure:
         xaxis=step_axis(T, anchor="y", matches="x2", showticklabels=False, range=x_range),
         xaxis2=step_axis(T, anchor="y2", title="time step t", range=x_range),
         shapes=[hline(1.0), hline(-1.0)],
-        annotations=[note("each step's factor w·act′(a<sub>t</sub>) — blue: |factor| < 1 shrinks the signal, "
-                          "orange: > 1 grows it", 0, 1.02, xref="x domain", yref="y domain", color=NEUTRAL)],
+        # A short panel label (a phone shows ~40 characters); the colours are explained beside the chart.
+        annotations=[note("each step's factor w·act′(a<sub>t</sub>)", 0, 1.02, xref="x domain", yref="y domain",
+                          color=NEUTRAL)],
     )
 
 

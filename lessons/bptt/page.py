@@ -158,8 +158,9 @@ def chain_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
         st.latex(r"\frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T} \frac{\partial h_s}{\partial h_{s-1}}"
                  r" = \prod_{s=t+1}^{T} w_{rec}\,\mathrm{act}'(a_s)")
         st.markdown(
-            "Factors below 1 in size shrink the signal, factors above 1 grow it, and a product of many of "
-            "them does so *exponentially* — which is why the bottom panel needs a log axis. " + stories.CHAIN_BOUND
+            "Factors below 1 in size shrink the signal (blue bars), factors above 1 grow it (orange), and a "
+            "product of many of them does so *exponentially* — which is why the bottom panel needs a log axis. "
+            + stories.CHAIN_BOUND
         )
         if res.steps > 1:
             st.metric("Survives the trip back to step 1", compact(abs(res.running[0]), width=9),

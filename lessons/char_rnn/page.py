@@ -158,7 +158,7 @@ def text_overview(text: str, corpus: demo.Corpus) -> None:
     visual, words = beside()
     with visual:
         chars, probs = frequencies(text)
-        plot(figs.frequency_figure(chars, probs, title="The most common characters: all a memoryless model knows"),
+        plot(figs.frequency_figure(chars, probs, title="All a memoryless model knows"),
              key="char_freq", alt="Character frequencies")
     with words:
         st.markdown(f"**{len(text):,} characters**, **{corpus.vocab_size} different ones**. Each character becomes "

@@ -47,7 +47,7 @@ def sensitivity_bars(forward: np.ndarray, backward: np.ndarray, t: int) -> go.Fi
                "hovertemplate": "x<sub>%{x}</sub>: %{y:.3g}<extra>" + name + "</extra>"}
               for vals, name, color in ((forward, "forward half →", FORWARD), (backward, "backward half ←", BACKWARD))]
     return styled(
-        traces, title=f"How much the output at t = {t} depends on each input", height=340,
+        traces, title=f"What the output at t = {t} depends on", height=340,
         x_title=f"input step s   (← the past · t = {t} · the future →)",
         y_title="‖∂h<sub>t</sub> / ∂x<sub>s</sub>‖", hovermode="x unified",
         legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},

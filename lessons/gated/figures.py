@@ -206,7 +206,7 @@ def gru_cell_diagram(v: dict[str, float], t: int, unit_label: str, *, reset_afte
     _gru_gates(cv, v, reset_after)
     for name, fn in (("z", "σ"), ("r", "σ"), ("n", "tanh")):
         gate(cv, GRU_X[name], GATE_Y, name, fn, v[name], is_signed=name == "n")
-    return diagram_figure(cv, f"Inside the GRU cell at step t = {t} · {unit_label} · h is its only memory")
+    return diagram_figure(cv, f"Inside the GRU cell at step t = {t} · {unit_label}")
 
 
 # -- heatmap rows (for lessons.kit.heatmaps.heatmap_stack) --------------------------------------------
@@ -344,7 +344,7 @@ def _remember_notes(doms: list[tuple[float, float]], i: np.ndarray, f: np.ndarra
         _side_label(read_step, float(o[read_step - 1]), "<b>o</b> read", GREEN, 2, anchor="right", yanchor="top"),
     ]
     titles = ("inputs: one value to store, then distracting noise", "gates (0 = closed, 1 = open)",
-              "the belt c<sub>t</sub> (dotted: other forget biases) and the output h<sub>t</sub>")
+              "belt c<sub>t</sub>, output h<sub>t</sub> (dotted: other b<sub>f</sub>)")
     for dom, text in zip(doms, titles, strict=True):
         notes.append({"x": 0, "y": dom[1], "xref": "paper", "yref": "paper", "text": text,
                       "showarrow": False, "xanchor": "left", "yanchor": "bottom", "yshift": 2,

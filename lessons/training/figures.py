@@ -77,7 +77,7 @@ def adding_example(x: np.ndarray, y: float) -> go.Figure:
     bar = {"type": "bar", "x": np.arange(T), "y": f32(x[:, 0]), "marker": {"color": colours.tolist()},
            "hovertemplate": "t=%{x}<br>value %{y:.3f}<extra></extra>"}
     a, b = np.flatnonzero(marked)[:2]
-    title = f"Target = {x[a, 0]:.2f} + {x[b, 0]:.2f} = <b>{y:.2f}</b> (the two marked values)"
+    title = f"Target: the marked {x[a, 0]:.2f} + {x[b, 0]:.2f} = <b>{y:.2f}</b>"
     return styled([bar], title=title, height=260, x_title="time step t", y_title="value", legend=False,
                   hovermode="closest", bargap=0.15, yaxis={"range": [0, 1.05]})
 

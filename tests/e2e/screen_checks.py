@@ -9,6 +9,8 @@ usable alone to count problems on any running copy of the app:
 - ``overlapping_labels``: pairs of text labels inside one Plotly chart whose boxes overlap.
 - ``sideways_scroll``: whether the main column scrolls sideways (deliberate scrollers excepted: a container
   keyed "scroller…" or an equation box may scroll inside itself, see lessons/kit/chrome.py).
+- ``cut_off_chart_text``: chart text that runs past its chart's edge (Plotly never wraps: a long title or
+  label is simply cut off on a phone).
 - ``small_chart_text``: chart text drawn smaller than a minimum size in CSS pixels.
 - ``low_contrast_chart_text``: chart text below WCAG AA contrast against the page (in the viewer's theme).
 - ``low_contrast_marks``: chart lines, markers and bars below 3:1 against the page.
@@ -125,6 +127,28 @@ SMALL_TEXT_JS = """(minPx) => {
 }"""
 
 
+CUT_OFF_JS = """(tolerance) => {
+  const out = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, p) => {
+    const svg = plot.querySelector('.main-svg');
+    if (!svg) return;
+    const box = svg.getBoundingClientRect();
+    plot.querySelectorAll('svg text').forEach(t => {
+      if (!t.textContent.trim() || !t.getClientRects().length || t.closest('.hoverlayer')) return;
+      const r = t.getBoundingClientRect();
+      if (r.width && (r.left < box.left - tolerance || r.right > box.right + tolerance))
+        out.push([p, t.textContent.trim().slice(0, 40)]);
+    });
+  });
+  return out;
+}"""
+
+
+def cut_off_chart_text(page, tolerance: float = 3.0) -> list[tuple[int, str]]:
+    """(chart index, text) for every chart text that reaches past its chart's left or right edge."""
+    return page.evaluate(CUT_OFF_JS, tolerance)
+
+
 def axe_problems(page) -> list[tuple[str, str, int]]:
     """(rule id, impact, number of elements) for every serious or critical axe-core violation."""
     from axe_playwright_python.sync_playwright import Axe
@@ -163,7 +187,8 @@ def low_contrast_marks(page) -> list[tuple[str, float]]:
 
 def count_all(page) -> dict[str, int]:
     return {"axe": sum(n for _, _, n in axe_problems(page)), "overlaps": len(overlapping_labels(page)),
-            "sideways": int(sideways_scroll(page)["scroll"]), "small text": len(small_chart_text(page, 11)),
+            "sideways": int(sideways_scroll(page)["scroll"]), "cut off": len(cut_off_chart_text(page)),
+            "small text": len(small_chart_text(page, 11)),
             "low contrast": len(low_contrast_chart_text(page)), "faint marks": len(low_contrast_marks(page))}
 
 
