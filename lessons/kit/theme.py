@@ -249,7 +249,45 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     margin, Plotly draws the whole chart a second time (measured: 30-50% of a chart's drawing time).
     """
     layout = {**layout, "margin": margin_floor(data, layout)}
+    _wrap_long_title(layout)
     return go.Figure(data=data, layout=layout, _validate=False)
+
+
+TITLE_CHARS = 40  # about what a chart title (17 px) fits on one line on a 390 px phone
+TITLE_LINE_PX = 22
+
+
+def wrapped(text: str, limit: int = TITLE_CHARS) -> str:
+    """``text`` broken once so that its first line keeps within ``limit`` visible characters: after a " — ",
+    ": " or " · " in its second half if there is one, else at the last space. Plotly never wraps a title, so
+    a long one is cut off at the chart's edge on a phone."""
+    if "<br>" in text:
+        return text
+    spaces, visible, in_tag = [], 0, False
+    for i, ch in enumerate(text):
+        in_tag = (in_tag or ch == "<") and ch != ">"
+        if ch == " " and not in_tag and visible <= limit:
+            spaces.append((i, visible))
+        visible += not in_tag and ch != ">"
+    if visible <= limit or not spaces:
+        return text
+    preferred = [i for i, v in spaces if v >= limit // 2 and text[i - 1] in "—:·" ]
+    cut = preferred[-1] if preferred else spaces[-1][0]
+    return text[:cut] + "<br>" + text[cut + 1:]
+
+
+def _wrap_long_title(layout: dict) -> None:
+    """A long title in two lines, with the top margin one line taller."""
+    title = layout.get("title")
+    text = title.get("text") if isinstance(title, dict) else None
+    if not text or "<br>" in text:
+        return
+    two = wrapped(text)
+    if two != text:
+        layout["title"] = {**title, "text": two}
+        layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + TITLE_LINE_PX}
+        if layout.get("height"):
+            layout["height"] += TITLE_LINE_PX
 
 
 # Pixels that labels take outside the plot area, with Streamlit's chart theme (its axis-title standoffs

@@ -89,7 +89,7 @@ def gradient_norm_figure(chain: ChainResult, *, activation: str) -> go.Figure:
                        color=BLUE, floor=floor, ceil=ceil, width=2.5)
     shapes, notes = _chain_marks(chain, floor)
     return _log_figure(data, floor, ceil, height=400,
-                       x_title="k = steps back from the loss<br>(k = T: the initial state h₀)",
+                       x_title="k = steps back from the loss (k = T: h₀)",
                        y_title="|∂L/∂h<sub>T−k</sub>|", shapes=shapes, annotations=notes)
 
 

@@ -183,3 +183,21 @@ def test_enlarged_log_axes_label_powers_of_ten_only():
     assert lay["yaxis3"]["dtick"] == "D2" and "dtick" not in lay["xaxis"]
     assert theme.decade_ticks(-2, 1) == {"tick0": 0, "dtick": 1}
     go.Figure(layout=lay)  # valid Plotly
+
+
+def test_a_long_title_is_broken_once_to_fit_a_phone():
+    from lessons.kit.theme import TITLE_CHARS, TITLE_LINE_PX, figure, layout, wrapped
+
+    assert wrapped("Short title") == "Short title"
+    text = "One step ahead: every prediction starts from the true past"
+    first, second = wrapped(text).split("<br>")
+    assert len(first) <= TITLE_CHARS and f"{first} {second}" == text
+    # after a dash or colon in the second half when there is one; tags are not counted and never cut
+    assert wrapped("Gradient norm per step — clipped 27 of 188 steps") == \
+        "Gradient norm per step —<br>clipped 27 of 188 steps"
+    assert wrapped("Target: the marked 0.32 + 0.17 = <b>0.48</b>") == "Target: the marked 0.32 + 0.17 = <b>0.48</b>"
+    assert "<br>" not in wrapped("<b>" + "x" * 50 + "</b>")  # no space: nothing to break at
+    short, long = (figure([], layout(title=t, height=300)) for t in ("Short title", "A title " * 8))
+    assert short.layout.title.text == "Short title"
+    assert long.layout.title.text.count("<br>") == 1
+    assert long.layout.margin.t == short.layout.margin.t + TITLE_LINE_PX and long.layout.height == 300 + TITLE_LINE_PX
