@@ -12,17 +12,8 @@ import streamlit as st
 from lessons.bptt import figures as figs
 from lessons.bptt import recipe, stories
 from lessons.bptt.settings import SETTINGS, TRIES, config
+from lessons.kit import layout as ui
 from lessons.kit.cached import cached_call
-from lessons.kit.layout import (
-    beside,
-    chart_beside,
-    checked,
-    control_box,
-    csv_download,
-    lesson_body,
-    lesson_header,
-    plot,
-)
 from lessons.kit.numbers import compact, tex_short
 from lessons.kit.path import try_this
 from lessons.kit.widgets import draw, step_slider
@@ -73,7 +64,7 @@ def truncation_figures(cfg: recipe.BPTTConfig, k: int):
 def network_controls() -> recipe.BPTTConfig:
     """The network and its loss, as on /unrolled but with one hidden unit so every gradient is a number."""
     S, values = SETTINGS, {}
-    with control_box():
+    with ui.control_box():
         c1, c2, c3, c4 = st.columns(4, gap="medium")
         values["sequence"] = draw(S["sequence"], c1)
         # Typed numbers set their own length, so the length slider gives way to the text box.
@@ -82,7 +73,7 @@ def network_controls() -> recipe.BPTTConfig:
         for name, col in (("w_rec", c2), ("w_in", c2), ("activation", c3), ("bias", c3), ("every", c4),
                           ("target", c4)):
             values[name] = draw(S[name], col)
-    return checked(config, values)
+    return ui.checked(config, values)
 
 
 def step_table(res: recipe.BPTTResult, trunc: recipe.Truncation | None = None) -> pd.DataFrame:
@@ -130,9 +121,9 @@ def flow_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
     """The unrolled chain with ∂L/∂h_t and a step-through of the backward recursion (reruns on its own)."""
     T = res.steps
     t = step_slider(SETTINGS["step"], 1, T, T)
-    plot(flow_figure(cfg, t), key="bptt_flow", min_width=figs.flow_min_width(T),
+    ui.plot(flow_figure(cfg, t), key="bptt_flow", min_width=figs.flow_min_width(T),
          alt="Unrolled chain of hidden states coloured by the gradient of the loss with respect to each one")
-    text, numbers = beside((1, 1))
+    text, numbers = ui.beside((1, 1))
     with text:
         st.markdown(
             "Each circle is a hidden state $h_t$, coloured by $\\partial L/\\partial h_t$: how much the loss "
@@ -149,7 +140,7 @@ def flow_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
 
 
 def chain_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
-    with chart_beside(chain_figure(cfg), key="bptt_chain",
+    with ui.chart_beside(chain_figure(cfg), key="bptt_chain",
                       alt="Per-step factors of the chain rule and their running product on a log axis"):
         st.markdown(
             "Unfold the recursion and the chain rule becomes a **product**: to reach step $t$ from the last "
@@ -168,7 +159,7 @@ def chain_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
 
 
 def contributions_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
-    with chart_beside(contributions_figure(cfg), key="bptt_contrib", alt="Each step's contribution to the weight "
+    with ui.chart_beside(contributions_figure(cfg), key="bptt_contrib", alt="Each step's contribution to the weight "
                       "gradient stacked into a waterfall that ends at the total"):
         st.markdown(
             "The same weight $w_{rec}$ is used at every step, so every step adds its own piece to the "
@@ -205,28 +196,28 @@ def truncation_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
     T = res.steps
     k = step_slider(SETTINGS["k"], 1, T, recipe.WINDOW)
     trunc = truncate(cfg, k)
-    visual, text = beside((3, 2))
+    visual, text = ui.beside((3, 2))
     with visual:
         trunc_fig, err_fig = truncation_figures(cfg, k)
-        plot(trunc_fig, key="bptt_trunc",
+        ui.plot(trunc_fig, key="bptt_trunc",
              alt="Per-step contributions split into what truncated BPTT keeps and what it drops")
-        plot(err_fig, key="bptt_trunc_err",
+        ui.plot(err_fig, key="bptt_trunc_err",
              alt="Relative error of the truncated gradient against the window length k")
     with text:
         truncation_story(trunc, k, T)
-    csv_download(step_table(res, trunc), file_name="bptt_steps.csv", key="bptt_csv",
+    ui.csv_download(step_table(res, trunc), file_name="bptt_steps.csv", key="bptt_csv",
                  label="Download every per-step number (CSV)")
 
 
 # -- the page ------------------------------------------------------------------------------------------
-lesson_header("Backpropagation through time",
+ui.lesson_header("Backpropagation through time",
               "Follow the error backwards through the unrolled network, one multiplication at a time.")
 
 
-@lesson_body
+@ui.lesson_body
 def lesson() -> None:
     cfg = network_controls()
-    res = checked(run, cfg)
+    res = ui.checked(run, cfg)
     intro(cfg)
     if res.overflow_step is not None:
         st.warning(f"The forward pass overflowed at step {res.overflow_step + 1}: the state became too large for "

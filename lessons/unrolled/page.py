@@ -8,19 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lessons.kit import layout as ui
 from lessons.kit.cached import cached_call
 from lessons.kit.code import step_code
-from lessons.kit.layout import (
-    beside,
-    chart_beside,
-    checked,
-    control_box,
-    csv_download,
-    lesson_body,
-    lesson_header,
-    plot,
-    user_errors,
-)
 from lessons.kit.numbers import num
 from lessons.kit.path import try_this
 from lessons.kit.settings import ACTIVATION_LABELS
@@ -66,7 +56,7 @@ activation_curve = cached_call(recipe.activation_curve, max_entries=32)
 def controls() -> recipe.UnrolledConfig:
     """The network's controls in three columns; returns the config (shows an error and stops on bad input)."""
     S, values = SETTINGS, {}
-    with control_box():
+    with ui.control_box():
         c1, c2, c3 = st.columns(3, gap="large")
         values["sequence"] = draw(S["sequence"], c1)
         typed = values["sequence"] == "typed"
@@ -78,7 +68,7 @@ def controls() -> recipe.UnrolledConfig:
             values[name] = draw(S[name], c2)
         for name in ("activation", "hidden", "seed"):
             values[name] = draw(S[name], c3)
-        with c1, user_errors():
+        with c1, ui.user_errors():
             return config(values)
 
 
@@ -97,13 +87,13 @@ def step_through(run: recipe.UnrolledRun) -> None:
 
 
 def diagram(run: recipe.UnrolledRun, step: int, rolled: bool) -> None:
-    visual, text = beside((4, 1.25))
+    visual, text = ui.beside((4, 1.25))
     with visual:
         if rolled:
-            plot(figs.rolled_diagram(run, step), key="unrolled_diagram",
+            ui.plot(figs.rolled_diagram(run, step), key="unrolled_diagram",
                  alt=f"Rolled diagram of the RNN at step {step + 1}")
         else:
-            plot(step_film(run.config, step), key="unrolled_diagram", min_width=film_width(run.steps),
+            ui.plot(step_film(run.config, step), key="unrolled_diagram", min_width=film_width(run.steps),
                  alt="Unrolled diagram of the RNN with a slider over its steps")
     with text:
         if rolled:
@@ -128,7 +118,7 @@ def diagram(run: recipe.UnrolledRun, step: int, rolled: bool) -> None:
 
 def one_step(run: recipe.UnrolledRun, step: int) -> None:
     st.subheader("What the cell computes at every step", anchor=False)
-    eq, curve_col = beside((3, 1.15))
+    eq, curve_col = ui.beside((3, 1.15))
     with eq:
         st.latex(figs.step_equation(run, step))
         st.caption(f"With the numbers of step t = {step + 1}, where the slider starts; the line above the diagram "
@@ -143,7 +133,7 @@ def one_step(run: recipe.UnrolledRun, step: int) -> None:
                   "equation above.")
     with curve_col:
         a_max = figs.curve_extent(run.a)
-        plot(figs.activation_marker(activation_curve(run.config.activation, a_max), run.a.ravel(), run.h.ravel(),
+        ui.plot(figs.activation_marker(activation_curve(run.config.activation, a_max), run.a.ravel(), run.h.ravel(),
                                     ACTIVATION_LABELS[run.config.activation]),
              key="unrolled_activation", alt="activation function with every step's point marked")
         st.caption("Where every step's $a_t$ lands on the activation. On the flat ends of tanh or σ, "
@@ -192,14 +182,14 @@ def weight_matrices_note() -> None:
 
 
 # -- the page -------------------------------------------------------------------------------------------
-lesson_header("The unrolled RNN", "A recurrent network is one small cell used again and again — "
+ui.lesson_header("The unrolled RNN", "A recurrent network is one small cell used again and again — "
               "unroll it in time and every step becomes visible.")
 
 
-@lesson_body
+@ui.lesson_body
 def lesson() -> None:
     cfg = controls()
-    run = checked(run_network, cfg)
+    run = ui.checked(run_network, cfg)
 
     state_warning(run)
     weight_matrices_note()
@@ -208,17 +198,17 @@ def lesson() -> None:
 
     # Outside the step-through fragment on purpose: moving the step slider leaves this chart alone.
     st.subheader("The hidden state over time", anchor=False)
-    with chart_beside(figs.hidden_over_time(run), key="unrolled_main", ratio=(3, 1.15),
+    with ui.chart_beside(figs.hidden_over_time(run), key="unrolled_main", ratio=(3, 1.15),
                       alt="input, output and hidden state over time"):
         st.markdown(hidden_story(run, behaviour(run.config) if run.hidden == 1 else None))
-        csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
+        ui.csv_download(main_chart_frame(run), file_name="unrolled_rnn.csv", key="unrolled_csv")
     sweep_section(run.config)
 
 
 def sweep_section(cfg: recipe.UnrolledConfig) -> None:
     st.subheader("Sweep the recurrent weight", anchor=False)
     fig, story = w_sweep(cfg)
-    with chart_beside(fig, key="unrolled_sweep", ratio=(3, 1.15),
+    with ui.chart_beside(fig, key="unrolled_sweep", ratio=(3, 1.15),
                       alt="the hidden state over time, with a slider over the recurrent weight w"):
         st.markdown(story)
 

@@ -10,18 +10,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lessons.kit import layout as ui
 from lessons.kit.cached import cached_call
-from lessons.kit.layout import (
-    beside,
-    chart_beside,
-    checked,
-    control_box,
-    csv_download,
-    lesson_body,
-    lesson_header,
-    plot,
-    user_errors,
-)
 from lessons.kit.numbers import compact, short
 from lessons.kit.path import try_this
 from lessons.kit.widgets import draw
@@ -81,7 +71,7 @@ def apply_preset(name: str) -> None:
 
 def chain_controls() -> recipe.ChainConfig:
     S, values = SETTINGS, {}
-    with control_box():
+    with ui.control_box():
         c1, c2, c3 = st.columns([1, 1, 1], gap="medium")
         for name, col in zip(CHAIN, (c1, c1, c2, c2, c3), strict=True):
             values[name] = draw(S[name], col)
@@ -121,11 +111,11 @@ def norm_messages(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
 
 def norm_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
     norm_messages(cfg, res)
-    visual, text = beside((3, 2))
+    visual, text = ui.beside((3, 2))
     with visual:
-        plot(norm_figure(cfg), key="vg_norm",
+        ui.plot(norm_figure(cfg), key="vg_norm",
              alt="Size of the gradient against the number of steps back from the loss, on a log axis")
-        csv_download(gradient_table(res), file_name="gradient_norms.csv", key="vg_csv")
+        ui.csv_download(gradient_table(res), file_name="gradient_norms.csv", key="vg_csv")
     with text:
         st.markdown(stories.EQUATION)
         st.latex(r"\left|\frac{\partial L}{\partial h_{T-k}}\right| = \prod_{s=T-k+1}^{T} |w|\,|\mathrm{act}'(a_s)|")
@@ -139,7 +129,7 @@ def norm_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
 
 
 def activation_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
-    with chart_beside(activation_figure(cfg), key="vg_act_fig",
+    with ui.chart_beside(activation_figure(cfg), key="vg_act_fig",
                       alt="The activation function beside its derivative, with this run's steps marked"):
         st.markdown(stories.SATURATION)
         st.latex(r"\sigma'(a) = \sigma(a)\,\big(1-\sigma(a)\big) \le \tfrac14")
@@ -152,7 +142,7 @@ def activation_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None
 
 def matrix_story(m: recipe.MatrixResult, rho: float) -> None:
     """The text under the matrix charts: why ρ matters, and the measured factor per step."""
-    text, numbers = beside((3, 2))
+    text, numbers = ui.beside((3, 2))
     with text:
         st.markdown(stories.MATRIX)
         st.latex(r"\left\|\frac{\partial h_T}{\partial h_{T-k}}\right\|_2 = \|(\rho Q)^k\|_2 = \rho^{k}")
@@ -170,15 +160,15 @@ def matrix_section(cfg: recipe.ChainConfig) -> None:
     c1, c2 = st.columns(2)
     values = {"hidden": draw(SETTINGS["hidden"], c1), "radius": draw(SETTINGS["radius"], c2)}
     mcfg = matrix_config(values, cfg)
-    with user_errors(stop=False):
+    with ui.user_errors(stop=False):
         m = matrix(mcfg)
         eig_fig, norm_fig = matrix_figures(mcfg)
         left, right = st.columns(2, gap="large")
         with left:
-            plot(eig_fig, key="vg_eig",
+            ui.plot(eig_fig, key="vg_eig",
                  alt="Eigenvalues of the recurrent matrix against the unit circle")
         with right:
-            plot(norm_fig, key="vg_matrix_norm",
+            ui.plot(norm_fig, key="vg_matrix_norm",
                  alt="Spectral norm of the Jacobian from the last state back k steps, on a log axis")
         matrix_story(m, mcfg.radius)
 
@@ -186,7 +176,7 @@ def matrix_section(cfg: recipe.ChainConfig) -> None:
 def clip_vector_part(ccfg: recipe.ClipConfig, vector_fig) -> None:
     """The 2-D example: both rules side by side, and how far each one turns the gradient."""
     clip = clip_2d(ccfg)
-    with chart_beside(vector_fig, key="vg_clip",
+    with ui.chart_beside(vector_fig, key="vg_clip",
                       alt="A two-dimensional gradient clipped by value and by norm"):
         st.markdown("Gradient clipping caps how big a step the optimizer can take. Two rules:")
         st.latex(r"\text{by value: } g_i \leftarrow \min\big(\max(g_i, -c),\, c\big)")
@@ -217,7 +207,7 @@ def clip_run_caption(rc: recipe.RunClip, c: float) -> None:
 def clip_run_part(cfg: recipe.ChainConfig, c: float, effect_fig) -> None:
     """Clipping the run's own gradient: the curve slides down, its shape stays."""
     rc = clip_run(cfg, c)
-    with chart_beside(effect_fig, key="vg_clip_effect",
+    with ui.chart_beside(effect_fig, key="vg_clip_effect",
                       alt="Gradient size against steps back, before and after clipping by norm"):
         st.markdown(stories.CLIP_RUN)
         clip_run_caption(rc, c)
@@ -238,21 +228,21 @@ def clipping_section(cfg: recipe.ChainConfig) -> None:
     columns = st.columns(3)
     ccfg = clip_config({name: draw(SETTINGS[name], col) for name, col in zip(("g1", "g2", "threshold"), columns,
                                                                             strict=True)})
-    with user_errors(stop=False):
+    with ui.user_errors(stop=False):
         vector_fig, effect_fig = clip_figures(cfg, ccfg)
         clip_vector_part(ccfg, vector_fig)
         clip_run_part(cfg, ccfg.threshold, effect_fig)
 
 
 # -- the page ------------------------------------------------------------------------------------------
-lesson_header("Vanishing and exploding gradients",
+ui.lesson_header("Vanishing and exploding gradients",
               "Multiply a number by itself fifty times and watch what happens to the gradient.")
 
 
-@lesson_body
+@ui.lesson_body
 def lesson() -> None:
     cfg = chain_controls()
-    res = checked(chain, cfg)
+    res = ui.checked(chain, cfg)
 
     st.subheader("1 · How far back can a gradient reach?", anchor=False)
     norm_section(cfg, res)
