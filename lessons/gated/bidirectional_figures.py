@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lessons.gated.figures import stack
-from lessons.kit.heatmaps import Row, row_offsets, steps_of
+from lessons.kit.heatmaps import Row, heatmap_stack, row_offsets, steps_of
 from lessons.kit.numbers import num
 from lessons.kit.theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, SEQUENTIAL, VERMILLION, colorbar, f32, styled
 
@@ -34,7 +33,7 @@ def direction_heatmaps(x: np.ndarray, forward: np.ndarray, backward: np.ndarray,
     mid = row_offsets(rows)[-1] + H - 0.5
     divider = {"type": "line", "xref": "x2 domain", "yref": "y2", "x0": 0, "x1": 1, "y0": mid, "y1": mid,
                "line": {"color": NEUTRAL, "width": 2}}
-    return stack(x, rows, t, extra_shapes=[divider])
+    return heatmap_stack(x, rows, t, extra_shapes=[divider])
 
 
 def sensitivity_bars(forward: np.ndarray, backward: np.ndarray, t: int) -> go.Figure:

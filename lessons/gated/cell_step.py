@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lessons.gated import figures as figs
 from lessons.gated import recipe
 from lessons.gated.controls import step_and_unit
 from lessons.gated.tables import step_unit_table
 from lessons.kit.cached import cached_call, shared_view
+from lessons.kit.heatmaps import heatmap_stack
 from lessons.kit.layout import beside, chart_beside, csv_download, plot, user_errors
 from lessons.kit.numbers import signed
 from lessons.kit.settings import Setting
@@ -64,7 +64,7 @@ def cell_views(cell: Cell) -> CellViews:
 
     def heatmaps(cfg, t: int):
         r = run(cfg)
-        return figs.stack(r.x, cell.rows(r), t)
+        return heatmap_stack(r.x, cell.rows(r), t)
 
     def pulse_fate(cfg) -> recipe.PulseFate:
         return recipe.pulse_fate(run(cfg))

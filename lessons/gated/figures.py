@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lessons.kit.canvas import Canvas, frozen_axes
-from lessons.kit.heatmaps import Row, heatmap_stack, steps_of
+from lessons.kit.heatmaps import Row, steps_of
 from lessons.kit.numbers import pct, signed
 from lessons.kit.theme import (
     BLUE,
@@ -230,9 +230,6 @@ def gru_rows(gates: dict[str, np.ndarray], h: np.ndarray) -> list[Row]:
         Row("n", "n · candidate", gates["n"], "signed"),
         Row("h", "h · state", h, "signed"),
     ]
-
-
-stack = heatmap_stack  # the pages' name for it
 
 
 # -- parameter counts ---------------------------------------------------------------------------------

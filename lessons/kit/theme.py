@@ -271,7 +271,7 @@ def wrapped(text: str, limit: int = TITLE_CHARS) -> str:
         visible += not in_tag and ch != ">"
     if visible <= limit or not spaces:
         return text
-    preferred = [i for i, v in spaces if v >= limit // 2 and text[i - 1] in "—:·" ]
+    preferred = [i for i, v in spaces if v >= limit // 2 and text[i - 1] in "—:·"]
     cut = preferred[-1] if preferred else spaces[-1][0]
     return text[:cut] + "<br>" + text[cut + 1:]
 
@@ -280,7 +280,7 @@ def _wrap_long_title(layout: dict) -> None:
     """A long title in two lines, with the top margin one line taller."""
     title = layout.get("title")
     text = title.get("text") if isinstance(title, dict) else None
-    if not text or "<br>" in text:
+    if not text:
         return
     two = wrapped(text)
     if two != text:
