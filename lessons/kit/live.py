@@ -75,6 +75,7 @@ def watch(job: jobs.Job, *, key: str, title: str = "", loss_name: str = "loss", 
     if st.button("Stop", icon=":material/stop:", key=f"{key}_stop",
                  help="Stops training and keeps the model as it is so far."):
         job.stop()
+        stopping(job)
         deadline = time.monotonic() + STOP_WAIT_S
         while not job.done and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -83,6 +84,17 @@ def watch(job: jobs.Job, *, key: str, title: str = "", loss_name: str = "loss", 
         _queued(job)
     else:
         _running(job, title=title, loss_name=loss_name, baseline=baseline, baseline_name=baseline_name, key=key)
+
+
+def stopping(job: jobs.Job) -> None:
+    """Stop's answer, at once: the worker is told now, and drawing the stopped model's results is a full rerun
+    that takes a second or more on a busy server — the student should not wonder whether the click counted."""
+    p = job.progress
+    if p is None:  # still queued, or the worker has not sent its first step: there is no model to show
+        st.warning("Stopped before training began: nothing was trained.", icon=":material/stop_circle:")
+        return
+    st.warning(f"Stopped at step {p.step:,} of {p.total_steps:,}. Drawing the results of the model as it is now…",
+               icon=":material/stop_circle:")
 
 
 def failed(job: jobs.Job) -> None:
