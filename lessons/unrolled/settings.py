@@ -55,11 +55,13 @@ def config(values: dict) -> UnrolledConfig:
     """The network the controls describe. ``values``: name -> widget value, for the names of ``SETTINGS``
     that describe the network (the step and the view only choose what is shown). Raises ValueError on typed
     numbers that do not parse."""
-    typed = values["sequence"] == "typed"
-    return UnrolledConfig(sequence=values["sequence"], length=int(values["length"]), w_in=values["w_in"],
-                          w_rec=values["w_rec"], bias=values["bias"], activation=values["activation"],
-                          hidden=int(values["hidden"]), seed=int(values["seed"]),
-                          values=parse_numbers(values.get("values", "")) if typed else ())
+    typed = parse_numbers(values.get("values", "")) if values["sequence"] == "typed" else ()
+    # Typed numbers set their own length: the (disabled) length slider's value must not make a second config
+    # for the same run, nor reach code that reads the length from the config.
+    return UnrolledConfig(sequence=values["sequence"], length=len(typed) or int(values["length"]),
+                          w_in=values["w_in"], w_rec=values["w_rec"], bias=values["bias"],
+                          activation=values["activation"], hidden=int(values["hidden"]), seed=int(values["seed"]),
+                          values=typed)
 
 
 def first_step(T: int) -> int:

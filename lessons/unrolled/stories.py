@@ -103,10 +103,11 @@ def sweep_story(sw: Sweep) -> str:
     """What the sweep shows, from the sweep's own numbers: for the impulse (b = 0, an activation resting at 0)
     the ranges of w where the echo fades below 1 %, keeps half, grows or overflows by the last step."""
     cfg = sw.config
+    if cfg.sequence != "impulse" or cfg.bias != 0 or cfg.activation not in RESTING_AT_ZERO:
+        return SWEEP_HOW  # (typed numbers set their own length: cfg.length is not the run's then)
     k = event_step(cfg.length)
     first = sw.size[:, k]
-    if (cfg.sequence != "impulse" or cfg.bias != 0 or cfg.activation not in RESTING_AT_ZERO
-            or cfg.length - 1 - k < 3 or not (first > 0).all()):
+    if cfg.length - 1 - k < 3 or not (first > 0).all():
         return SWEEP_HOW
     last = sw.size[:, -1]
     with np.errstate(invalid="ignore"):

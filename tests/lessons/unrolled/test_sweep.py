@@ -82,3 +82,12 @@ def test_the_summary_quotes_the_frames_numbers():
 @pytest.mark.parametrize("kw", [dict(), dict(activation="identity", hidden=5, length=60)])
 def test_the_sweep_passes_plotly_validation(kw):
     go.Figure(sweep_film(sweep(**kw)).to_dict())
+
+
+def test_the_story_of_a_sweep_over_typed_numbers_reads_the_runs_own_length():
+    """Typed numbers with a config length that is not theirs (an engine caller, or an old link) tell the story
+    without indexing past the run."""
+    from lessons.unrolled.stories import SWEEP_HOW, sweep_story
+
+    sw = sweep(sequence="typed", values=(1.0, 0.0, 0.0), length=200)
+    assert sw.size.shape[1] == 3 and sweep_story(sw) == SWEEP_HOW
