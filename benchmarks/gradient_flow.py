@@ -3,12 +3,11 @@ the heaviest links (T = 100, 960 steps, any seed), and what an explicit Train co
 
     python benchmarks/gradient_flow.py            # about a minute, plus the Train timings (another minute or two)
     python benchmarks/gradient_flow.py --no-train
-    python benchmarks/gradient_flow.py --stop     # also: Train then Stop in headless Chromium, 5 times
 
 A visit is the page script run through Streamlit's AppTest (the real script runner, in process): "first" with
 every Streamlit cache emptied (a server that has never seen the setting), "rerun" the median of three reruns.
-Target: at most about 1 s for any visit; only the Train button may take longer (it shows progress at most every
-page.UPDATE_S = 0.2 s, and a Stop ends it at the next update: the longest step plus 0.2 s is how long Stop takes).
+Target: at most about 1 s for any visit; only the Train button may take longer (it trains in a worker process on
+the server's training board, with progress and Stop: benchmarks/stop.py times Stop).
 """
 
 from __future__ import annotations
@@ -59,43 +58,11 @@ def train_times(T: int, steps: int) -> dict[str, tuple[float, float]]:
     return out
 
 
-def stop_latency(repeats: int = 5) -> list[float]:
-    """Seconds from a click on Stop to the end of the page's script run, in headless Chromium on a local server,
-    while the heaviest setting trains (T = 100, 960 steps)."""
-    from playwright.sync_api import sync_playwright
-
-    from benchmarks.serving import launch_chromium, streamlit_server
-
-    with streamlit_server() as base, sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        return [_one_stop(browser, base, seed) for seed in range(101, 101 + repeats)]
-
-
-def _one_stop(browser, base: str, seed: int) -> float:
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/gradient-flow?gflow_T=100&gflow_steps=960&gflow_seed={seed}")
-    page.get_by_role("button", name="Train RNN, LSTM & GRU").click(timeout=120_000)
-    page.get_by_test_id("stProgress").wait_for(timeout=60_000)
-    page.wait_for_timeout(2000)
-    t0 = time.perf_counter()
-    page.locator(".st-key-gflow_stop button").click()
-    page.get_by_text("Training stopped after").wait_for(timeout=60_000)
-    seconds = time.perf_counter() - t0
-    page.context.close()
-    return seconds
-
-
 def main() -> int:
     sys.path[:0] = [str(ROOT)]
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-train", action="store_true", help="skip timing the Train button's work")
-    ap.add_argument("--stop", action="store_true", help="also time Stop in headless Chromium")
     args = ap.parse_args()
-    if args.stop:
-        times = stop_latency()
-        print("Stop → page settled, s: " + ", ".join(f"{t:.2f}" for t in times) +
-              f"  (median {statistics.median(times):.2f})\n")
-
     visit({})  # imports and the first AppTest start-up, not counted
     print(f"{'link':38} {'first visit s':>13} {'rerun s':>8}  shows")
     for name, query in settings():

@@ -1,13 +1,14 @@
 """How fast does Stop answer? A student trains, presses Stop, and we time what the page shows.
 
-    python benchmarks/stop.py                 # /training (adding problem, sine; H = 64) and /char-rnn, 3 each
+    python benchmarks/stop.py                 # /training (adding, sine; H = 64), /char-rnn, /gradient-flow: 3 each
     python benchmarks/stop.py --app /path/to/old/app.py -n 2
 
 For each page: open it, press Train, wait until the live loss chart has drawn and a few more seconds have passed,
 press Stop, and measure in wall-clock seconds from the click until
 - the page answers that training has stopped ("Stopped at step …" in the live view, or the results' "Stopped
   early" — whichever shows first),
-- the results of the stopped model are drawn (the results' "Stopped early" text and the script has finished).
+- the page has filed the stop (the training lab's and the character model's results of the stopped model with
+  their "Stopped early", /gradient-flow's "Training stopped after …") and the script has finished.
 Loopback only, one browser, one server, bounded in time. Needs Playwright and /usr/bin/chromium.
 """
 
@@ -25,11 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.serving import launch_chromium, streamlit_server  # noqa: E402
 
-CASES = {  # name -> (page and query, the results' own stop message)
+CASES = {  # name -> (page and query, the page's own note once the stop is filed, its Train button)
     "adding": ("/training?training_task=Adding+problem+(long+memory)&training_hidden=64&training_epochs=200",
-               "Stopped early:"),
-    "sine": ("/training?training_task=Sine+wave&training_hidden=64&training_epochs=200", "Stopped early:"),
-    "char-rnn": ("/char-rnn?char_epochs=20", "Stopped early ("),
+               "Stopped early:", "Train"),
+    "sine": ("/training?training_task=Sine+wave&training_hidden=64&training_epochs=200", "Stopped early:", "Train"),
+    "char-rnn": ("/char-rnn?char_epochs=20", "Stopped early (", "Train"),
+    "gradient-flow": ("/gradient-flow?gflow_T=100&gflow_steps=960&gflow_seed=101", "Training stopped after",
+                      "Train RNN, LSTM & GRU"),
 }
 STATE = "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state')"
 
@@ -41,12 +44,12 @@ def button(page, name: str):
 
 def one_stop(context, base: str, case: str, train_s: float) -> tuple[float, float]:
     """(seconds until the page answers, seconds until the stopped model's results are drawn)."""
-    address, results_text = CASES[case]
+    address, results_text, train = CASES[case]
     page = context.new_page()
     page.goto(base + address)
-    button(page, "Train").wait_for(timeout=120_000)
+    button(page, train).wait_for(timeout=120_000)
     page.wait_for_timeout(1000)
-    button(page, "Train").click()
+    button(page, train).click()
     page.get_by_test_id("stProgress").wait_for(timeout=120_000)
     page.wait_for_timeout(train_s * 1000)
     t0 = time.perf_counter()
@@ -72,7 +75,7 @@ def main() -> int:
     ap.add_argument("--train", type=float, default=4.0, help="seconds of training before Stop")
     ap.add_argument("cases", nargs="*", default=list(CASES), help=f"some of {', '.join(CASES)}")
     args = ap.parse_args()
-    print("| training | Stop → answer (median, max) | Stop → results drawn (median, max) |\n|---|---|---|")
+    print("| training | Stop → answer (median, max) | Stop → filed and drawn (median, max) |\n|---|---|---|")
     with sync_playwright() as pw, streamlit_server(args.app.resolve()) as base:
         browser = launch_chromium(pw)
         for case in args.cases:

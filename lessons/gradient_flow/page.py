@@ -4,12 +4,12 @@ at initialisation and after training.
 What a visit costs the server: the left panel (no training: one forward and backward pass per cell) is computed
 for any setting. Trained results come from assets/gradient_flow_runs.json.gz (the defaults and every "Try this"
 link, seeds 0–4, trained ahead of time) or from this server's memory of earlier runs; any other setting trains
-only when the student presses Train, with progress and a Stop button (benchmarks/gradient_flow.py measures it).
+only when the student presses Train: in a worker process on the server's training board, with progress and a
+Stop button, like the training lab (benchmarks/gradient_flow.py measures it).
 """
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 
 import pandas as pd
@@ -20,6 +20,7 @@ from lessons.gradient_flow import recipe as demo
 from lessons.gradient_flow import stories
 from lessons.gradient_flow.settings import SETTINGS, TRIES
 from lessons.gradient_flow.settings import config as flow_config
+from lessons.kit import live
 from lessons.kit.cached import cached_call
 from lessons.kit.layout import beside, checked, control_box, csv_download, lesson_header, plot
 from lessons.kit.path import try_this
@@ -28,8 +29,9 @@ from lessons.kit.widgets import draw
 
 PAGE = "lessons/gradient_flow/page.py"
 MAX_REMEMBERED = 32  # trained runs kept in this server's memory (a few kB each)
-TRAINING = "gflow_training"  # session key: the run in progress (config, step reached) while Train works
-UPDATE_S = 0.2  # seconds between progress updates while training: also how soon a Stop takes effect
+TRAINING = "gflow_training"  # session key: (config, job) while this student's training runs or waits
+STOPPED = "gflow_stopped"  # session key: (config, step reached) of the last run stopped early
+MAX_SECONDS = 300.0  # one click's training ends after this long (the largest setting needs about a minute)
 
 
 @st.cache_resource(show_spinner=False)
@@ -109,42 +111,54 @@ def controls() -> demo.FlowConfig:
     return flow_config(values)
 
 
-def train(cfg: demo.FlowConfig) -> dict:
-    """Train the three cells with a progress bar; a press on Stop reruns the page, which ends this run at the next
-    progress update (at most UPDATE_S later)."""
-    bar = st.progress(0.0, text="Starting…")
-    total, runs, shown = len(demo.CELLS) * cfg.steps, {}, [0.0]
-    for n, cell in enumerate(demo.CELLS):
-        def update(k: int, n: int = n, cell: str = cell) -> None:
-            now = time.perf_counter()
-            if now - shown[0] < UPDATE_S and k < cfg.steps:
-                return
-            shown[0] = now
-            st.session_state[TRAINING] = (cfg, n * cfg.steps + k)
-            bar.progress((n * cfg.steps + k) / total, text=f"Training the {CELL_NAMES[cell]}: step {k} of {cfg.steps}")
-        runs[cell] = demo.train_cell(cfg, cell, on_step=update)
-    bar.empty()
-    return runs
+def progress_text(p: demo.TrainProgress) -> str:
+    return f"training the {CELL_NAMES[p.cell]}: step {p.cell_step:,} of {p.steps:,}"
 
 
-def train_panel(cfg: demo.FlowConfig) -> dict | None:
-    """For settings not trained yet: a Train button (and Stop while it works). Returns the runs once trained."""
-    stopped = st.session_state.pop(TRAINING, None)
+def collect() -> None:
+    """File a job that has ended: its runs join the server's memory (whatever the page shows now); a stopped one
+    leaves a note for its settings."""
+    active = st.session_state.get(TRAINING)
+    if active is None or not active[1].done:
+        return
+    cfg, job = st.session_state.pop(TRAINING)
+    if job.result is not None:
+        remember(cfg, job.result)
+    elif job.progress is not None and "before it started" not in (job.error or ""):
+        st.session_state[STOPPED] = (cfg, job.progress.step)
+    if job.error and "before it started" not in job.error:
+        live.failed(job)
+
+
+def train_panel(cfg: demo.FlowConfig) -> None:
+    """For settings not trained yet: a Train button, and the live view while a training of this student runs.
+    Training runs in a worker process on the server's training board (lessons.kit.live), like the training lab's."""
+    active = st.session_state.get(TRAINING)
     box = st.container(border=True)
     note = (f"These settings have not been trained yet. **Train** trains the RNN, the LSTM and the GRU for "
             f"{cfg.steps} steps each, here on the server (a few seconds to a minute, depending on T and the steps).")
+    stopped = st.session_state.get(STOPPED)
     if stopped is not None and stopped[0] == cfg:
         note = f"Training stopped after {stopped[1]} of {3 * cfg.steps} steps. " + note
     box.markdown(note)
-    go, stop = box.columns([1, 1])
-    if not go.button("Train RNN, LSTM & GRU", type="primary", icon=":material/play_arrow:", key="gflow_train"):
-        return None
-    stop.button("Stop", icon=":material/stop:", key="gflow_stop")
-    with box:
-        runs = train(cfg)
-    st.session_state.pop(TRAINING, None)
-    remember(cfg, runs)
-    return runs
+    if box.button("Train RNN, LSTM & GRU", type="primary", icon=":material/play_arrow:", key="gflow_train",
+                  disabled=active is not None):
+        job = live.start(cfg, None, max_seconds=MAX_SECONDS, runner=demo.train_all)
+        if job is not None:
+            st.session_state.pop(STOPPED, None)
+            st.session_state[TRAINING] = (cfg, job)
+            st.rerun()  # the button as busy, and the live view
+
+
+def live_view() -> None:
+    """The running (or waiting) training of this student, whichever settings the page shows now."""
+    active = st.session_state.get(TRAINING)
+    if active is None:
+        return
+    cfg, job = active
+    with st.container(border=True):
+        live.watch(job, key="gflow", title=f"T = {cfg.T}, {cfg.steps} steps, seed {cfg.seed}",
+                   describe=progress_text, after_stop="A run of three cells is kept only when all three finish.")
 
 
 lesson_header("Gradient flow compared", "The same loss, three cells: how far back in time does the gradient "
@@ -157,7 +171,11 @@ st.markdown(
     "see the same sequences."
 )
 config = checked(controls)
-runs = stored_runs(config) or train_panel(config)
+collect()
+runs = stored_runs(config)
+if runs is None:
+    train_panel(config)
+live_view()
 init = initial(config)
 
 st.subheader("How far back the gradient reaches", anchor=False)

@@ -217,6 +217,42 @@ def train_cell(cfg: FlowConfig, cell: str, on_step=None) -> CellRun:
     return CellRun(init=init, trained=gradient_flow(own, state), losses=np.asarray(state.losses))
 
 
+@dataclass(frozen=True)
+class TrainProgress:
+    """Where a run of all three cells is: ``step`` of ``total_steps`` over the cells together, ``cell_step`` of
+    ``steps`` within ``cell`` (what a progress bar says)."""
+
+    step: int
+    total_steps: int
+    cell: str
+    cell_step: int
+    steps: int
+
+    @property
+    def fraction(self) -> float:
+        return self.step / self.total_steps
+
+
+class _Stopped(Exception):
+    """Raised from a step's callback to end a run early: a partial run of three cells is not kept."""
+
+
+def train_all(cfg: FlowConfig, _data=None, *, report, should_stop) -> dict[str, CellRun] | None:
+    """Train every cell in turn (a worker process runs this: lessons.kit.jobs); ``report(TrainProgress)`` after
+    every step; None when ``should_stop()`` turned true before the last step."""
+    runs: dict[str, CellRun] = {}
+    for n, cell in enumerate(CELLS):
+        def on_step(k: int, n: int = n, cell: str = cell) -> None:
+            report(TrainProgress(n * cfg.steps + k, len(CELLS) * cfg.steps, cell, k, cfg.steps))
+            if should_stop() and not (n == len(CELLS) - 1 and k == cfg.steps):
+                raise _Stopped
+        try:
+            runs[cell] = train_cell(cfg, cell, on_step=on_step)
+        except _Stopped:
+            return None
+    return runs
+
+
 # -- results stored in a file (assets/gradient_flow_runs.json.gz: the settings a first visit shows) ------------
 DIGITS = 4  # significant digits kept in the file
 

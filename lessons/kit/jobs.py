@@ -3,7 +3,9 @@
 Streamlit serves every session from one Python process. A training loop inside a page script holds that
 process's interpreter: measured before this module, one training turned another student's slider rerun from
 0.3 s into 4.8 s. Here a ``Job`` runs ``rnn_core.training.Trainer`` in its own process (the ``spawn`` start
-method, one BLAS thread, a lower CPU priority) and streams snapshots back; the page only draws them.
+method, one BLAS thread, a lower CPU priority) and streams snapshots back; the page only draws them. A lesson
+with a training loop of its own passes a ``runner`` instead (see ``Job``): it runs in a worker all the same,
+on the same board, so it counts against the same limits.
 
 At most ``max_running`` jobs run at once per server (by default one fewer than the cores, at least one), so
 the pages keep a core; later jobs wait in a first-come queue whose position the page shows, and when the
@@ -22,6 +24,7 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,11 +47,19 @@ class Busy(RuntimeError):
 
 @dataclass
 class Job:
-    """One training run. Read its fields under ``lock``; the board's monitor thread writes them."""
+    """One training run. Read its fields under ``lock``; the board's monitor thread writes them.
 
-    config: TrainConfig
-    data: TrainData
+    Without a ``runner`` the worker trains ``config`` on ``data`` with ``rnn_core.training.Trainer``. With one it
+    calls ``runner(config, data, report=..., should_stop=...)`` and the job's result is what that returns:
+    ``runner`` must be a module-level function (the worker process imports it), ``report(progress)`` may be called
+    after every step (the worker forwards at most one every SNAPSHOT_EVERY_S) with an object that has ``step``,
+    ``total_steps`` and ``fraction``, and ``should_stop()`` turns true on Stop or when time is up.
+    """
+
+    config: object  # a TrainConfig, or the runner's first argument
+    data: object  # a TrainData, or the runner's second argument
     max_seconds: float
+    runner: Callable | None = None
     state: str = "queued"  # queued -> running -> finished | failed
     progress: Progress | None = None
     step_loss: list[float] = field(default_factory=list)
@@ -105,6 +116,26 @@ def _work(config: TrainConfig, data: TrainData, out, stop, max_seconds: float) -
         out.put(("error", f"{type(err).__name__}: {err}"))
 
 
+def _run(runner: Callable, config, data, out, stop, max_seconds: float) -> None:
+    """The worker process for a lesson's own training loop (``Job.runner``)."""
+    with contextlib.suppress(OSError):
+        os.nice(NICE)
+    started, last = time.monotonic(), [0.0]
+
+    def report(progress) -> None:
+        now = time.monotonic()
+        if now - last[0] >= SNAPSHOT_EVERY_S or progress.step == progress.total_steps:
+            out.put(("progress", progress, [], [], []))
+            last[0] = now
+
+    try:
+        result = runner(config, data, report=report,
+                        should_stop=lambda: stop.is_set() or time.monotonic() - started > max_seconds)
+        out.put(("result", result))
+    except Exception as err:  # noqa: BLE001 - reported to the page as a failed job, in words
+        out.put(("error", f"{type(err).__name__}: {err}"))
+
+
 class Board:
     """The trainings of one server: which run, which wait. ``submit`` returns a Job to poll."""
 
@@ -118,8 +149,9 @@ class Board:
         self._monitor = threading.Thread(target=self._watch, name="training-board", daemon=True)
         self._monitor.start()
 
-    def submit(self, config: TrainConfig, data: TrainData, *, max_seconds: float = 120.0) -> Job:
-        job = Job(config, data, max_seconds)
+    def submit(self, config, data, *, max_seconds: float = 120.0, runner: Callable | None = None) -> Job:
+        """Queue a training (see ``Job``); raises Busy when the queue is full."""
+        job = Job(config, data, max_seconds, runner)
         with self._lock:
             if len(self._queue) >= self.max_waiting:
                 raise Busy(f"{len(self._running)} trainings are running and {len(self._queue)} are waiting on "
@@ -149,7 +181,8 @@ class Board:
         while self._queue and len(self._running) < self.max_running:
             job = self._queue.pop(0)
             inbox, stop = self._ctx.Queue(), self._ctx.Event()
-            proc = self._ctx.Process(target=_work, args=(job.config, job.data, inbox, stop, job.max_seconds),
+            target, args = (_work, ()) if job.runner is None else (_run, (job.runner,))
+            proc = self._ctx.Process(target=target, args=(*args, job.config, job.data, inbox, stop, job.max_seconds),
                                      daemon=True, name="unrolled-training")
             with job.lock:
                 job._inbox, job._stop, job._process, job.state, job.position = inbox, stop, proc, "running", 0

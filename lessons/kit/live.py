@@ -21,6 +21,7 @@ from lessons.kit.text import md_literal
 from rnn_core.training import TrainConfig, TrainData, ema
 
 POLL_S = 0.5  # how often the live view asks the job for news
+KEEPS_MODEL = "Drawing the results of the model as it is now…"  # what a Stop leads to in the training lab
 STOP_WAIT_S = 0.9  # after Stop, how long the view waits for the worker's last snapshot before redrawing
 
 
@@ -30,10 +31,11 @@ def board() -> jobs.Board:
     return jobs.Board()
 
 
-def start(config: TrainConfig, data: TrainData, *, max_seconds: float) -> jobs.Job | None:
-    """Submit a training, or show why it cannot be queued (a full queue) and return None."""
+def start(config: TrainConfig, data: TrainData, *, max_seconds: float, runner=None) -> jobs.Job | None:
+    """Submit a training (``runner``: a lesson's own loop, see jobs.Job), or show why it cannot be queued (a full
+    queue) and return None."""
     try:
-        return board().submit(config, data, max_seconds=max_seconds)
+        return board().submit(config, data, max_seconds=max_seconds, runner=runner)
     except jobs.Busy as err:
         st.warning(f"Training is busy on this server: {md_literal(err)}", icon=":material/hourglass_top:")
         return None
@@ -53,9 +55,9 @@ def _queued(job: jobs.Job) -> None:
 
 
 def _running(job: jobs.Job, *, title: str, loss_name: str, baseline: float | None, baseline_name: str,
-             key: str) -> None:
+             key: str, describe) -> None:
     p = job.progress
-    st.progress(p.fraction if p else 0.0, text=(title + " · " if title else "") + (progress_text(p) if p else
+    st.progress(p.fraction if p else 0.0, text=(title + " · " if title else "") + (describe(p) if p else
                                                                                    "starting the worker…"))
     losses, val_steps, val_loss = job.curves()
     if len(losses):
@@ -67,15 +69,16 @@ def _running(job: jobs.Job, *, title: str, loss_name: str, baseline: float | Non
 
 @st.fragment(run_every=POLL_S)
 def watch(job: jobs.Job, *, key: str, title: str = "", loss_name: str = "loss", baseline: float | None = None,
-          baseline_name: str = "memoryless baseline") -> None:
-    """The live view of ``job`` (see the module docstring). ``key`` prefixes the widget keys."""
+          baseline_name: str = "memoryless baseline", describe=progress_text, after_stop: str = KEEPS_MODEL) -> None:
+    """The live view of ``job`` (see the module docstring). ``key`` prefixes the widget keys; ``describe(progress)``
+    is the progress bar's text; ``after_stop`` what Stop's answer says happens next."""
     job.touch()
     if job.done:
         st.rerun()  # the page files the result
     if st.button("Stop", icon=":material/stop:", key=f"{key}_stop",
                  help="Stops training and keeps the model as it is so far."):
         job.stop()
-        stopping(job)
+        stopping(job, after_stop)
         deadline = time.monotonic() + STOP_WAIT_S
         while not job.done and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -83,18 +86,18 @@ def watch(job: jobs.Job, *, key: str, title: str = "", loss_name: str = "loss", 
     if job.state == "queued":
         _queued(job)
     else:
-        _running(job, title=title, loss_name=loss_name, baseline=baseline, baseline_name=baseline_name, key=key)
+        _running(job, title=title, loss_name=loss_name, baseline=baseline, baseline_name=baseline_name, key=key,
+                 describe=describe)
 
 
-def stopping(job: jobs.Job) -> None:
+def stopping(job: jobs.Job, after_stop: str = KEEPS_MODEL) -> None:
     """Stop's answer, at once: the worker is told now, and drawing the stopped model's results is a full rerun
     that takes a second or more on a busy server — the student should not wonder whether the click counted."""
     p = job.progress
     if p is None:  # still queued, or the worker has not sent its first step: there is no model to show
         st.warning("Stopped before training began: nothing was trained.", icon=":material/stop_circle:")
         return
-    st.warning(f"Stopped at step {p.step:,} of {p.total_steps:,}. Drawing the results of the model as it is now…",
-               icon=":material/stop_circle:")
+    st.warning(f"Stopped at step {p.step:,} of {p.total_steps:,}. {after_stop}", icon=":material/stop_circle:")
 
 
 def failed(job: jobs.Job) -> None:

@@ -75,7 +75,9 @@ def test_gradient_flow_trains_on_request_and_reacts(app_page):
     # untrained: the left panel only, and a Train button
     assert app_page.charts_on("/gradient-flow?gflow_T=10&gflow_steps=120") == 1
     app_page.page.get_by_role("button", name="Train RNN, LSTM & GRU").click()
-    app_page.redrawn()
+    # The training runs in a worker process; the page redraws with the trained panel when it has ended.
+    app_page.page.get_by_test_id("stPlotlyChart").nth(1).wait_for(timeout=120_000)
+    app_page.settle()
     assert app_page.chart_count() == 2
     before, after = app_page.nudged("LSTM forget-gate bias b_f",
                                     lambda: named(app_page.chart_traces(0), "LSTM  ‖∂L/∂c‖ (cell state)")["y"])
@@ -89,7 +91,8 @@ def test_gradient_flow_stop_ends_training(app_page):
     # The first visit builds the page cold: on a loaded machine that once took longer than 30 s.
     app_page.page.get_by_test_id("stProgress").wait_for(timeout=90_000)
     app_page.page.wait_for_timeout(1000)
-    app_page.page.locator(".st-key-gflow_stop button").click()
+    app_page.page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop", exact=True).click()
+    app_page.page.get_by_text("Training stopped after").wait_for(timeout=60_000)
     app_page.settle()
     assert not app_page.exceptions()
     assert "Training stopped after" in app_page.page.get_by_test_id("stMain").inner_text()

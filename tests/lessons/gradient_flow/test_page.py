@@ -5,11 +5,13 @@ trains (here on a small setting: short sequences, 120 steps) with progress."""
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 from apptest_helpers import charts, decode, opener
 from streamlit.testing.v1 import AppTest
 
+from lessons.gradient_flow import recipe as demo
 from lessons.gradient_flow.settings import SETTINGS, TRIES
 
 PAGE = "lessons/gradient_flow/page.py"
@@ -58,6 +60,10 @@ def test_other_settings_wait_for_train_then_train():
     assert "Train RNN, LSTM & GRU" in buttons(at)
     at.button(key="gflow_train").click().run(timeout=120)
     assert not at.exception
+    cfg, job = at.session_state["gflow_training"]
+    assert job.runner is demo.train_all  # in a worker process on the server's training board, not in the page
+    assert at.button(key="gflow_train").disabled  # one training per student at a time
+    settle(at)
     flow, loss = charts(at)
     assert "after 120 training steps" in json.dumps(flow["layout"]["annotations"])
     assert len(decode(loss["data"][0]["y"])) == 120
@@ -65,6 +71,31 @@ def test_other_settings_wait_for_train_then_train():
     assert len(charts(at)) == 1  # a new setting: untrained again
     at.slider(key="gflow_bf").set_value(1.0).run()
     assert len(charts(at)) == 2  # the trained run is remembered on the server
+
+
+def test_stop_ends_training_and_says_how_far_it_got():
+    at = open_page(gflow_T="100", gflow_steps="960")
+    at.button(key="gflow_train").click().run()
+    _, job = at.session_state["gflow_training"]
+    while job.progress is None or job.progress.step < 3:
+        time.sleep(0.1)
+        job.touch()
+    at.button(key="gflow_stop").click().run()
+    settle(at)
+    assert not at.exception and len(charts(at)) == 1  # a partial run of three cells is not kept
+    assert any("Training stopped after" in m.value for m in at.markdown)
+    assert not at.button(key="gflow_train").disabled
+
+
+def settle(at: AppTest, timeout: float = 180.0) -> AppTest:
+    """Rerun (as the live view's timer would) until this student's training has ended and been filed."""
+    deadline = time.monotonic() + timeout
+    while "gflow_training" in at.session_state and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+        assert not at.exception, at.exception
+    assert "gflow_training" not in at.session_state, "still training"
+    return at
 
 
 def test_forget_bias_changes_only_the_lstm():

@@ -128,3 +128,18 @@ def test_train_cell_reports_every_step():
     seen = []
     demo.train_cell(TINY, "rnn", on_step=seen.append)
     assert seen == list(range(1, TINY.steps + 1))
+
+
+def test_train_all_is_train_cell_for_every_cell_and_stops_when_asked():
+    """The worker's loop (lessons.kit.jobs runs it) trains exactly what the page used to train, reports every
+    step over the three cells together, and keeps nothing of a run stopped before its last step."""
+    cfg = demo.FlowConfig(T=10, steps=12)
+    seen = []
+    runs = demo.train_all(cfg, report=seen.append, should_stop=lambda: False)
+    for cell in demo.CELLS:
+        alone = demo.train_cell(cfg, cell)
+        np.testing.assert_array_equal(runs[cell].losses, alone.losses)
+        np.testing.assert_array_equal(runs[cell].trained.h, alone.trained.h)
+    assert [p.step for p in seen] == list(range(1, 3 * 12 + 1)) and seen[-1].fraction == 1.0
+    assert (seen[12].cell, seen[12].cell_step) == ("lstm", 1)
+    assert demo.train_all(cfg, report=seen.append, should_stop=lambda: len(seen) > 40) is None
