@@ -97,9 +97,10 @@ def profile_text() -> None:
         "input $x_s$ would move the output at step t.\n\n"
         "- The **forward half** (blue) responds only to inputs at or before t: its line stops at the cursor.\n"
         "- The **backward half** (orange) responds only to inputs at or after t: its line starts there.\n\n"
-        "Together they cover the whole sequence. The y axis is logarithmic. The lines at the top of the picture "
-        "give the numbers of the step on the slider: how strongly each half depends on its nearest and its "
-        "farthest input, and whether that fades."
+        "Together they cover the whole sequence. The y axis is logarithmic and spans at most ten powers of ten: "
+        "smaller values run off its bottom. The lines at the top of the picture give the exact numbers of the "
+        "step on the slider: how strongly each half depends on its nearest and its farthest input, and whether "
+        "that fades."
     )
 
 
