@@ -1,6 +1,6 @@
 """Figures for the bidirectional-LSTM lesson: both directions' states on one time axis (the kit's heatmap
-stack), what each output step can see (sensitivity from gradients), and the readout task whose answer lies
-in the future.
+stack; the step film in bidirectional_film.py draws it with a slider), what every output step can see
+(sensitivity from gradients), and the readout task whose answer lies in the future.
 
 Pure functions: arrays in, ``go.Figure`` out. No Streamlit.
 """
@@ -34,27 +34,6 @@ def direction_heatmaps(x: np.ndarray, forward: np.ndarray, backward: np.ndarray,
     divider = {"type": "line", "xref": "x2 domain", "yref": "y2", "x0": 0, "x1": 1, "y0": mid, "y1": mid,
                "line": {"color": NEUTRAL, "width": 2}}
     return heatmap_stack(x, rows, t, extra_shapes=[divider])
-
-
-def sensitivity_bars(forward: np.ndarray, backward: np.ndarray, t: int) -> go.Figure:
-    """‖∂h→_t/∂x_s‖ and ‖∂h←_t/∂x_s‖ against the input step s = 1..T, on a log axis; (T,) each; t is a step 1..T.
-    Zeros (the forward half cannot see s > t, the backward half s < t) are left out of the log plot."""
-    T = len(forward)
-    s = steps_of(T)
-    traces = [{"type": "bar", "x": s, "y": f32(np.where(vals > 0, vals, np.nan)), "name": name,
-               "marker": {"color": color}, "opacity": 0.9,
-               "hovertemplate": "x<sub>%{x}</sub>: %{y:.3g}<extra>" + name + "</extra>"}
-              for vals, name, color in ((forward, "forward half →", FORWARD), (backward, "backward half ←", BACKWARD))]
-    return styled(
-        traces, title=f"What the output at t = {t} depends on", height=340,
-        x_title=f"input step s   (← the past · t = {t} · the future →)",
-        y_title="‖∂h<sub>t</sub> / ∂x<sub>s</sub>‖", hovermode="x unified",
-        legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-        yaxis={"type": "log", "exponentformat": "power", "dtick": 1}, xaxis={"range": [0.4, T + 0.6]},
-        barmode="group", bargap=0.15,
-        shapes=[{"type": "rect", "xref": "x", "yref": "paper", "x0": t - 0.5, "x1": t + 0.5, "y0": 0, "y1": 1,
-                 "line": {"color": HIGHLIGHT, "width": 2}, "fillcolor": "rgba(213, 94, 0, 0.06)"}],
-    )
 
 
 def sensitivity_maps(forward: np.ndarray, backward: np.ndarray, t: int | None) -> go.Figure:

@@ -3,7 +3,8 @@ each step joins them, so it sees the past and the future. Gradients show which i
 and a readout task shows when the future is needed.
 
 Widgets (lessons/gated/settings.py, BI_SETTINGS) -> BiConfig / ReadoutConfig -> cached
-lessons.gated.bidirectional_recipe -> lessons.gated.bidirectional_figures + explanation.
+lessons.gated.bidirectional_recipe -> lessons.gated.bidirectional_film (the step film: every step computed once,
+scrubbed in the browser) and lessons.gated.bidirectional_figures + explanation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import streamlit as st
 from lessons.gated import bidirectional_figures as figs
 from lessons.gated import bidirectional_recipe as recipe
 from lessons.gated import stories
+from lessons.gated.bidirectional_film import MIN_WIDTH, film
 from lessons.gated.controls import network_controls
 from lessons.gated.settings import (
     BI_PATTERNS,
@@ -28,7 +30,7 @@ from lessons.gated.tables import direction_table
 from lessons.kit.cached import cached_call
 from lessons.kit.layout import beside, chart_beside, csv_download, lesson_body, lesson_header, plot, user_errors
 from lessons.kit.path import try_this
-from lessons.kit.widgets import draw, step_slider
+from lessons.kit.widgets import draw, link_value
 
 S = BI_SETTINGS
 PAGE = "lessons/gated/bidirectional_page.py"
@@ -42,23 +44,16 @@ readout = cached_call(recipe.readout, max_entries=64)
 
 
 # Figures: shared, never mutated after they are built (cheaper than unpickling Plotly figures).
-@st.cache_resource(max_entries=256, show_spinner=False)
-def heatmaps(cfg: recipe.BiConfig, t: int):
-    r = run(cfg)
-    return figs.direction_heatmaps(r.x, r.forward, r.backward, t)
+# The film holds every step (about 130 kB at T = 60; built in tens of ms once the Jacobians are cached).
+@st.cache_resource(max_entries=32, show_spinner=False)
+def step_film(cfg: recipe.BiConfig, start: int):
+    return film(run(cfg), sensitivity(cfg), start, link_key=S["t"].key)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def sensitivity_figures(cfg: recipe.BiConfig, t: int) -> tuple:
-    s = sensitivity(cfg)  # row t − 1 is step t
-    return (figs.sensitivity_bars(s.forward[t - 1], s.backward[t - 1], t),
-            figs.sensitivity_maps(s.forward, s.backward, t))
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def sensitivity_sentence(cfg: recipe.BiConfig, t: int) -> str:
-    s = sensitivity(cfg)  # row t − 1 is step t
-    return stories.sensitivity_story(s.forward[t - 1], s.backward[t - 1], t)
+@st.cache_resource(max_entries=64, show_spinner=False)
+def sensitivity_maps(cfg: recipe.BiConfig):
+    s = sensitivity(cfg)
+    return figs.sensitivity_maps(s.forward, s.backward, None)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -95,41 +90,49 @@ def states_text() -> None:
                "The forward row's left edge has read almost nothing.")
 
 
-def what_each_half_sees(cfg: recipe.BiConfig, t: int) -> None:
-    st.subheader("What can the output at step t see?", anchor=False)
-    bars, maps = sensitivity_figures(cfg, t)
-    with chart_beside(bars, key="bidir_bars", ratio=(2.2, 1),
-                      alt=f"Sensitivity of the output at step {t} to each input"):
+def profile_text() -> None:
+    st.markdown(
+        "**What can the output at step t see?** The panel at the bottom answers it exactly, by backpropagation: "
+        "the gradient $\\lVert \\partial h_t / \\partial x_s \\rVert$ measures how much a small change in "
+        "input $x_s$ would move the output at step t.\n\n"
+        "- The **forward half** (blue) responds only to inputs at or before t: its line stops at the cursor.\n"
+        "- The **backward half** (orange) responds only to inputs at or after t: its line starts there.\n\n"
+        "Together they cover the whole sequence. The y axis is logarithmic and spans at most ten powers of ten: "
+        "smaller values run off its bottom. The lines at the top of the picture give the exact numbers of the "
+        "step on the slider: how strongly each half depends on its nearest and its farthest input, and whether "
+        "that fades."
+    )
+
+
+def every_step_at_once(cfg: recipe.BiConfig) -> None:
+    st.subheader("Every output step at once", anchor=False)
+    with chart_beside(sensitivity_maps(cfg), key="bidir_maps", min_width=figs.MAPS_MIN_WIDTH, ratio=(2.2, 1),
+                      alt="Sensitivity of every output step to every input step, per direction"):
         st.markdown(
-            "Backpropagation answers this exactly: the gradient $\\lVert \\partial h_t / \\partial x_s \\rVert$ "
-            "measures how much a small change in input $x_s$ would move the output at step t.\n\n"
-            "- The **forward half** (blue) responds only to inputs at or before t: bars stop at the cursor.\n"
-            "- The **backward half** (orange) responds only to inputs at or after t.\n\n"
-            "Together they cover the whole sequence. The y axis is logarithmic.\n\n"
-            + sensitivity_sentence(cfg, t)
-        )
-    with chart_beside(maps, key="bidir_maps", alt="Sensitivity of every output step to every input step, per direction",
-                      min_width=figs.MAPS_MIN_WIDTH, ratio=(2.2, 1)):
-        st.markdown(
-            "The same measurement for every output step at once (rows) against every input step (columns). "
-            "The forward direction fills the **lower triangle**: it is *causal*, and could run live as data "
-            "arrives. The backward direction fills the **upper triangle**: it needs the whole sequence before "
+            "The bottom panel of the picture above for every output step at once (rows) against every input step "
+            "(columns). The forward direction fills the **lower triangle**: it is *causal*, and could run live as "
+            "data arrives. The backward direction fills the **upper triangle**: it needs the whole sequence before "
             "it can start, so a bidirectional model suits tagging a finished sentence, not predicting the next "
             "stock price."
         )
 
 
-@st.fragment
 def step_through(cfg: recipe.BiConfig, T: int) -> None:
-    """The step slider and the charts it moves; only this part reruns when the step moves."""
-    t = step_slider(S["t"], 1, T, first_bi_step(T))
+    """The film: the step is chosen inside the figure (drag or play, no server round trip); a link sets where the
+    slider starts."""
     visual, text = beside((2.2, 1))
     with visual:
-        plot(heatmaps(cfg, t), key="bidir_heatmaps", alt="Forward, backward and concatenated hidden states")
+        start = link_value(S["t"], 1, T, first_bi_step(T))
+        st.caption("Drag the slider under the picture — or press ▶ — to walk through the steps: the cursor, the "
+                   "output's dependence on every input (bottom) and the step's numbers (top) follow.")
+        plot(step_film(cfg, start), key="bidir_film", min_width=MIN_WIDTH,
+             alt="Forward, backward and concatenated hidden states, with a slider over the steps and what the "
+                 "output at the chosen step depends on")
         csv_download(output_table(cfg), file_name="bilstm_states.csv", key="bidir_csv")
     with text:
         states_text()
-    what_each_half_sees(cfg, t)
+        profile_text()
+    every_step_at_once(cfg)
 
 
 def future_section(values: dict) -> None:

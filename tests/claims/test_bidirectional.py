@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from claims.helpers import number_after, page_config
 
+from lessons.gated import bidirectional_film as film
 from lessons.gated import bidirectional_recipe as recipe
 from lessons.gated import stories
 from lessons.gated.settings import BI_SETTINGS, BI_TRIES, bi_config, first_bi_step, readout_config
@@ -34,10 +35,10 @@ rcfg = partial(page_config, readout_config, BI_SETTINGS)  # ... and its ReadoutC
 def test_each_half_reads_one_side_and_together_they_cover_the_sequence(pattern):
     """/bidirectional: "A recurrent network reading left to right knows only the past"; "Forward (→) … at step t it has
     read x_1 … x_t. Backward (←) … at step t it has read x_T … x_t"; "The forward half (blue) responds only to
-    inputs at or before t: bars stop at the cursor. The backward half (orange) responds only to inputs at or after t.
-    Together they cover the whole sequence"; "The forward direction fills the lower triangle … the backward direction
-    fills the upper triangle"; "Watch the left edge of the backward row: it has already read the whole sequence. The
-    forward row's left edge has read almost nothing."
+    inputs at or before t: its line stops at the cursor. The backward half (orange) responds only to inputs at or
+    after t: its line starts there. Together they cover the whole sequence"; "The forward direction fills the lower
+    triangle … the backward direction fills the upper triangle"; "Watch the left edge of the backward row: it has
+    already read the whole sequence. The forward row's left edge has read almost nothing."
 
     Checked at: every pattern × T ∈ {5, 24, 60} × H ∈ {1, 8} × input scale ∈ {0.5, 4} × seeds 0–4, from the exact
     Jacobians: zero exactly where a half cannot see, non-zero everywhere it can."""
@@ -90,27 +91,37 @@ def test_the_output_is_what_pytorch_returns():
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
-def test_what_the_page_says_about_fading_is_what_the_jacobians_show(pattern):
-    """/bidirectional, "What can the output at step t see?": "Here, at t = …, the dependence falls from the nearest
-    input to the farthest: the forward half's from a on x_t to b on x_1 and the backward half's from … It fades with
-    distance: memory is finite in each direction." / "The … half still depends strongly on its farthest input here."
+def test_the_films_numbers_and_its_word_on_fading_are_what_the_jacobians_show(pattern):
+    """/bidirectional, the text at the top of the step film (one per step, drawn from the run): "forward h→ₜ has
+    read x₁…xₜ: ‖∂h→ₜ/∂xₜ‖ = a … ‖∂h→ₜ/∂x₁‖ = b"; "backward h←ₜ has read x_T…xₜ: ‖∂h←ₜ/∂xₜ‖ = c … ‖∂h←ₜ/∂x_T‖ =
+    d"; "It fades with distance: memory is finite in each direction." / "The … half still depends strongly on its
+    farthest input here." / "Both halves still depend strongly on their farthest input here."
 
-    Checked at: every pattern × the corners of T, H and input scale × seeds 0–4 × every step t."""
+    Checked at: every pattern × the corners of T, H and input scale × seeds 0–4 × every step t (every frame)."""
     for corner, seed in itertools.product(CORNERS, SEEDS):
         s = recipe.sensitivity(cfg(pattern=pattern, seed=seed, **corner))
         T = len(s.forward)
         for t in range(1, T + 1):
-            text = stories.sensitivity_story(s.forward[t - 1], s.backward[t - 1], t)
+            text = film.step_text(s, t)
             halves = []
-            if t > 1:
-                near, far = s.forward[t - 1, t - 1], s.forward[t - 1, 0]
-                assert number_after(text, "the forward half's from") == pytest.approx(near, rel=0.05)
-                halves.append(far < stories.FADES * near)
-            if t < T:
-                near, far = s.backward[t - 1, t - 1], s.backward[t - 1, T - 1]
-                assert number_after(text, "the backward half's from") == pytest.approx(near, rel=0.05)
-                halves.append(far < stories.FADES * near)
+            for name, arrow, m, far in (("forward", "→", s.forward, 1), ("backward", "←", s.backward, T)):
+                near_value = number_after(text, f"‖∂h{arrow}{sub(t)}/∂x{sub(t)}‖ = ")
+                assert near_value == pytest.approx(m[t - 1, t - 1], rel=0.05)
+                if far != t:
+                    assert f"{name} h{arrow}{sub(t)} has read x{sub(far)}…x{sub(t)}" in text
+                    far_value = number_after(text, f"‖∂h{arrow}{sub(t)}/∂x{sub(far)}‖ = ")
+                    assert far_value == pytest.approx(m[t - 1, far - 1], rel=0.05)
+                    faded = m[t - 1, far - 1] < stories.FADES * m[t - 1, t - 1]
+                    halves.append(faded)
+                    says_strong = f"The {name} half still depends strongly" in text or "Both halves still" in text
+                    assert says_strong == (not faded)
+                else:
+                    assert f"{name} h{arrow}{sub(t)} has read only x{sub(t)}" in text
             assert ("memory is finite" in text) == (bool(halves) and all(halves))
+
+
+def sub(n: int) -> str:
+    return str(n).translate(film.SUB)
 
 
 def test_the_readout_setup_is_as_described():

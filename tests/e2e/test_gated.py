@@ -1,5 +1,5 @@
-"""/lstm, /gru, /bidirectional and /gradient-flow in a real Chromium: each settles with no exception, draws
-every chart, and repaints when a slider moves (and the URL follows)."""
+"""/lstm, /gru and /gradient-flow in a real Chromium: each settles with no exception, draws every chart, and
+repaints when a slider moves (and the URL follows). /bidirectional: tests/e2e/test_bidirectional_scrub.py."""
 
 from __future__ import annotations
 
@@ -54,16 +54,6 @@ def test_gru_settles_and_reacts(app_page):
     assert "Cho" in app_page.page.get_by_test_id("stPlotlyChart").first.inner_text()
     before, after = app_page.nudged("Update-gate bias b_z", lambda: named(app_page.chart_traces(1), "z")["z"])
     assert after != before
-
-
-def test_bidirectional_settles_and_reacts(app_page):
-    assert app_page.charts_on("/bidirectional?bidir_t=5") == 4
-    assert "t = 5" in title(app_page, 1)
-    app_page.nudge("Step t", "ArrowRight")
-    assert "t = 6" in title(app_page, 1)
-    before, after = app_page.nudged("Hidden units per direction H",
-                                    lambda: named(app_page.chart_traces(0), "output")["z"], "ArrowLeft")
-    assert len(after) == len(before) - 2
 
 
 def test_gradient_flow_opens_trained_at_its_defaults(app_page):

@@ -31,18 +31,6 @@ def test_direction_heatmaps_stack_both_halves():
     np.testing.assert_array_equal(heat[0].x, np.arange(1, T + 1))
 
 
-def test_sensitivity_bars_leave_out_what_a_direction_cannot_see():
-    fwd = np.array([0.01, 0.1, 1.0, 0.0, 0.0])
-    bwd = np.array([0.0, 0.0, 0.8, 0.2, 0.05])
-    fig = bfigs.sensitivity_bars(fwd, bwd, t=3)
-    f, b = fig.data
-    np.testing.assert_array_equal(f.x, [1, 2, 3, 4, 5])  # input steps s = 1..T
-    assert np.isnan(f.y[3:]).all() and np.isnan(b.y[:2]).all()
-    assert fig.layout.yaxis.type == "log"
-    assert "t = 3" in fig.layout.title.text and "the future" in fig.layout.xaxis.title.text
-    assert fig.layout.shapes[0].x0 == 2.5 and fig.layout.shapes[0].x1 == 3.5
-
-
 def test_sensitivity_maps_are_triangles_on_a_log_colour_scale():
     T = 4
     fwd = np.tril(np.full((T, T), 0.1))

@@ -7,29 +7,44 @@ import numpy as np
 from apptest_helpers import at_defaults, charts, decode, error_after_typing, open_lesson, opener
 
 PAGE = "lessons/gated/bidirectional_page.py"
-HEAT, BARS, MAPS, READOUT = range(4)
+FILM, MAPS, READOUT = range(3)
 
 
 open_page = opener(PAGE)
 page = at_defaults(PAGE)
 
 
-def test_renders_the_four_charts(page):
+def film_numbers(spec: dict) -> str:
+    """The step's numbers drawn at the top of the film (its last trace)."""
+    return spec["data"][-1]["text"][0]
+
+
+def test_renders_the_three_charts(page):
     specs = charts(page)
-    assert len(specs) == 4
-    assert [d["name"] for d in specs[HEAT]["data"]] == ["x", "h→", "h←", "output"]
-    assert [d["name"] for d in specs[BARS]["data"]] == ["forward half →", "backward half ←"]
+    assert len(specs) == 3
+    assert [d["name"] for d in specs[FILM]["data"][:6]] == ["x", "h→", "h←", "output", "forward →", "backward ←"]
+    assert len(specs[FILM]["frames"]) == 24 and specs[FILM]["layout"]["sliders"][0]["active"] == 11  # t = 12
+    assert not specs[MAPS]["layout"].get("shapes")  # no cursor on the maps: they show every step at once
     assert page.get("download_button") and not page.error
 
 
-def test_step_slider_moves_what_each_half_can_see():
-    at = open_page()
-    at.slider(key="bidir_t").set_value(3).run()
-    fwd, bwd = (decode(d["y"]) for d in charts(at)[BARS]["data"])
-    # Steps 1..T: entry k of the bars is input step s = k + 1.
+def test_the_film_starts_at_the_linked_step():
+    at = open_page(bidir_t="3")
+    film = charts(at)[FILM]
+    assert film["layout"]["sliders"][0]["active"] == 2
+    fwd, bwd = (decode(d["y"]) for d in film["data"][4:6])
+    # Steps 1..T: entry k of a profile is input step s = k + 1.
     assert np.isnan(fwd[3:]).all() and np.isfinite(fwd[:3]).all()  # the forward half sees s <= 3 only
     assert np.isnan(bwd[:2]).all() and np.isfinite(bwd[2:]).all()  # the backward half sees s >= 3 only
-    assert charts(at)[HEAT]["layout"]["shapes"][0]["x0"] == 2.5
+    assert "<b>t = 3</b>" in film_numbers(film)
+
+
+def test_a_step_link_the_film_cannot_show_gets_a_note():
+    at = open_page(bidir_t="three")
+    assert charts(at)[FILM]["layout"]["sliders"][0]["active"] == 11
+    assert any("bidir\\_t = “three”" in c.value and "Starting at 12" in c.value for c in at.caption)
+    # A step the setting allows (up to 60) but this sequence (T = 24) does not have: its last step.
+    assert charts(open_page(bidir_t="30"))[FILM]["layout"]["sliders"][0]["active"] == 23
 
 
 def test_future_task_needs_the_backward_direction():
@@ -43,11 +58,11 @@ def test_future_task_needs_the_backward_direction():
 
 def test_query_params_reproduce_the_view():
     at = open_page(bidir_T="10", bidir_H="2", bidir_pattern="sine wave", bidir_t="7")
-    assert at.slider(key="bidir_t").value == 7
-    heat = charts(at)[HEAT]
-    out = next(d for d in heat["data"] if d["name"] == "output")
+    film = charts(at)[FILM]
+    out = next(d for d in film["data"] if d["name"] == "output")
     assert decode(out["z"]).shape == (4, 10)
-    assert "t = 7" in charts(at)[BARS]["layout"]["title"]["text"]
+    assert len(film["frames"]) == 10 and film["layout"]["sliders"][0]["active"] == 6
+    assert film_numbers(film).startswith("<b>t = 7</b>")
 
 
 def test_bad_typed_numbers_show_an_error_not_a_traceback():
