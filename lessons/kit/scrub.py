@@ -13,6 +13,10 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 SPEEDS = (("slow", 700), ("play", 300), ("fast", 90))  # ms per frame; short names: four buttons fit a phone
+# Under the plot: the slider (its value, rail, ticks and tick labels take about 75 px below a 44 px pad), then the
+# buttons. 120 px left the tick labels touching the buttons' top edge (seen on a phone).
+BUTTONS_TOP_PX = 132
+CONTROLS_PX = 172  # the room the slider and the buttons add under the plot
 
 
 class FramedFigure(go.Figure):
@@ -61,10 +65,10 @@ def animated(base: go.Figure, frames: Sequence[dict], labels: Sequence[str], sta
                                 "transition": {"duration": 0}, "mode": "immediate"}]} for name, ms in speeds]
     buttons.append({"label": "❚❚", "method": "animate", "args": [[None], {**step_args, "mode": "immediate"}]})
     menu = {"type": "buttons", "direction": "right", "showactive": False, "x": 0.01, "xanchor": "left", "y": 0,
-            "yanchor": "top", "pad": {"t": 120, "r": 8}, "buttons": buttons}
+            "yanchor": "top", "pad": {"t": BUTTONS_TOP_PX, "r": 8}, "buttons": buttons}
     layout = base.layout.to_plotly_json()
-    height = (layout.get("height") or 360) + 160
-    margin = {**(layout.get("margin") or {}), "b": max((layout.get("margin") or {}).get("b", 10), 160)}
+    height = (layout.get("height") or 360) + CONTROLS_PX
+    margin = {**(layout.get("margin") or {}), "b": max((layout.get("margin") or {}).get("b", 10), CONTROLS_PX)}
     extra = {"meta": {"link_key": link_key}} if link_key else {}
     return FramedFigure(list(base.data), {**layout, "sliders": [slider], "updatemenus": [menu], "height": height,
                                           "margin": margin, **extra}, named)

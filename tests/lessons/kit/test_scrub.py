@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
+from lessons.kit import scrub
 from lessons.kit.scrub import SPEEDS, animated
 from lessons.kit.theme import enlarged
 
@@ -35,7 +36,7 @@ def test_one_play_button_per_speed_and_a_pause():
 
 def test_room_is_made_under_the_plot_for_slider_and_buttons():
     lay = animated(base(), frames(3), ["1", "2", "3"], 0).to_dict()["layout"]
-    assert lay["height"] == 300 + 160 and lay["margin"]["b"] >= 160
+    assert lay["height"] == 300 + scrub.CONTROLS_PX and lay["margin"]["b"] >= scrub.CONTROLS_PX
     assert lay["updatemenus"][0]["pad"]["t"] > lay["sliders"][0]["pad"]["t"]  # buttons below the slider
 
 
