@@ -47,11 +47,12 @@ def norm_figure(cfg: recipe.ChainConfig):
     return figs.gradient_norm_figure(chain(cfg), activation=cfg.activation)
 
 
-# The w sweep: 61 runs and 61 frames (about 0.25 MB of JSON at T = 200), built once per grid point and shared.
-# Keyed on the page's w moved to the sweep's grid, so the w slider's 301 values share 61 films.
+# The w sweep: 61 runs and 61 frames (about 0.25 MB of JSON at T = 200), built once and shared. Keyed on
+# recipe.sweep_key (the page's w moved to the sweep's grid: the w slider's 301 values share 61 films); the config
+# itself is not hashed (the leading underscore).
 @st.cache_resource(max_entries=32, show_spinner=False)
-def w_sweep(cfg: recipe.ChainConfig):
-    sw = recipe.sweep_chain(cfg)
+def w_sweep(_cfg: recipe.ChainConfig, key: tuple):
+    sw = recipe.sweep_chain(_cfg)
     return sweep_film(sw), stories.sweep_story(sw)
 
 
@@ -140,7 +141,7 @@ def norm_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
 def sweep_section(cfg: recipe.ChainConfig) -> None:
     """Every w from 0 to 3 in the browser: the slider inside the chart starts at the page's w."""
     st.markdown("#### Sweep the recurrent weight")
-    fig, story = w_sweep(recipe.on_grid(cfg))
+    fig, story = w_sweep(cfg, recipe.sweep_key(cfg))
     with ui.chart_beside(fig, key="vg_sweep", ratio=(3, 2),
                          alt="The gradient against steps back on a log axis, with the slope of every step below it "
                              "and a slider over the recurrent weight w"):

@@ -15,7 +15,7 @@ NumPy and rnn_core only; the engine computes every gradient.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -274,10 +274,11 @@ def _first_each(mask: np.ndarray) -> np.ndarray:
     return np.where(mask.any(axis=1), np.argmax(mask, axis=1), -1)
 
 
-def on_grid(cfg: ChainConfig) -> ChainConfig:
-    """``cfg`` with w moved to the nearest point of W_GRID: the sweep starting there is the same for every w in
-    between (so a cache keyed on it holds at most one sweep per grid point)."""
-    return replace(cfg, w=float(W_GRID[np.abs(W_GRID - check_number("w", cfg.w)).argmin()]))
+def sweep_key(cfg: ChainConfig) -> tuple:
+    """What makes one sweep differ from another: every setting of ``cfg``, with w moved to the nearest point of
+    W_GRID (only where the slider starts depends on w, so every w between two grid points gives the same film)."""
+    start = float(W_GRID[np.abs(W_GRID - check_number("w", cfg.w)).argmin()])
+    return tuple(start if f.name == "w" else getattr(cfg, f.name) for f in fields(cfg))
 
 
 def sweep_chain(cfg: ChainConfig) -> ChainSweep:

@@ -54,7 +54,8 @@ def test_the_sweep_is_the_engines_chain_at_every_w(kw):
 
 def test_the_sweep_starts_at_the_grid_point_nearest_the_pages_w():
     assert sweep(w=1.73).start == 35 and sweep(w=0.0).start == 0 and sweep(w=3.0).start == 60
-    assert recipe.on_grid(recipe.ChainConfig(w=1.73)) == recipe.ChainConfig(w=1.75)
+    assert recipe.sweep_key(recipe.ChainConfig(w=1.73)) == recipe.sweep_key(recipe.ChainConfig(w=1.76))
+    assert recipe.sweep_key(recipe.ChainConfig(w=1.73)) != recipe.sweep_key(recipe.ChainConfig(w=1.73, length=49))
 
 
 def test_one_frame_per_w_starting_at_the_pages_w_and_only_scatter_changes():
