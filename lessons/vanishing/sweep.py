@@ -11,6 +11,8 @@ Pure functions of a ``recipe.ChainSweep``; no Streamlit.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -26,11 +28,15 @@ TOP, BOTTOM = [0.4, 1.0], [0.0, 0.27]  # the two panels' share of the plot's hei
 
 
 def rounded(values) -> list:
-    """Four significant digits as plain floats (None where not finite): plenty for a line and a hover label, and
-    every frame stays short (a float64 written in full takes about 20 characters)."""
+    """Four significant digits as plain floats (None where not finite), row by row for a 2-D array: plenty for a
+    line and a hover label, and every frame stays short (a float64 written in full takes about 20 characters).
+    One pass over all the numbers (NumPy's own string formatting is slower than Python's here)."""
     arr = np.asarray(values, dtype=np.float64)
-    text = np.char.mod("%.4g", np.where(np.isfinite(arr), arr, 0.0))
-    return [float(v) if ok else None for v, ok in zip(text, np.isfinite(arr), strict=True)]
+    flat = [float(f"{v:.4g}") if math.isfinite(v) else None for v in arr.ravel().tolist()]
+    if arr.ndim < 2:
+        return flat
+    width = arr.shape[-1]
+    return [flat[i:i + width] for i in range(0, len(flat), width)]
 
 
 def _w(w: float) -> str:
@@ -60,20 +66,21 @@ def factor_text(rate: float) -> str:
     return f"mean factor per step |w·act′| = {shown}: {trend}"
 
 
-def _frame(sw: ChainSweep, s: int, k: np.ndarray, floor: float, ceil: float) -> list[dict]:
-    """The moving traces for grid point s, in trace order (see ``_traces``)."""
-    grad = sw.grad[s]
-    zero, bad = grad == 0, ~np.isfinite(grad)
-    w = float(sw.ws[s])
-    level = 1.0 / w if w > 0 else np.nan  # act' = 1/|w|: the step factor |w·act'| is exactly 1 there
-    return [{"y": rounded(np.where(zero | bad, np.nan, grad))},
-            {"y": rounded([1.0, sw.analytic[s, -1] if sw.analytic[s, -1] > 0 else np.nan])},
-            # A leading gap keeps the markers' legend entries when there are none (Plotly leaves an empty trace out)
-            {"x": [None, *k[zero].tolist()], "y": [None] + [floor] * int(zero.sum())},
-            {"x": [None, *k[bad].tolist()], "y": [None] + [ceil] * int(bad.sum())},
-            {"y": rounded(sw.deriv[s, ::-1])},  # by distance: the slope of step T - k + 1, crossed to reach k
-            {"y": rounded([level, level])},
-            {"text": [readout(sw, s)]}]
+def _frames(sw: ChainSweep, floor: float, ceil: float) -> list[list[dict]]:
+    """The moving traces for every grid point, in trace order (see ``_traces``); the numbers rounded in bulk."""
+    k = np.arange(sw.grad.shape[1])
+    zero, bad = sw.grad == 0, ~np.isfinite(sw.grad)
+    lines = rounded(np.where(zero | bad, np.nan, sw.grad))
+    ends = rounded(np.where(sw.analytic[:, -1] > 0, sw.analytic[:, -1], np.nan))  # |0|^T = 0: off a log axis
+    slopes = rounded(sw.deriv[:, ::-1])  # by distance: the slope of step T - k + 1, crossed to reach k
+    with np.errstate(divide="ignore"):
+        levels = rounded(np.where(sw.ws > 0, 1.0 / sw.ws, np.nan))  # act' = 1/|w|: there |w·act'| is exactly 1
+    return [[{"y": lines[s]}, {"y": [1.0, ends[s]]},
+             # A leading gap keeps the markers' legend entries when there are none (Plotly leaves an empty trace out)
+             {"x": [None, *k[zero[s]].tolist()], "y": [None] + [floor] * int(zero[s].sum())},
+             {"x": [None, *k[bad[s]].tolist()], "y": [None] + [ceil] * int(bad[s].sum())},
+             {"y": slopes[s]}, {"y": [levels[s], levels[s]]}, {"text": [readout(sw, s)]}]
+            for s in range(sw.ws.size)]
 
 
 def _traces(T: int, mode: str) -> list[dict]:
@@ -121,11 +128,9 @@ def _layout(sw: ChainSweep, floor: float, ceil: float) -> dict:
 def sweep_film(sw: ChainSweep) -> go.Figure:
     """The gradient against k for every w on the grid; the in-figure slider starts at the page's own w."""
     T = sw.grad.shape[1] - 1
-    k = np.arange(T + 1)
     floor, ceil = log_limits(sw.grad, sw.analytic)
     traces = _traces(T, "lines+markers" if T <= 60 else "lines")
-    frames = [{"data": _frame(sw, s, k, floor, ceil), "traces": list(range(len(traces)))}
-              for s in range(sw.ws.size)]
+    frames = [{"data": data, "traces": list(range(len(traces)))} for data in _frames(sw, floor, ceil)]
     for trace, update in zip(traces, frames[sw.start]["data"], strict=True):
         trace.update(update)
     return animated(figure(traces, _layout(sw, floor, ceil)), frames, [_w(w) for w in sw.ws], sw.start,
