@@ -20,11 +20,11 @@ from lessons.kit.logaxes import log_axis_range, log_limits
 from lessons.kit.numbers import compact
 from lessons.kit.scrub import animated
 from lessons.kit.theme import BLUE, HIGHLIGHT, NEUTRAL, ORANGE, axis, decade_ticks, figure, hline, layout
+from lessons.vanishing.figures import PALE
 from lessons.vanishing.recipe import MAX_DERIV, ChainSweep
 
 HEIGHT = 500
-PALE = "rgba(138,148,163,0.55)"  # the analytic line, drawn wide underneath the measured one
-TOP, BOTTOM = [0.4, 1.0], [0.0, 0.27]  # the two panels' share of the plot's height
+TOP, BOTTOM = [0.43, 1.0], [0.0, 0.25]  # the two panels' share of the plot's height
 
 
 def rounded(values) -> list:
@@ -89,7 +89,7 @@ def _traces(T: int, mode: str) -> list[dict]:
     k = np.arange(T + 1)
     edge = {"type": "scatter", "mode": "markers", "hoverinfo": "skip"}
     return [
-        {"type": "scatter", "x": k, "mode": mode, "name": "|∂L/∂h<sub>T−k</sub>| (the run)",
+        {"type": "scatter", "x": k, "mode": mode, "name": "|∂L/∂h<sub>T−k</sub>|",
          "line": {"color": BLUE, "width": 3}, "marker": {"size": 5}, "connectgaps": False,
          "hovertemplate": "k = %{x}: %{y:.4g}<extra></extra>"},
         {"type": "scatter", "x": [0, T], "mode": "lines", "name": "|w|<sup>k</sup>", "hoverinfo": "skip",
@@ -113,15 +113,18 @@ def _layout(sw: ChainSweep, floor: float, ceil: float) -> dict:
     x_range = [-0.5, T + 0.5]
     decades = log_axis_range(floor, ceil)
     top = MAX_DERIV[sw.config.activation] * 1.12
-    lay = layout(height=HEIGHT, hovermode="closest", margin={"t": 88}, shapes=[hline(1.0)],
-                 xaxis=axis(None, range=x_range, anchor="y", showticklabels=False),
+    lay = layout(height=HEIGHT, hovermode="closest", margin={"t": 114}, shapes=[hline(1.0)],
+                 # k's title between the panels: under the lower one it would meet the slider's label on a phone
+                 xaxis=axis("k = steps back from the loss", range=x_range, anchor="y"),
                  yaxis=axis("|∂L/∂h<sub>T−k</sub>|", type="log", range=decades, exponentformat="power",
                             domain=TOP, **decade_ticks(*decades)),
-                 xaxis2=axis("k = steps back from the loss", range=x_range, anchor="y2", matches="x"),
+                 xaxis2=axis(None, range=x_range, anchor="y2", matches="x"),
                  yaxis2=axis("act′(a)", range=[-0.04 * top, top], domain=BOTTOM),
                  # the readout sits above the plot on an axis of its own, so it never moves with the data
                  yaxis3={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
-    lay["legend"] = {**lay["legend"], "yref": "container", "y": 1, "yanchor": "top", "x": 0, "xanchor": "left"}
+    # The legend from the figure's left edge (not the plot's): on a phone it then wraps into two rows, not four
+    lay["legend"] = {**lay["legend"], "yref": "container", "y": 1, "yanchor": "top", "xref": "container", "x": 0,
+                     "xanchor": "left"}
     return lay
 
 
