@@ -18,6 +18,7 @@ from lessons.kit.widgets import draw
 from lessons.vanishing import figures as figs
 from lessons.vanishing import recipe, stories
 from lessons.vanishing.settings import CHAIN, PRESETS, SETTINGS, TRIES, chain_config, clip_config, matrix_config
+from lessons.vanishing.sweep import sweep_film
 from rnn_core import curve
 
 PAGE = "lessons/vanishing/page.py"
@@ -44,6 +45,15 @@ def clip_run(cfg: recipe.ChainConfig, c: float) -> recipe.RunClip:
 @st.cache_resource(max_entries=128, show_spinner=False)
 def norm_figure(cfg: recipe.ChainConfig):
     return figs.gradient_norm_figure(chain(cfg), activation=cfg.activation)
+
+
+# The w sweep: 61 runs and 61 frames (about 0.25 MB of JSON at T = 200), built once and shared. Keyed on
+# recipe.sweep_key (the page's w moved to the sweep's grid: the w slider's 301 values share 61 films); the config
+# itself is not hashed (the leading underscore).
+@st.cache_resource(max_entries=32, show_spinner=False)
+def w_sweep(_cfg: recipe.ChainConfig, key: tuple):
+    sw = recipe.sweep_chain(_cfg)
+    return sweep_film(sw), stories.sweep_story(sw)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -126,6 +136,16 @@ def norm_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
         c1.metric(f"|∂L/∂h₀| (k = {cfg.length})", "exactly 0" if far == 0 else short(far),
                   help=f"The gradient that reached the initial state h₀, all {cfg.length} steps back.")
         c2.metric(f"|w|^{cfg.length}", short(res.analytic[-1]))
+
+
+def sweep_section(cfg: recipe.ChainConfig) -> None:
+    """Every w from 0 to 3 in the browser: the slider inside the chart starts at the page's w."""
+    st.markdown("#### Sweep the recurrent weight")
+    fig, story = w_sweep(cfg, recipe.sweep_key(cfg))
+    with ui.chart_beside(fig, key="vg_sweep", ratio=(3, 2),
+                         alt="The gradient against steps back on a log axis, with the slope of every step below it "
+                             "and a slider over the recurrent weight w"):
+        st.markdown(story)
 
 
 def activation_section(cfg: recipe.ChainConfig, res: recipe.ChainResult) -> None:
@@ -246,6 +266,7 @@ def lesson() -> None:
 
     st.subheader("1 · How far back can a gradient reach?", anchor=False)
     norm_section(cfg, res)
+    sweep_section(cfg)
     st.subheader("2 · Saturation: why the activation matters", anchor=False)
     activation_section(cfg, res)
     st.subheader("3 · The matrix case: eigenvalues and the unit circle", anchor=False)

@@ -15,13 +15,14 @@ NumPy and rnn_core only; the engine computes every gradient.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from rnn_core import RNN, get_activation, signals
 from rnn_core.analysis import spectral_norms, step_jacobians
 from rnn_core.clipping import NORM_EPS, clip_by_norm, clip_by_value
+from rnn_core.sweep_bptt import sweep_recurrent_bptt
 from rnn_core.validation import check_choice, check_int, check_number
 
 MAX_LENGTH = 200
@@ -240,6 +241,63 @@ def zero_cause(w: float, activation: str, pre: float, deriv: float) -> str:
     if deriv == 0:
         return "dead" if activation == "relu" and pre <= 0 else "flat"
     return "underflow"
+
+
+# -- sweeping the recurrent weight ----------------------------------------------------------------
+W_GRID = np.round(np.linspace(0.0, 3.0, 61), 2)  # the w slider's range (0 … 3) in steps of 0.05
+
+
+@dataclass(frozen=True)
+class ChainSweep:
+    """The scalar chain of ``config`` for every w on ``ws`` (W_GRID), from one vectorised engine pass: row s is
+    ``run_chain`` with w = ws[s] (bitwise: the same operations in the same order).
+
+    grad, analytic: (S, T+1) |∂L/∂h_{T-k}| and |w|^k by distance k, as in ChainResult. deriv: (S, T) act'(a_t)
+    in time order. overflow, zero: (S,) the smallest k where the gradient is not finite / exactly 0, -1 where it
+    never is. rate: (S,) the average factor per step, the geometric mean of the T factors |w·act'(a_t)| (NaN when a
+    slope is not finite). start: the index of the grid point nearest the page's own w.
+    """
+
+    config: ChainConfig
+    ws: np.ndarray
+    grad: np.ndarray
+    analytic: np.ndarray
+    deriv: np.ndarray
+    overflow: np.ndarray
+    zero: np.ndarray
+    rate: np.ndarray
+    start: int
+
+
+def _first_each(mask: np.ndarray) -> np.ndarray:
+    """(S,) the first True column of each row of ``mask``, -1 where a row has none."""
+    return np.where(mask.any(axis=1), np.argmax(mask, axis=1), -1)
+
+
+def sweep_key(cfg: ChainConfig) -> tuple:
+    """What makes one sweep differ from another: every setting of ``cfg``, with w moved to the nearest point of
+    W_GRID (only where the slider starts depends on w, so every w between two grid points gives the same film)."""
+    start = float(W_GRID[np.abs(W_GRID - check_number("w", cfg.w)).argmin()])
+    return tuple(start if f.name == "w" else getattr(cfg, f.name) for f in fields(cfg))
+
+
+def sweep_chain(cfg: ChainConfig) -> ChainSweep:
+    """Run ``cfg``'s chain for every w on W_GRID (its other settings as given) and backpropagate L = h_T."""
+    T = check_int("length", cfg.length, 1, MAX_LENGTH)
+    dtype = PRECISIONS[check_choice("precision", cfg.precision, PRECISIONS)]
+    act = get_activation(cfg.activation)
+    x = chain_inputs(T, check_number("input_scale", cfg.input_scale), cfg.seed)
+    dh = np.zeros((T, 1))
+    dh[-1] = 1.0
+    runs = sweep_recurrent_bptt(_chain_cell(1.0, act.name, dtype), x[:, None], W_GRID, dh)  # W_hh = 1, scaled by w
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
+        grad = np.abs(np.concatenate([runs.dh[:, ::-1, 0], runs.dh0], axis=1).astype(np.float64))
+        deriv = act.deriv(runs.pre[..., 0].astype(np.float64), runs.h[..., 0].astype(np.float64))
+        rate = np.exp(np.mean(np.log(np.abs(W_GRID[:, None] * deriv)), axis=1))
+        analytic = np.power(W_GRID[:, None], np.arange(T + 1, dtype=np.float64))
+    return ChainSweep(config=cfg, ws=W_GRID, grad=grad, analytic=analytic, deriv=deriv,
+                      overflow=_first_each(~np.isfinite(grad)), zero=_first_each(grad == 0), rate=rate,
+                      start=int(np.abs(W_GRID - check_number("w", cfg.w)).argmin()))
 
 
 # -- the matrix case ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from lessons.kit.numbers import compact
-from lessons.vanishing.recipe import ChainResult, MatrixResult
+from lessons.vanishing.recipe import ChainResult, ChainSweep, MatrixResult
 
 EQUATION = ("A one-unit RNN $h_t = \\mathrm{act}(w\\,h_{t-1} + u\\,x_t + b)$, with $u = 1$ and $b = 0$, reads "
             "random inputs; the loss is simply $L = h_T$. Going back one step multiplies the gradient by "
@@ -96,3 +96,31 @@ def matrix_caption(m: MatrixResult) -> str:
     if np.isfinite(m.rate):
         return "Factor 1: the gradient keeps its size — the edge between vanishing and exploding."
     return ""
+
+
+SWEEP_HOW = ("Drag the slider under the chart — or press ▶ — to sweep $w$ from 0 to 3 in steps of 0.05, the other "
+             "settings as above. The engine computed every $w$ in one pass, so the picture follows your hand, and the "
+             "axes stay put for the whole sweep. The wide grey line is $|w|^k$, the blue curve the gradient the run "
+             "really passes back. Below it, each step's slope $\\mathrm{act}'(a)$, plotted at the distance $k$ it "
+             "brings the gradient to; the dashed line is $1/|w|$: a step whose slope lies above it multiplies the "
+             "gradient by more than 1, one below it by less.")
+
+
+def _grid_ranges(ws: np.ndarray, mask: np.ndarray) -> str:
+    """The grid points where ``mask`` holds, as runs: "w = 0.00", "every w from 0.05 to 1.00 and w = 2.10"."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
+    runs = [(ws[a], ws[b - 1]) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    return " and ".join(f"w = {lo:.2f}" if lo == hi else f"every w from {lo:.2f} to {hi:.2f}" for lo, hi in runs)
+
+
+def sweep_story(sw: ChainSweep) -> str:
+    """How to read the sweep, then what reached h₀ across it, from the sweep's own numbers."""
+    T = sw.grad.shape[1] - 1
+    g0 = sw.grad[:, -1]
+    with np.errstate(invalid="ignore"):
+        groups = (("is exactly 0", g0 == 0), ("is smaller than 1", (g0 > 0) & (g0 < 1)),
+                  ("keeps exactly its size, 1,", g0 == 1), ("is larger than 1", np.isfinite(g0) & (g0 > 1)),
+                  ("overflows", ~np.isfinite(g0)))
+    parts = [f"{what} for {_grid_ranges(sw.ws, mask)}" for what, mask in groups if mask.any()]
+    return (f"{SWEEP_HOW}\n\nIn this sweep the gradient that reaches $h_0$, all {T} steps back, "
+            + "; it ".join(parts) + ".")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from lessons.kit.settings import defaults
 from lessons.vanishing import figures, recipe, stories
 from lessons.vanishing.settings import ACTIVATIONS, PRESETS, SETTINGS, TRIES, chain_config, clip_config, matrix_config
+from lessons.vanishing.sweep import readout
 from rnn_core import RNN, curve
 
 W_GRID = (0.0, 0.01, 0.5, 0.9, 1.0, 1.5, 2.0, 3.0)  # the slider is 0..3
@@ -540,3 +542,92 @@ def test_every_try_this_tip_holds(tip):
         clip = recipe.clip_2d(cc.g1, cc.g2, cc.threshold)
         assert f"{_angle(g, by_value):.1f}°" == f"{clip.angle_value:.1f}°" == "5.6°"
         assert _angle(g, by_norm) < 1e-4 and clip.angle_norm < 1e-4
+
+
+# -- the w sweep ---------------------------------------------------------------------------------------------
+SWEEP_GRID = [dict(length=T, input_scale=x, activation=a, precision=p)
+              for T, x, a, p in itertools.product((1, 50, 200), X_GRID, ACTIVATIONS, PRECISIONS)]
+SWEEP_IDS = [f"{k['activation']}-T{k['length']}-x{k['input_scale']}-{k['precision']}" for k in SWEEP_GRID]
+SWEEP_GROUPS = {"is exactly 0": lambda g: g == 0, "is smaller than 1": lambda g: 0 < g < 1,
+                "keeps exactly its size, 1,": lambda g: g == 1, "is larger than 1": lambda g: 1 < g < np.inf,
+                "overflows": lambda g: not np.isfinite(g)}
+
+
+def sweep_runs(kw: dict) -> dict[float, recipe.ChainResult]:
+    """w -> the engine's chain (one ``run_chain``, i.e. RNN.forward + RNN.backward, per w on the sweep's grid:
+    independent of the sweep's vectorised pass), the other settings as in ``kw`` and the page's seed."""
+    return {round(float(w), 2): chain(**{**dict(seed=0), **kw, "w": float(w)}) for w in recipe.W_GRID}
+
+
+def named_ws(clause: str) -> set[float]:
+    """The grid points a story clause names: "w = 0.00", "every w from 0.05 to 1.00", joined by "and"."""
+    out = {float(v) for v in re.findall(r"(?<!from )w = (\d\.\d\d)", clause)}
+    for lo, hi in re.findall(r"every w from (\d\.\d\d) to (\d\.\d\d)", clause):
+        out |= {w for w in (round(float(v), 2) for v in recipe.W_GRID) if float(lo) <= w <= float(hi)}
+    return out
+
+
+@pytest.mark.parametrize("kw", SWEEP_GRID, ids=SWEEP_IDS)
+def test_the_sweep_story_names_what_reaches_h0_at_every_w(kw):
+    """/vanishing-gradients, "Sweep the recurrent weight": "In this sweep the gradient that reaches h₀, all T steps
+    back, is exactly 0 for …; it is smaller than 1 for …; it keeps exactly its size, 1, for …; it is larger than 1
+    for …; it overflows for …" — each clause names exactly the grid points where the engine's gradient does that,
+    and every w of the grid is named once.
+
+    Checked at: every activation × T ∈ {1, 50, 200} × input strength ∈ {0, 0.5, 3} × float64 and float32 (108
+    sweeps), one engine run per w on the 61-point grid each, the page's seed."""
+    text = stories.sweep_story(recipe.sweep_chain(recipe.ChainConfig(**kw))).split("\n\n")[-1]
+    runs = sweep_runs(kw)
+    assert text.startswith(f"In this sweep the gradient that reaches $h_0$, all {kw['length']} steps back, ")
+    named = {}
+    for clause in text.removesuffix(".").split("; it "):
+        what = next(g for g in SWEEP_GROUPS if g in clause)
+        named[what] = named_ws(clause.split(what, 1)[1])
+    for what, holds in SWEEP_GROUPS.items():
+        assert named.get(what, set()) == {w for w, r in runs.items() if holds(r.grad[-1])}, (what, kw)
+    assert sum(len(ws) for ws in named.values()) == recipe.W_GRID.size
+
+
+@pytest.mark.parametrize("kw", SWEEP_GRID, ids=SWEEP_IDS)
+def test_a_step_whose_slope_lies_above_one_over_w_multiplies_the_gradient_by_more_than_one(kw):
+    """/vanishing-gradients, "Sweep the recurrent weight": "the dashed line is 1/|w|: a step whose slope lies above
+    it multiplies the gradient by more than 1, one below it by less" — and the readout's "mean factor per step
+    |w·act′| = r: shrinks / grows / keeps its size" is the geometric mean of the engine's factors and says what
+    happened to the gradient that reached h₀.
+
+    Checked at: every activation × T ∈ {1, 50, 200} × input strength ∈ {0, 0.5, 3} × float64 and float32, every
+    w > 0 of the sweep's grid: the factors |∂L/∂h_{t-1}| / |∂L/∂h_t| of the engine's own backward pass (where both
+    are normal numbers: a subnormal keeps too few digits to show a factor)."""
+    sw = recipe.sweep_chain(recipe.ChainConfig(**kw))
+    info = np.finfo(recipe.PRECISIONS[kw["precision"]])
+    for s, (w, res) in enumerate(sweep_runs(kw).items()):
+        with np.errstate(all="ignore"):
+            factor = res.grad[1:] / res.grad[:-1]  # what each step back multiplied the gradient by
+            slope = sw.deriv[s, ::-1]
+            # where both sizes are normal numbers (a subnormal keeps too few digits to show a factor)
+            ok = np.isfinite(factor) & (np.minimum(res.grad[:-1], res.grad[1:]) > 8 * info.tiny) & (
+                res.grad[:-1] < info.max / 8)
+        if w > 0:
+            above, below = ok & (slope > 1 / w * (1 + 1e-6)), ok & (slope < 1 / w * (1 - 1e-6))
+            assert np.all(factor[above] > 1) and np.all(factor[below] < 1), (w, kw)
+        trend = readout(sw, s).rsplit(": ", 1)[1]
+        g0 = res.grad[-1]
+        if trend == "shrinks":
+            assert g0 < 1, (w, kw)
+        elif trend == "grows":
+            assert g0 > 1, (w, kw)
+        elif trend == "keeps its size":
+            assert g0 == 1, (w, kw)
+
+
+def test_at_w_1_with_the_identity_the_gradient_neither_vanishes_nor_explodes():
+    """/vanishing-gradients, "Sweep the recurrent weight", the readout at w = 1.00 with the identity: "|∂L/∂h₀| = 1,
+    |w|^T = 1 … mean factor per step |w·act′| = 1: keeps its size" — the gradient is exactly 1 at every distance.
+
+    Checked at: T ∈ {1, 2, 50, 200} × input strength ∈ {0, 0.5, 3} × float64 and float32 × seeds 0–4."""
+    for T, x, p, seed in itertools.product(T_GRID, X_GRID, PRECISIONS, SEEDS):
+        kw = dict(w=1.0, length=T, input_scale=x, activation="identity", precision=p, seed=seed)
+        assert np.all(run(kw).grad == 1.0), kw
+        sw = recipe.sweep_chain(recipe.ChainConfig(**kw))
+        assert readout(sw, sw.start).endswith("= 1: keeps its size") and f"|w|<sup>{T}</sup> = 1<br>" in readout(
+            sw, sw.start)

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 # Chart order on each page (page order of the Plotly charts).
 BPTT_FLOW, BPTT_CHAIN, BPTT_CONTRIB, BPTT_TRUNC, BPTT_ERR = range(5)
-VG_NORM, VG_ACT, VG_EIG, VG_MATRIX, VG_CLIP, VG_CLIP_EFFECT = range(6)
+VG_NORM, VG_SWEEP, VG_ACT, VG_EIG, VG_MATRIX, VG_CLIP, VG_CLIP_EFFECT = range(7)
 
 
 def named(traces: list[dict], part: str) -> dict:
@@ -49,8 +49,8 @@ def test_bptt_bad_typed_numbers_show_a_message(app_page):
 
 
 # -- /vanishing-gradients -------------------------------------------------------------------------------
-def test_vanishing_settles_with_all_six_charts(app_page):
-    assert app_page.charts_on("/vanishing-gradients") == 6
+def test_vanishing_settles_with_all_seven_charts(app_page):
+    assert app_page.charts_on("/vanishing-gradients") == 7
     assert app_page.page.get_by_role("heading", name="Vanishing and exploding gradients").first.is_visible()
 
 
@@ -64,7 +64,7 @@ def test_vanishing_preset_draws_two_to_the_fifty(app_page):
 
 
 def test_vanishing_overflow_from_the_url_is_explained(app_page):
-    assert app_page.charts_on("/vanishing-gradients?vg_w=3.0&vg_T=200&vg_act=identity&vg_f32=true") == 6
+    assert app_page.charts_on("/vanishing-gradients?vg_w=3.0&vg_T=200&vg_act=identity&vg_f32=true") == 7
     alerts = " ".join(app_page.page.get_by_test_id("stAlert").all_inner_texts())
     assert "overflowed at k = 81" in alerts
 

@@ -17,7 +17,7 @@ from apptest_helpers import (
 from streamlit.testing.v1 import AppTest
 
 PAGE = "lessons/vanishing/page.py"
-CHARTS = ("vg_norm", "vg_act_fig", "vg_eig", "vg_matrix_norm", "vg_clip", "vg_clip_effect")
+CHARTS = ("vg_norm", "vg_sweep", "vg_act_fig", "vg_eig", "vg_matrix_norm", "vg_clip", "vg_clip_effect")
 
 
 open_page = partial(open_lesson, PAGE)
@@ -136,3 +136,28 @@ def test_the_clipping_table_lists_the_equations_three_weights_in_short_numbers(w
     assert all(isinstance(v, str) and len(v) <= 9 for v in table.to_numpy().ravel())
     assert not at.dataframe  # no scrolling grid
     assert any("h_t = \\mathrm{act}(w\\,h_{t-1} + u\\,x_t + b)" in m.value for m in at.markdown)
+
+
+def sweep_start(at: AppTest) -> tuple[str, int]:
+    """(the w the sweep's slider starts at, its number of frames)."""
+    fig = chart(at, "vg_sweep")
+    slider = fig["layout"]["sliders"][0]
+    return slider["steps"][slider["active"]]["label"], len(fig["frames"])
+
+
+def test_the_w_sweep_starts_at_the_pages_w_and_follows_the_slider():
+    at = open_page()
+    assert sweep_start(at) == ("1.00", 61)
+    assert any("In this sweep the gradient that reaches $h_0$, all 50 steps back" in m.value for m in at.markdown)
+    at.slider(key="vg_w").set_value(2.33).run()
+    assert_clean(at)
+    assert sweep_start(at) == ("2.35", 61)  # the nearest point of the sweep's grid
+
+
+def test_the_w_sweep_starts_at_the_links_w_with_the_links_other_settings():
+    at = open_page({"vg_w": "2.5", "vg_act": "identity", "vg_T": "200", "vg_f32": "true"})
+    assert_clean(at)
+    assert sweep_start(at) == ("2.50", 61)
+    frames = chart(at, "vg_sweep")["frames"]
+    assert "overflowed at k = 81" in frames[60]["data"][-1]["text"][0]  # w = 3 in float32, as the page computes
+    assert any("it overflows for every w from 1.60 to 3.00" in m.value for m in at.markdown)
