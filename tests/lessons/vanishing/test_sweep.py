@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from lessons.kit.numbers import compact
+from lessons.kit.scrub import CONTROLS_PX
 from lessons.vanishing import recipe
 from lessons.vanishing.settings import SETTINGS
 from lessons.vanishing.sweep import HEIGHT, readout, rounded, sweep_film
@@ -99,7 +100,7 @@ def test_the_log_axis_is_fixed_over_the_whole_sweep_and_holds_every_point(kw):
     assert lo < np.log10(shown.min()) and np.log10(shown.max()) < hi
     edges = [y for f in d["frames"] for trace in f["data"][2:4] for y in trace["y"] if y is not None]
     assert all(lo < np.log10(y) < hi for y in edges)  # zeros and overflow sit inside the drawn range
-    assert "range" not in d["frames"][0] and d["layout"]["height"] == HEIGHT + 160
+    assert "range" not in d["frames"][0] and d["layout"]["height"] == HEIGHT + CONTROLS_PX
 
 
 def test_the_readout_quotes_the_runs_numbers():
