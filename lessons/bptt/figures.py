@@ -58,15 +58,18 @@ def step_ticks(T: int, first: int = 1) -> list[int]:
     return list(range(first, T + 1, 1 if T <= 12 else -(-T // 10)))
 
 
+EVERY_STEP_TICKED = 24  # up to this many steps the chain's axis labels every step (0..T), then about ten of them
 # Room per step (px) a narrow screen must leave the chain: its numbers ("×0.38" on the arrow, "−0.031" under the
-# node) at 12 px when labelled, two-digit step labels otherwise; plus the colour bar and margins.
-LABELLED_STEP_PX, STEP_PX, CHAIN_EXTRA_PX = 50, 22, 140
+# node) at 12 px when labelled; two-digit step labels on every step up to EVERY_STEP_TICKED steps; beyond, only
+# the small nodes (about ten labels on the axis). Plus the colour bar and margins.
+LABELLED_STEP_PX, STEP_PX, NODE_STEP_PX, CHAIN_EXTRA_PX = 50, 22, 8, 140
 
 
 def flow_min_width(T: int) -> int:
     """The narrowest the unrolled chain can be drawn without its labels running into each other (px): below it,
     the page lets it scroll sideways in its own frame (``kit.layout.plot(min_width=)``)."""
-    return int((LABELLED_STEP_PX if T <= LABEL_MAX_STEPS else STEP_PX) * (T + 1.2) + CHAIN_EXTRA_PX)
+    per_step = LABELLED_STEP_PX if T <= LABEL_MAX_STEPS else STEP_PX if T <= EVERY_STEP_TICKED else NODE_STEP_PX
+    return int(per_step * (T + 1.2) + CHAIN_EXTRA_PX)
 
 
 # -- the unrolled chain with ∂L/∂h_t ------------------------------------------------------------------

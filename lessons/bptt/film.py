@@ -19,7 +19,15 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lessons.bptt.figures import MARGIN, _backward_arrows, _Chain, _losses, flow_min_width, step_axis
+from lessons.bptt.figures import (
+    EVERY_STEP_TICKED,
+    MARGIN,
+    _backward_arrows,
+    _Chain,
+    _losses,
+    flow_min_width,
+    step_axis,
+)
 from lessons.bptt.recipe import BPTTResult
 from lessons.kit.numbers import compact
 from lessons.kit.scrub import animated
@@ -163,7 +171,7 @@ def backward_film(res: BPTTResult, target: float, start: int, link_key: str | No
     lay = layout(
         height=rows["height"], legend=False, hovermode="closest", margin=MARGIN, dragmode=False,
         xaxis=step_axis(T, range=[-0.6, T + 0.6], showgrid=False, zeroline=False, title="time step t",
-                        fixedrange=True, **({"tickvals": list(range(0, T + 1))} if T <= 24 else {})),
+                        fixedrange=True, **({"tickvals": list(range(0, T + 1))} if T <= EVERY_STEP_TICKED else {})),
         yaxis={"range": list(rows["range"]), "visible": False, "fixedrange": True},
         annotations=[note("⟵ the gradient travels backwards in time", 0.5, 1.0, xanchor="center", size=13,
                           color=NEUTRAL)],

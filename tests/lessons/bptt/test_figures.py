@@ -76,6 +76,7 @@ def test_the_chain_keeps_room_for_its_numbers_on_a_narrow_screen():
         assert figs.flow_min_width(T) >= 50 * (T + 1)
     assert figs.flow_min_width(17) < figs.flow_min_width(16)  # no numbers drawn above 16 steps
     assert figs.flow_min_width(12) > 390
+    assert figs.flow_min_width(100) < 1000  # ~ten axis labels and small nodes: a long chain fits a laptop
 
 
 # -- chain rule, contributions, truncation --------------------------------------------------------------
