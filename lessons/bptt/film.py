@@ -2,7 +2,7 @@
 back from the loss at t = T to t = 1, one step per frame, with no trip to the server.
 
 Each frame shows how far the gradient has got: the states it has reached are coloured by ∂L/∂h_t (with their
-value underneath on a short chain), the ones it has not reached yet stay grey; the step it has just reached is
+value underneath on a short chain), the ones it has not reached yet are hollow; the step it has just reached is
 ringed and the arrow it crossed is lit; above the chain, the step's recursion with its real numbers and the share
 it adds to ∂L/∂w_rec, with the sum collected so far. Every number comes from the recipe's arrays (the engine's
 backward pass); the film only formats them.
@@ -10,7 +10,8 @@ backward pass); the film only formats them.
 Frames change scatter traces only — how many of the (pre-coloured) reached nodes are drawn, the ring, the lit
 arrow, the text — so the browser switches frames without redrawing the chart (``kit.scrub``, ``redraw=False``).
 The reached nodes are stored from the last step back, so "the gradient has reached steps T..t" is just "draw the
-first T − t + 1 points": a frame sends a short list of x positions, not colours. Pure functions of a
+first T − t + 1 points" (and of the hollow ones from step 1, the first t − 1): a frame sends short lists of x
+positions, not colours. Pure functions of a
 ``BPTTResult``; no Streamlit.
 """
 
@@ -93,22 +94,19 @@ def _rows(labels: bool) -> dict:
     return {"values": None, "lines": (1.98, 1.78), "range": (0.8, 2.1), "height": 260}
 
 
-def _grey_states(res: BPTTResult, ch: _Chain) -> list[dict]:
-    """Every state as the gradient finds it before it arrives: hollow, h_0 included (the gradient never changes
-    the fixed initial state). The reached states are drawn over these."""
-    xs = np.arange(0, ch.T + 1)
-    return [{
-        "type": "scatter", "x": xs, "y": np.ones(ch.T + 1), "mode": "markers+text" if ch.labels else "markers",
-        "text": [f"h<sub>{k}</sub>" for k in xs] if ch.labels else None, "textfont": {"size": 13, "color": NEUTRAL},
-        "marker": {"size": np.r_[ch.node * 0.85, np.full(ch.T, ch.node)], "color": HOLLOW,
-                   "line": {"color": NEUTRAL, "width": 1.2}},
-        "hoverinfo": "skip", "showlegend": False, "name": "not reached yet",
-    }]
+def _hollow_states(ch: _Chain, xs: np.ndarray, size: float) -> dict:
+    """States the gradient has not reached (or never changes: h_0, the fixed initial state): hollow, labelled in
+    grey. The reached states are coloured by a trace of their own, so no label is ever drawn twice."""
+    return {"type": "scatter", "x": xs, "y": np.ones(len(xs)), "mode": "markers+text" if ch.labels else "markers",
+            "text": [f"h<sub>{k}</sub>" for k in xs] if ch.labels else None, "textfont": {"size": 13, "color": NEUTRAL},
+            "marker": {"size": size, "color": HOLLOW, "line": {"color": NEUTRAL, "width": 1.2}},
+            "hoverinfo": "skip", "showlegend": False, "name": "not reached yet"}
 
 
 def _reached_base(res: BPTTResult, ch: _Chain, rows: dict) -> list[dict]:
-    """The traces the frames drive, fully styled, points ordered from the last step back: the coloured states,
-    their values, the lit arrow, the ring, the two lines of numbers. A frame only sets how many points show."""
+    """The traces the frames drive, fully styled: the coloured states and their values (points ordered from the last
+    step back), the states not reached yet and their "?" (from step 1 on), the lit arrow, the ring, the two lines of
+    numbers. A frame only sets how many points of each show."""
     back = np.arange(ch.T, 0, -1)  # steps T, T-1, ..., 1
     dh = np.nan_to_num(res.dh, nan=0.0)[back - 1]
     lim = symmetric_limit(dh)
@@ -136,11 +134,11 @@ def _reached_base(res: BPTTResult, ch: _Chain, rows: dict) -> list[dict]:
              "textfont": {"size": [14, 13]}}
     pending = {**text, "x": ch.t, "y": np.full(ch.T, rows["values"] or 0.0), "textfont": {"size": 12, "color": NEUTRAL},
                "text": ["?" if ch.labels else ""] * ch.T}
-    return [nodes, values, pending, arrow, ring, lines]
+    return [nodes, values, _hollow_states(ch, ch.t, ch.node), pending, arrow, ring, lines]
 
 
 # The traces that follow the slider, after the static ones, in this order.
-DYNAMIC = ("reached nodes", "reached values", "pending values", "lit arrow", "ring", "numbers")
+DYNAMIC = ("reached nodes", "reached values", "pending nodes", "pending values", "lit arrow", "ring", "numbers")
 VALUE_TRACES = ("reached values", "pending values")  # written under the nodes of a short chain only
 
 
@@ -148,7 +146,8 @@ def _frame(res: BPTTResult, target: float, ch: _Chain, t: int) -> list[dict]:
     """What changes when the gradient reaches step t, in the order of DYNAMIC: only the changing attributes."""
     reached = list(range(ch.T, t - 1, -1))  # the first T - t + 1 points of the reached traces
     crossed = [t + 1 - ch.gap, t + ch.gap] if t < ch.T else []
-    return [{"x": reached}, {"x": reached}, {"x": list(range(1, t))}, {"x": crossed}, {"x": [t]},
+    pending = list(range(1, t))  # the first t - 1 points of the pending traces
+    return [{"x": reached}, {"x": reached}, {"x": pending}, {"x": pending}, {"x": crossed}, {"x": [t]},
             {"text": [recursion_line(res, target, t), share_line(res, t)]}]
 
 
@@ -161,7 +160,7 @@ def backward_film(res: BPTTResult, target: float, start: int, link_key: str | No
         raise ValueError(f"start: expected 1 to {T}, got {start}")
     ch = _Chain.of(res)
     rows = _rows(ch.labels)
-    static = _backward_arrows(res, ch) + _losses(res, ch) + _grey_states(res, ch)
+    static = _backward_arrows(res, ch) + _losses(res, ch) + [_hollow_states(ch, np.zeros(1, dtype=int), ch.node * 0.85)]
     updates = [_frame(res, target, ch, t) for t in range(T, 0, -1)]
     dynamic = [{**base, **update} for base, update in zip(_reached_base(res, ch, rows), updates[T - start],
                                                              strict=True)]

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.browser
 
 FILM = 0  # the first chart on /bptt
 # [slider position, the recursion line above the chain, states drawn as reached, websocket messages sent so far].
-# The reached states are the sixth trace from the end (lessons/bptt/film.py DYNAMIC).
+# The reached states are the seventh trace from the end (lessons/bptt/film.py DYNAMIC).
 STATE_JS = """(i) => { const gd = document.querySelectorAll('.js-plotly-plot')[i], n = gd.data.length;
-    return [gd.layout.sliders[0].active, gd.data[n - 1].text[0], Array.from(gd.data[n - 6].x).length,
+    return [gd.layout.sliders[0].active, gd.data[n - 1].text[0], Array.from(gd.data[n - 7].x).length,
             window.__sends || 0]; }"""
 
 

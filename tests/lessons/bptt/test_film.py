@@ -106,6 +106,10 @@ def test_a_short_chain_writes_the_reached_values_and_a_question_mark_under_the_o
     assert values["x"] == [8, 7, 6, 5, 4, 3] and shown(values, "text") == [compact(v, 6, 2) for v in res.dh[7:1:-1]]
     assert pending["x"] == [1, 2] and shown(pending, "text") == ["?", "?"]
     assert at_step(d, 8, "pending values")["x"] == list(range(1, 8))
+    for t in range(1, 9):  # every state is drawn once, hollow or coloured: no label sits on another
+        reached, pending = at_step(d, t, "reached nodes")["x"], at_step(d, t, "pending nodes")["x"]
+        assert sorted(reached + pending) == list(range(1, 9))
+        assert shown(at_step(d, t, "pending nodes"), "text") == [f"h<sub>{k}</sub>" for k in range(1, t)]
 
 
 def test_the_arrow_just_crossed_is_lit():
