@@ -48,7 +48,7 @@ from lessons.kit.theme import (
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 # A state the gradient has not reached yet is hollow: the colour scale's own "≈ 0" is a pale grey fill.
 HOLLOW = "rgba(0,0,0,0)"
-TEXT_PX = 600  # the two lines of numbers above the chain need about this much width at 13-14 px
+TEXT_PX = 720  # the two lines of numbers above the chain need about this much width at 13-14 px
 
 
 def min_width(steps: int) -> int:
@@ -58,6 +58,8 @@ def min_width(steps: int) -> int:
 
 
 def _sub(t: int) -> str:
+    """Step numbers as Unicode subscripts: h₁₂ is plain text, which Plotly lays out faster than h<sub>12</sub>
+    (every frame re-lays the labels of the nodes it shows)."""
     return str(t).translate(SUB)
 
 
@@ -74,7 +76,7 @@ def recursion_line(res: BPTTResult, target: float, t: int) -> str:
     if t == T:
         return f"∂L/∂h{ts} = h{ts} − y = {compact(res.h[i], 8, 4)} − {_paren(target)} = {result}"
     n = _sub(t + 1)
-    return (f"∂L/∂h{ts} = ∂ℓ{ts}/∂h{ts} + w<sub>rec</sub>·act′(a{n}) · ∂L/∂h{n} = {compact(res.local[i], 8, 3)} + "
+    return (f"∂L/∂h{ts} = ∂ℓ{ts}/∂h{ts} + w_rec·act′(a{n}) · ∂L/∂h{n} = {compact(res.local[i], 8, 3)} + "
             f"{_paren(res.factors[i + 1])} × {_paren(res.dh[i + 1])} = {result}")
 
 
@@ -83,8 +85,8 @@ def share_line(res: BPTTResult, t: int) -> str:
     T, i, ts = res.steps, t - 1, _sub(t)
     steps = f"step {T}" if t == T else f"steps {T}…{t}"
     share, so_far = compact(res.contributions[i], 8, 3), compact(res.collected[i], 9, 4)
-    return (f"w<sub>rec</sub> gets ∂L/∂a{ts} · h{_sub(t - 1)} = {_paren(res.da[i])} × {_paren(res.h_prev[i])} = "
-            f"{share};   collected from {steps}: <b>{so_far}</b>")
+    return (f"step {t}'s share of ∂L/∂w_rec: ∂L/∂a{ts} · h{_sub(t - 1)} = {_paren(res.da[i])} × "
+            f"{_paren(res.h_prev[i])} = {share};   collected from {steps}: <b>{so_far}</b>")
 
 
 def _rows(labels: bool) -> dict:
@@ -98,7 +100,7 @@ def _hollow_states(ch: _Chain, xs: np.ndarray, size: float) -> dict:
     """States the gradient has not reached (or never changes: h_0, the fixed initial state): hollow, labelled in
     grey. The reached states are coloured by a trace of their own, so no label is ever drawn twice."""
     return {"type": "scatter", "x": xs, "y": np.ones(len(xs)), "mode": "markers+text" if ch.labels else "markers",
-            "text": [f"h<sub>{k}</sub>" for k in xs] if ch.labels else None, "textfont": {"size": 13, "color": NEUTRAL},
+            "text": ["h" + _sub(k) for k in xs] if ch.labels else None, "textfont": {"size": 13, "color": NEUTRAL},
             "marker": {"size": size, "color": HOLLOW, "line": {"color": NEUTRAL, "width": 1.2}},
             "hoverinfo": "skip", "showlegend": False, "name": "not reached yet"}
 
@@ -113,7 +115,7 @@ def _reached_base(res: BPTTResult, ch: _Chain, rows: dict) -> list[dict]:
     text = {"type": "scatter", "mode": "text", "hoverinfo": "skip", "showlegend": False, "cliponaxis": False}
     nodes = {
         "type": "scatter", "x": back, "y": np.ones(ch.T), "mode": "markers+text" if ch.labels else "markers",
-        "name": "∂L/∂h", "text": [f"h<sub>{k}</sub>" for k in back] if ch.labels else None,
+        "name": "∂L/∂h", "text": ["h" + _sub(k) for k in back] if ch.labels else None,
         "textfont": {"size": 13, "color": [contrast_text(v, lim) for v in dh]} if ch.labels else None,
         "marker": {"size": ch.node, "color": send(dh), "colorscale": DIVERGING, "cmin": -lim, "cmax": lim, "cmid": 0,
                    "line": {"color": NEUTRAL, "width": 1}, "showscale": True,

@@ -131,9 +131,9 @@ def film_lines_are_the_engines(res: recipe.BPTTResult, c: recipe.BPTTConfig, dh:
 
 
 def test_the_film_collects_the_weight_gradient_on_the_way_back():
-    """/bptt, section 1, the backward film's second line: "w_rec gets ∂L/∂a_t · h_t−1 = A × B = C; collected from
-    steps T…t: S" — and beside it: "The second is what that step adds to the shared weight's gradient, and the sum
-    collected so far: at t = 1 it is the whole ∂L/∂w_rec of section 3."
+    """/bptt, section 1, the backward film's second line: "step t's share of ∂L/∂w_rec: ∂L/∂a_t · h_t−1 = A × B =
+    C; collected from steps T…t: S" — and beside it: "The second is what that step adds to the shared weight's
+    gradient, and the sum collected so far: at t = 1 it is the whole ∂L/∂w_rec of section 3."
 
     Checked at: impulse, step, sine, random walk (seeds 0–4), the page's typed example and 30 typed numbers up to
     ±100 × T ∈ {1, 2, 12, 100} × w_rec ∈ {−2, −0.5, 0, 0.9, 2} × every activation × loss on the last step or every
