@@ -1,6 +1,6 @@
-"""Figures for the "Backpropagation through time" lesson: the gradient flowing back along the unrolled chain,
-the chain-rule factors and their running product, the per-step contributions summing to ∂L/∂w_rec, truncated
-BPTT.
+"""Figures for the "Backpropagation through time" lesson: the static pieces of the unrolled chain (the backward
+film, lessons/bptt/film.py, draws the gradient over them), the chain-rule factors and their running product, the
+per-step contributions summing to ∂L/∂w_rec, truncated BPTT.
 
 Pure functions of the recipe's results (lessons.bptt.recipe); no Streamlit. Steps are labelled t = 1..T
 (array row i is step t = i + 1; h_0 is the initial state), as on /unrolled. Log axes never lose 0 or inf
@@ -20,17 +20,13 @@ from lessons.kit.logaxes import log_axis_range, log_limits, log_traces
 from lessons.kit.numbers import compact
 from lessons.kit.theme import (
     BLUE,
-    DIVERGING,
     GREEN,
-    HIGHLIGHT,
     LEGEND_BELOW,
     NEUTRAL,
     ORANGE,
     PURPLE,
     VERMILLION,
     axis,
-    colorbar,
-    contrast_text,
     decade_ticks,
     figure,
     hline,
@@ -38,7 +34,6 @@ from lessons.kit.theme import (
     note,
     send,
     styled,
-    symmetric_limit,
     vline,
 )
 
@@ -63,15 +58,18 @@ def step_ticks(T: int, first: int = 1) -> list[int]:
     return list(range(first, T + 1, 1 if T <= 12 else -(-T // 10)))
 
 
+EVERY_STEP_TICKED = 24  # up to this many steps the chain's axis labels every step (0..T), then about ten of them
 # Room per step (px) a narrow screen must leave the chain: its numbers ("×0.38" on the arrow, "−0.031" under the
-# node) at 12 px when labelled, two-digit step labels otherwise; plus the colour bar and margins.
-LABELLED_STEP_PX, STEP_PX, CHAIN_EXTRA_PX = 50, 22, 140
+# node) at 12 px when labelled; two-digit step labels on every step up to EVERY_STEP_TICKED steps; beyond, only
+# the small nodes (about ten labels on the axis). Plus the colour bar and margins.
+LABELLED_STEP_PX, STEP_PX, NODE_STEP_PX, CHAIN_EXTRA_PX = 50, 22, 8, 140
 
 
 def flow_min_width(T: int) -> int:
     """The narrowest the unrolled chain can be drawn without its labels running into each other (px): below it,
     the page lets it scroll sideways in its own frame (``kit.layout.plot(min_width=)``)."""
-    return int((LABELLED_STEP_PX if T <= LABEL_MAX_STEPS else STEP_PX) * (T + 1.2) + CHAIN_EXTRA_PX)
+    per_step = LABELLED_STEP_PX if T <= LABEL_MAX_STEPS else STEP_PX if T <= EVERY_STEP_TICKED else NODE_STEP_PX
+    return int(per_step * (T + 1.2) + CHAIN_EXTRA_PX)
 
 
 # -- the unrolled chain with ∂L/∂h_t ------------------------------------------------------------------
@@ -168,62 +166,6 @@ def _losses(res: BPTTResult, ch: _Chain) -> list[dict]:
         "hovertemplate": "loss ℓ<sub>%{x}</sub> pushes ∂ℓ/∂h = %{customdata:.3g}<extra></extra>",
     })
     return data
-
-
-def _states(res: BPTTResult, ch: _Chain, highlight: int | None) -> list[dict]:
-    """h_0 (grey: the fixed initial state), the hidden states coloured by ∂L/∂h_t with the value underneath,
-    and the ring around the highlighted step."""
-    t, T, labels, node = ch.t, ch.T, ch.labels, ch.node
-    dh = np.nan_to_num(res.dh, nan=0.0)
-    lim = symmetric_limit(dh)
-    data = [{
-        "type": "scatter", "x": [0], "y": [1], "mode": "markers+text", "text": ["h<sub>0</sub>"] if labels else [""],
-        "textfont": {"size": 13, "color": NEUTRAL}, "showlegend": False,
-        "marker": {"size": node * 0.85, "color": "rgba(138,148,163,0.18)", "line": {"color": NEUTRAL, "width": 1.5}},
-        "hovertemplate": "h<sub>0</sub> = 0, the initial state<extra></extra>",
-    }, {
-        "type": "scatter", "x": t, "y": np.ones(T), "mode": "markers+text" if labels else "markers",
-        "name": "∂L/∂h", "text": [f"h<sub>{ti}</sub>" for ti in t] if labels else None,
-        "textfont": {"size": 13, "color": [contrast_text(v, lim) for v in dh]} if labels else None,
-        "marker": {"size": node, "color": send(dh), "colorscale": DIVERGING, "cmin": -lim, "cmax": lim, "cmid": 0,
-                   "line": {"color": NEUTRAL, "width": 1}, "showscale": True,
-                   # The unlabelled chain is short: a few ticks on its colour bar, or they run together.
-                   "colorbar": colorbar("∂L/∂h<sub>t</sub>", len=1.0, nticks=5 if labels else 3)},
-        "customdata": np.stack([res.h, res.dh, res.deriv], axis=1), "showlegend": False,
-        "hovertemplate": "step %{x}<br>h = %{customdata[0]:.4g}<br>∂L/∂h = %{customdata[1]:.4g}"
-                         "<br>act′(a) = %{customdata[2]:.3g}<extra></extra>",
-    }]
-    if labels:
-        data.append({"type": "scatter", "x": t, "y": np.full(T, 0.6), "mode": "text",
-                     "text": [compact(v, 6, 2) for v in res.dh], "textfont": {"size": 12}, "hoverinfo": "skip",
-                     "showlegend": False})
-    if highlight is not None and 1 <= highlight <= T:
-        data.append({"type": "scatter", "x": [highlight], "y": [1], "mode": "markers", "hoverinfo": "skip",
-                     "showlegend": False, "name": "selected step",
-                     "marker": {"size": node + 12, "color": "rgba(0,0,0,0)",
-                                "line": {"color": HIGHLIGHT, "width": 3}}})
-    return data
-
-
-def gradient_flow_figure(res: BPTTResult, *, highlight: int | None = None) -> go.Figure:
-    """The unrolled chain h_0 ← h_1 ← … ← h_T with each node coloured by ∂L/∂h_t (diverging, 0 = grey).
-
-    Losses ℓ_t sit above the steps that have one and push their own gradient down; arrows between
-    hidden states point backwards in time, thicker where the factor w_rec·act'(a_t) is larger.
-    ``highlight``: a step t (1-based) to ring, for the step-through.
-    """
-    ch = _Chain.of(res)
-    T, labels = ch.T, ch.labels
-    data = _backward_arrows(res, ch) + _losses(res, ch) + _states(res, ch, highlight)
-    lay = layout(
-        height=270 if labels else 200, legend=False, hovermode="closest", margin=MARGIN,
-        xaxis=step_axis(T, range=[-0.6, T + 0.6], showgrid=False, zeroline=False, title="time step t",
-                        **({"tickvals": list(range(0, T + 1))} if T <= 24 else {})),  # scrolls on a phone
-        yaxis={"range": [0.4 if labels else 0.8, 2.12 if labels else 1.7], "visible": False, "fixedrange": True},
-        annotations=[note("⟵ the gradient travels backwards in time", 0.5, 1.0, xanchor="center", size=13,
-                          color=NEUTRAL)],
-    )
-    return figure(data, lay)
 
 
 # -- the chain rule ---------------------------------------------------------------------------------

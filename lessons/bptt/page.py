@@ -10,13 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from lessons.bptt import figures as figs
-from lessons.bptt import recipe, stories
+from lessons.bptt import film, recipe, stories
 from lessons.bptt.settings import SETTINGS, TRIES, config
 from lessons.kit import layout as ui
 from lessons.kit.cached import cached_call
-from lessons.kit.numbers import compact, tex_short
+from lessons.kit.numbers import compact
 from lessons.kit.path import try_this
-from lessons.kit.widgets import draw, step_slider
+from lessons.kit.widgets import draw, link_value, step_slider
 
 PAGE = "lessons/bptt/page.py"
 
@@ -39,9 +39,10 @@ def curve(cfg: recipe.BPTTConfig) -> recipe.TruncationCurve:
 
 # Figures are cached as shared objects (cache_resource: no copy per rerun). st.plotly_chart only reads a
 # figure (it serialises a deep copy), so one object can safely serve every session.
-@st.cache_resource(max_entries=256, show_spinner=False)
-def flow_figure(cfg: recipe.BPTTConfig, t: int):
-    return figs.gradient_flow_figure(run(cfg), highlight=t)
+# The backward film holds every step of the backward pass (≤ 0.1 MB at T = 100, built in ~30 ms): once per view.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def flow_film(cfg: recipe.BPTTConfig, start: int):
+    return film.backward_film(run(cfg), cfg.target, start, link_key=SETTINGS["step"].key)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -100,43 +101,31 @@ def intro(cfg: recipe.BPTTConfig) -> None:
     st.latex(r"a_t = w_{in}\,x_t + w_{rec}\,h_{t-1} + b, \qquad h_t = \mathrm{act}(a_t), \qquad " + loss)
 
 
-def recursion_at(res: recipe.BPTTResult, cfg: recipe.BPTTConfig, t: int) -> None:
-    """The backward recursion at step t with its real numbers (on two lines, so large numbers fit)."""
-    T, i = res.steps, t - 1
-    if t < T:
-        st.latex(rf"\begin{{aligned}}\frac{{\partial L}}{{\partial h_{{{t}}}}} &= {tex_short(res.local[i])} + "
-                 rf"({tex_short(res.factors[i + 1])})\times({tex_short(res.dh[i + 1])}) \\ "
-                 rf"&= \mathbf{{{tex_short(res.dh[i], 4)}}}\end{{aligned}}")
-        st.caption(f"Step {t} (ringed): its own loss pushes {compact(res.local[i])}; step {t + 1} sends back "
-                   f"{compact(res.dh[i + 1])} × {compact(res.factors[i + 1])}.")
-    else:
-        st.latex(rf"\begin{{aligned}}\frac{{\partial L}}{{\partial h_{{{T}}}}} &= h_{{{T}}} - y = "
-                 rf"{tex_short(res.h[i])} - ({tex_short(cfg.target)}) \\ &= \mathbf{{{tex_short(res.dh[i], 4)}}}"
-                 r"\end{aligned}")
-        st.caption("The last step (ringed): only its own loss pushes on it. Move the slider left to walk back.")
-
-
-@st.fragment
 def flow_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:
-    """The unrolled chain with ∂L/∂h_t and a step-through of the backward recursion (reruns on its own)."""
+    """The unrolled chain with the backward pass scrubbed inside it (no rerun); a link sets the step it starts at."""
     T = res.steps
-    t = step_slider(SETTINGS["step"], 1, T, T)
-    ui.plot(flow_figure(cfg, t), key="bptt_flow", min_width=figs.flow_min_width(T),
-         alt="Unrolled chain of hidden states coloured by the gradient of the loss with respect to each one")
+    start = link_value(SETTINGS["step"], 1, T, T)
+    st.caption("Drag the slider under the chain — or press ▶ — to walk the gradient back from the loss, one step "
+               "at a time.")
+    ui.plot(flow_film(cfg, start), key="bptt_flow", min_width=film.min_width(T),
+            alt="Unrolled chain of hidden states with a slider over the backward pass: each state is coloured by the "
+                "gradient of the loss with respect to it once the gradient has reached it")
     text, numbers = ui.beside((1, 1))
     with text:
         st.markdown(
-            "Each circle is a hidden state $h_t$, coloured by $\\partial L/\\partial h_t$: how much the loss "
-            "would change if that state were nudged (orange positive, blue negative, grey ≈ 0). "
-            "The gradient starts at the loss and walks **backwards**: crossing one step multiplies it by "
-            "$w_{rec}\\,\\mathrm{act}'(a_t)$, the number on each arrow. A step also adds the push of its own "
-            "loss, if it has one."
+            "Each circle is a hidden state $h_t$. The gradient starts at the loss and walks **backwards**: a state "
+            "fills with the colour of $\\partial L/\\partial h_t$ when it is reached (hollow until then) — how "
+            "much the loss would change if that state were nudged (orange positive, blue negative, pale grey ≈ 0). "
+            "Crossing one step multiplies it by $w_{rec}\\,\\mathrm{act}'(a_t)$, the number on each arrow. A step "
+            "also adds the push of its own loss, if it has one."
         )
     with numbers:
         st.latex(r"\frac{\partial L}{\partial h_t} = "
                  r"\underbrace{\frac{\partial \ell_t}{\partial h_t}}_{\text{own loss}} + "
                  r"\underbrace{w_{rec}\,\mathrm{act}'(a_{t+1})}_{\text{factor}}\;\frac{\partial L}{\partial h_{t+1}}")
-        recursion_at(res, cfg, t)
+        st.caption("The first line above the chain is this recursion with the numbers of the step the gradient has "
+                   "reached. The second is what that step adds to the shared weight's gradient, and the sum "
+                   "collected so far: at t = 1 it is the whole ∂L/∂w_rec of section 3.")
 
 
 def chain_section(res: recipe.BPTTResult, cfg: recipe.BPTTConfig) -> None:

@@ -96,6 +96,14 @@ class BPTTResult:
     def steps(self) -> int:
         return int(self.h.shape[0])
 
+    @property
+    def collected(self) -> np.ndarray:
+        """(T,) ∂L/∂w_rec as the backward pass collects it: collected[t] is the sum of the shares of steps t..T-1,
+        the steps the gradient has reached when it arrives at step t, added from the last step back (so
+        collected[0] is the whole gradient, up to rounding in the order of the sum)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.cumsum(self.contributions[::-1])[::-1]
+
 
 @dataclass(frozen=True)
 class Truncation:

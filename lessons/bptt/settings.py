@@ -28,8 +28,12 @@ SETTINGS = {
     "every": Setting("bptt_every", "Loss at every step", D.loss == "every", "toggle",
                      help="Off: only the last output is compared with the target. On: every output is."),
     "target": Setting("bptt_y", "Target y", D.target, lo=-1.0, hi=1.0, step=0.05),
-    # The step-through and the truncation window: their range follows T (kit.widgets.step_slider).
-    "step": Setting("bptt_step", "Step through the backward pass: step t", D.length, lo=1, hi=MAX_LENGTH),
+    # The step the backward film starts at: scrubbed inside the figure (no widget), its range follows T; a link
+    # sets it and the film writes it back (kit.scrub link_key). The key is the old step slider's: old links work.
+    "step": Setting("bptt_step", "Backward pass: the step t the gradient has reached", D.length, lo=1, hi=MAX_LENGTH,
+                    help="Where the slider under the chain starts: the gradient has walked back from the loss to "
+                         "step t."),
+    # The truncation window: its range follows T (kit.widgets.step_slider).
     "k": Setting("bptt_k", "Truncation window k (steps each loss may flow back)", WINDOW, lo=1, hi=MAX_LENGTH),
 }
 

@@ -14,8 +14,9 @@ import math
 import numpy as np
 import pytest
 
-from lessons.bptt import figures, recipe, stories
+from lessons.bptt import figures, film, recipe, stories
 from lessons.bptt.settings import SETTINGS, TRIES, config
+from lessons.kit.numbers import compact
 from lessons.kit.settings import ACTIVATION_LABELS, defaults
 from rnn_core.analysis import jacobian_norms, truncated_backward
 
@@ -87,15 +88,15 @@ def test_the_defaults_are_in_the_grid():
 
 
 def test_the_gradient_walks_back_one_factor_at_a_time():
-    """/bptt, section 1: "The gradient starts at the loss and walks backwards: crossing one step multiplies it by
-    w_rec·act′(a_t), the number on each arrow. A step also adds the push of its own loss, if it has one." — and the
-    step-through: "Step t: its own loss pushes X; step t + 1 sends back Y × F", "The last step: only its own loss
-    pushes on it", ∂L/∂h_T = h_T − y.
+    """/bptt, section 1: "The gradient starts at the loss and walks backwards: a state fills with the colour of
+    ∂L/∂h_t when it is reached [...] Crossing one step multiplies it by w_rec·act′(a_t), the number on each arrow.
+    A step also adds the push of its own loss, if it has one." — and the backward film's line for step t:
+    "∂L/∂h_t = ∂ℓ_t/∂h_t + w_rec·act′(a_t+1) · ∂L/∂h_t+1 = X + F × Y = Z", for the last step "∂L/∂h_T = h_T − y".
 
     Checked at: impulse, step, sine, random walk (seeds 0–4), the page's typed example and 30 typed numbers up to
     ±100 × T ∈ {1, 2, 12, 100} × w_rec ∈ {−2, −0.5, 0, 0.9, 2} × every activation × loss on the last step or every
-    step × (w_in, b, y) corners (±2, ±1, ±1) — about 1,900 runs, the defaults included; the arrows' labels of the
-    diagram at every fifth of those with T ≤ 16."""
+    step × (w_in, b, y) corners (±2, ±1, ±1) — about 1,900 runs, the defaults included; the film's arrows' labels
+    and its lines at the steps T, T/2 and 1 at every fifth of those."""
     for n, kw in enumerate(GRID):
         c = cfg_of(kw)
         res = result(c)
@@ -108,10 +109,54 @@ def test_the_gradient_walks_back_one_factor_at_a_time():
         scale = np.abs(res.local[:-1]) + np.abs(res.factors[1:] * res.dh[1:]) + 1e-300
         assert np.all(np.abs(res.dh[:-1] - (res.local[:-1] + res.factors[1:] * res.dh[1:])) <= 1e-14 * scale)
         assert res.dh[-1] == res.local[-1] == res.h[-1] - c.target
-        if res.steps <= figures.LABEL_MAX_STEPS and n % 5 == 0:
-            fig = figures.gradient_flow_figure(res, highlight=res.steps)
-            labels = next(d for d in fig.data if d.mode == "text" and d.text and str(d.text[0]).startswith("×"))
-            assert len(labels.text) == res.steps  # one label per arrow h_t -> h_(t-1), the factor of step t
+        if n % 5 == 0:
+            film_lines_are_the_engines(res, c, full.dh[:, 0])
+
+
+def film_lines_are_the_engines(res: recipe.BPTTResult, c: recipe.BPTTConfig, dh: np.ndarray) -> None:
+    """The film draws one factor per arrow (short chains) and, for each step, the recursion with the engine's
+    ∂L/∂h of that step and of the one after it."""
+    fig = film.backward_film(res, c.target, res.steps).to_dict()
+    if res.steps <= figures.LABEL_MAX_STEPS:
+        labels = next(d for d in fig["data"] if d.get("mode") == "text" and str(d["text"][0]).startswith("×"))
+        assert len(labels["text"]) == res.steps  # one label per arrow h_t -> h_(t-1), the factor of step t
+    lines = {int(s["label"]): f["data"][-1]["text"] for s, f in zip(fig["layout"]["sliders"][0]["steps"],
+                                                                   fig["frames"], strict=True)}
+    T = res.steps
+    for t in {T, max(1, T // 2), 1}:
+        own = f"{compact(res.h[T - 1], 8, 4)} − " if t == T else f"{compact(res.local[t - 1], 8, 3)} + "
+        assert own in lines[t][0] and lines[t][0].endswith(f" = <b>{compact(dh[t - 1], 8, 4)}</b>")
+        if t < T:
+            assert f"× {film._paren(dh[t])} = " in lines[t][0]  # what step t + 1 sends back
+
+
+def test_the_film_collects_the_weight_gradient_on_the_way_back():
+    """/bptt, section 1, the backward film's second line: "step t's share of ∂L/∂w_rec: ∂L/∂a_t · h_t−1 = A × B =
+    C; collected from steps T…t: S" — and beside it: "The second is what that step adds to the shared weight's
+    gradient, and the sum collected so far: at t = 1 it is the whole ∂L/∂w_rec of section 3."
+
+    Checked at: impulse, step, sine, random walk (seeds 0–4), the page's typed example and 30 typed numbers up to
+    ±100 × T ∈ {1, 2, 12, 100} × w_rec ∈ {−2, −0.5, 0, 0.9, 2} × every activation × loss on the last step or every
+    step × (w_in, b, y) corners (±2, ±1, ±1) — about 1,900 runs, the defaults included: every step's share and sum
+    against the engine's per-step shares; the drawn lines at steps T, T/2 and 1 at every fifth."""
+    for n, kw in enumerate(GRID):
+        c = cfg_of(kw)
+        res = result(c)
+        cell, trace, local = engine(c)
+        full = cell.backward(trace, local[:, None].copy(), per_step=True)
+        shares_ = full.per_step["weight_hh"][:, 0, 0]
+        np.testing.assert_array_equal(res.contributions, shares_)
+        np.testing.assert_array_equal(res.da, full.per_step["bias_hh"][:, 0])  # ∂L/∂a_t
+        scale = 4 * res.steps * np.finfo(float).eps * np.abs(shares_).sum()
+        assert np.all(np.abs(res.collected - np.cumsum(shares_[::-1])[::-1]) <= scale)
+        assert abs(res.collected[0] - full.params["weight_hh"][0, 0]) <= scale, kw  # the whole gradient at t = 1
+        assert compact(res.collected[0], 9, 4) == compact(res.total, 9, 4), kw  # as the film writes it
+        if n % 5 == 0:
+            T = res.steps
+            for t in {T, max(1, T // 2), 1}:
+                line = film.share_line(res, t)
+                assert f"= {compact(shares_[t - 1], 8, 3)};" in line
+                assert line.endswith(f": <b>{compact(np.sum(shares_[t - 1:][::-1]), 9, 4)}</b>")
 
 
 def test_no_activation_lets_the_product_beat_w_to_the_power_of_the_distance():
@@ -284,24 +329,30 @@ def test_every_chart_shows_every_value_nothing_overflows():
     state the sliders allow (T = 100, w_rec = ±2, identity, w_in = 2, b = 1, typed inputs ±100)."""
     worst = recipe.BPTTConfig(sequence="typed", values=(100.0,) * 100, w_rec=2.0, w_in=2.0, bias=1.0,
                               activation="identity", loss="every", target=-1.0)
-    for c in [worst] + [cfg_of(kw) for kw in GRID if result(cfg_of(kw)).steps == 100]:
+    for n, c in enumerate([worst] + [cfg_of(kw) for kw in GRID if result(cfg_of(kw)).steps == 100]):
         res = result(c)
+        if n % 4 == 0:  # the backward film: every state's colour and every frame's line reach the browser finite
+            f = film.backward_film(res, c.target, 50)
+            nodes = f.data[len(f.data) - len(film.DYNAMIC) + film.DYNAMIC.index("reached nodes")]
+            assert np.all(np.isfinite(np.asarray(nodes.marker.color, dtype=float)))
+            lines = [line for fr in f.to_dict()["frames"] for line in fr["data"][-1]["text"]]
+            assert len(lines) == 200 and not any("NaN" in line or "∞" in line for line in lines)
         assert res.overflow_step is None and np.all(np.isfinite(res.dh)) and np.isfinite(res.total)
         sh = shares(c)
         tr = recipe.truncate(c, recipe.WINDOW, sh)
         curve = recipe.truncation_curve(c, sh)
-        figs = [figures.gradient_flow_figure(res, highlight=50), figures.chain_rule_figure(res),
+        figs = [figures.chain_rule_figure(res),
                 figures.contributions_figure(res), figures.truncation_figure(res, tr, c.loss),
                 figures.truncation_error_figure(curve, recipe.WINDOW)]
         for fig in figs:
             for d in fig.data:
                 if d.y is not None and d.type == "bar":
                     assert np.all(np.isfinite(np.asarray(d.y, dtype=float)))
-        chain = figs[1]
+        chain = figs[0]
         drawn = {int(x) for d in chain.data if d.yaxis == "y2" and d.name.startswith("|∂h")
                  for x, v in zip(d.x, np.asarray(d.y, dtype=float), strict=True) if np.isfinite(v)}
         assert drawn == set(range(1, res.steps + 1))
-        errs = {int(x) for d in figs[4].data for x, v in zip(d.x, np.asarray(d.y, dtype=float), strict=True)
+        errs = {int(x) for d in figs[3].data for x, v in zip(d.x, np.asarray(d.y, dtype=float), strict=True)
                 if np.isfinite(v)}
         assert errs == set(range(1, res.steps + 1))
 

@@ -30,15 +30,6 @@ def test_bptt_slider_repaints_the_waterfall_and_the_url(app_page):
     assert "bptt_w_rec=0.95" in app_page.page.url
 
 
-def test_bptt_step_through_moves_the_ring(app_page):
-    app_page.goto("/bptt?bptt_step=5")
-    assert not app_page.exceptions()
-    ring = lambda: [t for t in app_page.chart_traces(BPTT_FLOW) if t["x"] is not None and len(t["x"]) == 1][-1]  # noqa: E731
-    assert ring()["x"] == [5]
-    app_page.nudge("Step through the backward pass", "ArrowLeft")
-    assert ring()["x"] == [4]
-
-
 def test_bptt_extreme_url_settles(app_page):
     extreme = "bptt_T=100&bptt_w_rec=2.0&bptt_w_in=2.0&bptt_act=identity&bptt_every=true&bptt_k=100"
     assert app_page.charts_on(f"/bptt?{extreme}") == 5

@@ -32,7 +32,7 @@ def validated(fig: go.Figure) -> go.Figure:
 def test_every_figure_passes_plotly_validation(cfg):
     r = demo.run_bptt(cfg)
     k = min(3, r.steps)
-    for fig in (figs.gradient_flow_figure(r, highlight=1), figs.chain_rule_figure(r), figs.contributions_figure(r),
+    for fig in (figs.chain_rule_figure(r), figs.contributions_figure(r),
                 figs.truncation_figure(r, demo.truncate(cfg, k), cfg.loss),
                 figs.truncation_error_figure(demo.truncation_curve(cfg), k)):
         validated(fig)
@@ -61,37 +61,7 @@ def test_log_traces_without_special_points_is_one_trace():
     assert len(log_traces([0, 1], [0.0, 1.0], name="g", color="#000", floor=0.1, ceil=10, special=False)) == 1
 
 
-# -- the diagram ----------------------------------------------------------------------------------------
-def node_trace(fig: go.Figure):
-    return next(t for t in fig.data if t.marker is not None and t.marker.colorscale is not None)
-
-
-def test_gradient_flow_nodes_are_coloured_by_dL_dh(res):
-    fig = figs.gradient_flow_figure(res, highlight=3)
-    nodes = node_trace(fig)
-    np.testing.assert_allclose(np.asarray(nodes.marker.color, dtype=float), res.dh, rtol=1e-6)
-    assert nodes.marker.cmid == 0 and nodes.marker.cmin == -nodes.marker.cmax
-    assert list(nodes.x) == list(range(1, 9))
-    rings = [t for t in fig.data if t.marker is not None and isinstance(t.marker.color, str)
-             and t.marker.color == "rgba(0,0,0,0)"]
-    assert len(rings) == 1 and list(rings[0].x) == [3]
-    assert any("backwards" in a.text for a in fig.layout.annotations)
-
-
-def test_gradient_flow_shows_one_loss_per_loss_step():
-    last = figs.gradient_flow_figure(demo.run_bptt(CFG))
-    every = figs.gradient_flow_figure(demo.run_bptt(demo.BPTTConfig(sequence="impulse", length=8, loss="every")))
-    squares = lambda f: [t for t in f.data if t.marker is not None and t.marker.symbol == "square"]  # noqa: E731
-    assert len(squares(last)[0].x) == 1 and len(squares(every)[0].x) == 8
-
-
-def test_gradient_flow_long_sequences_drop_the_labels():
-    long = demo.run_bptt(demo.BPTTConfig(length=80))
-    fig = figs.gradient_flow_figure(long)
-    assert node_trace(fig).mode == "markers"
-    assert not [t for t in fig.data if t.mode == "text" and t.text is not None and len(t.text) == 80]
-
-
+# -- the chain (the backward film draws it: test_film.py) --------------------------------------------
 def test_step_labels_thin_out_on_long_sequences():
     """Every step is labelled up to 12 (they fit on a phone), then about ten evenly spaced labels."""
     assert figs.step_ticks(12) == list(range(1, 13))
@@ -106,6 +76,7 @@ def test_the_chain_keeps_room_for_its_numbers_on_a_narrow_screen():
         assert figs.flow_min_width(T) >= 50 * (T + 1)
     assert figs.flow_min_width(17) < figs.flow_min_width(16)  # no numbers drawn above 16 steps
     assert figs.flow_min_width(12) > 390
+    assert figs.flow_min_width(100) < 1000  # ~ten axis labels and small nodes: a long chain fits a laptop
 
 
 # -- chain rule, contributions, truncation --------------------------------------------------------------
@@ -184,8 +155,6 @@ def test_extreme_gradients_are_sent_without_overflow():
                                          loss="every"))
     fig = figs.contributions_figure(huge)
     assert np.isfinite(np.asarray(fig.data[0].y, dtype=float)).all()
-    nodes = node_trace(figs.gradient_flow_figure(huge))
-    assert np.isfinite(np.asarray(nodes.marker.color, dtype=float)).all()
 
 
 def test_log_axes_label_powers_of_ten_only(res):
@@ -193,4 +162,3 @@ def test_log_axes_label_powers_of_ten_only(res):
     chain = figs.chain_rule_figure(res)
     err = figs.truncation_error_figure(demo.truncation_curve(CFG, demo.loss_shares(CFG)), 4)
     assert chain.layout.yaxis2.dtick >= 1 and err.layout.yaxis.dtick >= 1
-    assert figs.gradient_flow_figure(demo.run_bptt(demo.BPTTConfig(length=20))).data[-1].marker.colorbar.nticks == 3

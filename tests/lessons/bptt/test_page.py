@@ -44,13 +44,27 @@ def test_recurrent_weight_slider_changes_the_charts():
     assert not np.allclose(before, after)
 
 
-def test_step_through_moves_the_ring_and_the_equation():
-    at = open_page()
-    at.slider(key="bptt_step").set_value(4).run()
+def film(at: AppTest) -> dict:
+    return chart(at, "bptt_flow")
+
+
+def test_the_backward_step_is_scrubbed_in_the_figure_and_a_link_sets_where_it_starts(default):
+    spec = film(open_page({"bptt_step": "4"}))
+    slider = spec["layout"]["sliders"][0]
+    assert len(spec["frames"]) == 12 and slider["steps"][0]["label"] == "12" and slider["steps"][-1]["label"] == "1"
+    assert slider["steps"][slider["active"]]["label"] == "4"
+    assert spec["data"][-1]["text"][0].startswith("∂L/∂h₄ = ")  # the numbers drawn above the chain are step 4's
+    assert spec["layout"]["meta"]["link_key"] == "bptt_step"  # the slider writes its step into the address bar
+    at_start = film(default)
+    assert at_start["layout"]["sliders"][0]["active"] == 0 and at_start["data"][-1]["text"][0].startswith("∂L/∂h₁₂")
+    assert not default.get("slider") or all(s.key != "bptt_step" for s in default.slider)  # no rerun to step
+
+
+def test_an_unusable_step_in_a_link_is_named_and_the_loss_used():
+    at = open_page({"bptt_step": "soon"})
     assert_clean(at)
-    rings = [t for t in chart(at, "bptt_flow")["data"] if t.get("marker", {}).get("color") == "rgba(0,0,0,0)"]
-    assert decode(rings[0]["x"]).tolist() == [4]
-    assert any(r"\partial h_{4}" in el.value for el in at.latex)
+    assert any(r"bptt\_step" in c.value and "“soon”" in c.value for c in at.caption)
+    assert film(at)["layout"]["sliders"][0]["active"] == 0
 
 
 def test_truncation_window_changes_kept_shares():
@@ -91,7 +105,7 @@ def test_typed_numbers_set_the_sequence():
     at = open_page({"bptt_seq": "typed numbers", "bptt_numbers": "0, 1, 0.5"})
     assert_clean(at)
     assert at.selectbox(key="bptt_seq").value == "typed"
-    assert at.slider(key="bptt_step").max == 3
+    assert len(film(at)["frames"]) == 3
 
 
 @pytest.mark.parametrize("text", ["1, two, 3", "", "1e999"])
@@ -113,13 +127,15 @@ def test_extreme_settings_reachable_from_the_url():
         assert len(at.get("plotly_chart")) == len(CHARTS)
 
 
-def test_shorter_sequences_keep_the_step_sliders_in_range():
-    at = open_page({"bptt_T": "40"})
-    at.slider(key="bptt_step").set_value(30).run()
+def test_shorter_sequences_keep_the_step_and_the_window_in_range():
+    at = open_page({"bptt_T": "40", "bptt_step": "30"})
+    assert film(at)["layout"]["sliders"][0]["active"] == 10  # t = 30 is ten stops back from t = 40
     at.slider(key="bptt_k").set_value(35).run()
     at.slider(key="bptt_T").set_value(5).run()
     assert_clean(at)
-    assert at.slider(key="bptt_step").value <= 5 and at.slider(key="bptt_k").value <= 5
+    slider = film(at)["layout"]["sliders"][0]
+    assert len(slider["steps"]) == 5 and slider["active"] == 0  # step 30 is clamped to the last step, 5
+    assert at.slider(key="bptt_k").value <= 5
 
 
 @pytest.mark.parametrize("typed", ["1, [click](https://evil.example), 0", "![p](https://evil.example/x.png)",
