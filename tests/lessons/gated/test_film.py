@@ -5,11 +5,11 @@ only what Plotly switches without a redraw."""
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from claims.printed import printed_numbers
 
 from lessons.gated import figures as figs
 from lessons.gated import recipe
@@ -57,12 +57,6 @@ def label_texts(d: dict, step: int) -> list[str]:
     """Every text on the diagram's axes at frame ``step``."""
     return [t for i, tr in enumerate(d["data"]) if tr.get("yaxis") == "y3" and tr.get("mode") == "text"
             for t in shown(d, step, i)["text"]]
-
-
-def numbers(text: str) -> list[float]:
-    plain = re.sub(r"<[^>]+>", "", text).replace("− ", "−").replace("−", "-")  # "a − 0.1": the term −0.1
-    plain = re.sub(r"[a-z][₀-₉]+", "", plain)  # c₇, h₆: the step's subscripts are not numbers of the update
-    return [float(v) for v in re.findall(r"-?\d+\.\d+", plain)]
 
 
 def traces_named(d: dict, axis: str, **match) -> list[int]:
@@ -117,9 +111,10 @@ def test_every_number_in_an_lstm_frame_is_the_runs(step, unit):
     texts = label_texts(d, step - 1)
     belt = next(t for t in texts if t.startswith(f"c{str(step).translate(figs.SUB)} = "))
     expected = [v["kept"], v["written"], v["c"]] if unit is None else [v["f"], v["c_prev"], v["i"], v["g"], v["c"]]
-    np.testing.assert_allclose(numbers(belt), expected, atol=5e-4)
+    np.testing.assert_allclose(printed_numbers(belt), expected, atol=5e-4)
     out = next(t for t in texts if t.startswith(f"h{str(step).translate(figs.SUB)} = "))
-    np.testing.assert_allclose(numbers(out), [v["h"]] if unit is None else [v["o"], v["tanh_c"], v["h"]], atol=5e-4)
+    expected = [v["h"]] if unit is None else [v["o"], v["tanh_c"], v["h"]]
+    np.testing.assert_allclose(printed_numbers(out), expected, atol=5e-4)
     assert f"c<sub>t</sub> = <b>{figs.signed(v['c'])}</b>" in texts
     assert f"x<sub>t</sub> = <b>{figs.signed(v['x'])}</b>" in texts
     levels = traces_named(d, "y3", fillcolor=figs.GATE_FILL)
@@ -135,7 +130,7 @@ def test_every_number_in_a_gru_frame_is_the_runs(step):
     v = {k: float(a[step - 1]) for k, a in recipe.step_series(recipe.run_gru(cfg), 1).items()}
     texts = label_texts(d, step - 1)
     update = next(t for t in texts if t.startswith(f"h{str(step).translate(figs.SUB)} = "))
-    np.testing.assert_allclose(numbers(update), [v["z"], v["h_prev"], 1 - v["z"], v["n"], v["h"]], atol=5e-4)
+    np.testing.assert_allclose(printed_numbers(update), [v["z"], v["h_prev"], 1 - v["z"], v["n"], v["h"]], atol=5e-4)
     assert f"h<sub>t</sub> = <b>{figs.signed(v['h'])}</b>" in texts
     assert "Cho et al. 2014" in " ".join(a["text"] for a in d["layout"]["annotations"])
     band = traces_named(d, "y3", mode="lines")[-1]  # the last band: the candidate's box, coloured by n
