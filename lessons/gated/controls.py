@@ -1,6 +1,6 @@
 """Streamlit controls the three gated-cell pages share: the box they open with (the input-sequence picker, with
-its box of typed numbers, and the network's size, seed and gain) and the step slider beside the choice of whose
-numbers the cell diagram prints.
+its box of typed numbers, and the network's size, seed and gain) and the choice of whose numbers the cell diagram
+prints, with the step a link asks for.
 
 Page-side only (imports Streamlit); the controls themselves are described in lessons/gated/settings.py.
 """
@@ -14,7 +14,7 @@ import streamlit as st
 from lessons.gated.settings import unit_index, unit_options
 from lessons.kit.layout import control_box
 from lessons.kit.settings import Setting
-from lessons.kit.widgets import draw, step_slider
+from lessons.kit.widgets import draw, link_value
 
 
 def sequence_picker(table: dict[str, Setting], where, patterns: dict[str, str]) -> dict:
@@ -32,11 +32,14 @@ def typed(values: dict, patterns: dict[str, str]) -> bool:
 
 
 def step_and_unit(table: dict[str, Setting], steps: int, hidden: int) -> tuple[int, int | None]:
-    """The step slider 1..T beside the choice of whose numbers the cell diagram shows (one unit or the
-    mean over all of them). Returns (t, unit index, or None for the mean)."""
+    """The choice of whose numbers the cell diagram shows (one unit or the mean over all of them) beside a word
+    on the step, which is chosen inside the film (drag or play, no server round trip): a link's step, kept within
+    1..T, is where it starts. Returns (t, unit index, or None for the mean)."""
     a, b = st.columns([3, 1.2], gap="large", vertical_alignment="bottom")
-    t = step_slider(table["t"], 1, steps, table["t"].default, a)
     choice = draw(replace(table["unit"], options=unit_options(hidden)), b)
+    t = link_value(table["t"], 1, steps, table["t"].default, a)
+    a.caption("Drag the slider under the diagram — or press ▶ — to walk through the steps: the cursor on the "
+              "heatmaps, the diagram and the update above it follow.")
     return t, unit_index(choice)
 
 

@@ -8,19 +8,21 @@ Pure functions: numbers/arrays in, ``go.Figure`` out. No Streamlit. Diagrams are
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import plotly.graph_objects as go
 
-from lessons.kit.canvas import Canvas, frozen_axes
+from lessons.kit.canvas import Canvas
 from lessons.kit.heatmaps import Row, steps_of
-from lessons.kit.numbers import pct, signed
+from lessons.kit.numbers import num, pct, signed
 from lessons.kit.theme import (
     BLUE,
     GREEN,
     INK,
     NEUTRAL,
     ORANGE,
+    PAGE_INK,
     PAPER,
     PURPLE,
     SKY,
@@ -33,49 +35,61 @@ from lessons.kit.theme import (
 )
 
 GATE_FILL = "rgba(86, 180, 233, 0.75)"  # SKY: how far a gate is open, drawn as a fill level
-BELT_WIDTH = 18
+BELT_HALF = 0.19  # half the belt's thickness (y units): about 18 px at the diagram's size
 X_RANGE, Y_RANGE = (-0.3, 12.3), (-1.05, 7.05)  # both cell diagrams share one drawing area
-DIAGRAM_HEIGHT = 440
-# Below this width (px) a cell diagram's labels run into each other: on a phone it scrolls inside its frame.
-DIAGRAM_MIN_WIDTH = 540
+ANCHORS = {"center": "middle center", "left": "middle right", "right": "middle left"}  # annotation -> text trace
 
 
-# -- diagram pieces on the kit canvas -----------------------------------------------------------------
-def belt(cv: Canvas, segments: Sequence[tuple[float, float, float]], y: float, lim: float) -> None:
+# -- a diagram in two layers --------------------------------------------------------------------------
+@dataclass
+class Sketch:
+    """A cell diagram at one step, in two layers.
+
+    ``cv`` holds what looks the same at every step — wires, arrows, the × and + operations, the tanks' outlines,
+    fixed captions — as layout shapes and annotations. The rest follows the step and becomes scatter traces, so a
+    film switches steps without redrawing the chart (kit.scrub, ``redraw=False``): ``labels`` (x, y, text, size,
+    text position, ink, monospaced), ``bands`` (x0, y0, x1, y1, fill colour: the belt's segments and the signed
+    boxes, one trace each) and ``levels`` (x0, y0, x1, y1: how far each gate's tank is filled). The positions are
+    the same at every step; only texts, inks, colours and levels change.
+    """
+
+    cv: Canvas = field(default_factory=Canvas)
+    labels: list[tuple] = field(default_factory=list)
+    bands: list[tuple] = field(default_factory=list)
+    levels: list[tuple] = field(default_factory=list)
+
+    def text(self, x: float, y: float, text: str, *, size: int = 13, anchor: str = "center", color: str = PAGE_INK,
+             mono: bool = False) -> None:
+        """A label that follows the step (rich text: <b>, <sub>, <br>), placed like ``Canvas.text``."""
+        self.labels.append((x, y, text, size, ANCHORS[anchor], color, mono))
+
+
+def belt(sk: Sketch, segments: Sequence[tuple[float, float, float]], y: float, lim: float) -> None:
     """A thick band split into segments (x0, x1, value) coloured by the value riding on each (diverging
     scale, ±lim), between two thin edges."""
     for x0, x1, val in segments:
-        cv.shapes.append({"type": "line", "x0": x0, "y0": y, "x1": x1, "y1": y, "layer": "below",
-                          "line": {"color": diverging_color(val, lim), "width": BELT_WIDTH}})
+        sk.bands.append((x0, y - BELT_HALF, x1, y + BELT_HALF, diverging_color(val, lim)))
     left, right = segments[0][0], segments[-1][1]
     for dy in (0.3, -0.3):
-        cv.line([(left, y + dy), (right, y + dy)], width=1)
+        sk.cv.line([(left, y + dy), (right, y + dy)], width=1)
 
 
-def gate(cv: Canvas, x: float, y: float, name: str, fn: str, value: float, *, is_signed: bool = False,
+def gate(sk: Sketch, x: float, y: float, name: str, fn: str, value: float, *, is_signed: bool = False,
          w: float = 1.1, h: float = 1.0) -> None:
     """A gate as a small tank filled from the bottom up to its value in [0, 1] (how far it is open).
     A signed layer (the tanh candidate) is a box coloured on the diverging scale instead."""
     x0, x1, y0, y1 = x - w / 2, x + w / 2, y - h / 2, y + h / 2
     if is_signed:
-        cv.rect(x0, y0, x1, y1, fill=diverging_color(value, 1.0))
+        sk.bands.append((x0, y0, x1, y1, diverging_color(value, 1.0)))
+        sk.cv.rect(x0, y0, x1, y1, fill="rgba(0,0,0,0)")
         ink = contrast_text(value, 1.0)
     else:
-        cv.rect(x0, y0, x1, y1, fill=PAPER, width=0)
-        level = float(np.clip(value, 0.0, 1.0))
-        if level > 0:
-            cv.rect(x0, y0, x1, y0 + level * h, fill=GATE_FILL, width=0)
-        cv.rect(x0, y0, x1, y1, fill="rgba(0,0,0,0)", color=BLUE, width=2)
+        sk.cv.rect(x0, y0, x1, y1, fill=PAPER, width=0, layer="below")
+        sk.levels.append((x0, y0, x1, y0 + float(np.clip(value, 0.0, 1.0)) * h))
+        sk.cv.rect(x0, y0, x1, y1, fill="rgba(0,0,0,0)", color=BLUE, width=2)
         ink = INK
-    cv.text(x, y + 0.2, f"<b>{name}</b> <span style='font-size:11px'>{fn}</span>", size=14, color=ink)
-    cv.text(x, y - 0.2, signed(value) if is_signed else f"{value:.2f}", size=13, color=ink, mono=True)
-
-
-def diagram_figure(cv: Canvas, title: str) -> go.Figure:
-    """A cell diagram as a figure: no axes, no zoom, no hover."""
-    return styled([], title=title, height=DIAGRAM_HEIGHT, legend=False, hovermode=False,
-                  **frozen_axes(X_RANGE, Y_RANGE), margin={"l": 4, "r": 4, "t": 44, "b": 4}, dragmode=False,
-                  shapes=cv.shapes, annotations=cv.annotations)
+    sk.text(x, y + 0.2, f"<b>{name}</b> <span style='font-size:11px'>{fn}</span>", size=14, color=ink)
+    sk.text(x, y - 0.2, signed(value) if is_signed else f"{value:.2f}", size=13, color=ink, mono=True)
 
 
 # -- LSTM diagram -------------------------------------------------------------------------------------
@@ -84,129 +98,174 @@ END_X = 12.0
 LSTM_X = {"f": 2.6, "i": 4.4, "g": 5.9, "o": 8.0, "tanh": 9.9}  # columns of the LSTM diagram
 
 
-def _lstm_belt(cv: Canvas, v: dict[str, float]) -> None:
+def _lstm_belt(sk: Sketch, v: dict[str, float]) -> None:
     """The cell state along the top: c_{t−1} → ×f → +i·g → c_t, coloured by its value."""
     fx, gx = LSTM_X["f"], LSTM_X["g"]
     lim = max(1.0, abs(v["c_prev"]), abs(v["c"]), abs(v["kept"]))
-    belt(cv, [(0.0, fx, v["c_prev"]), (fx, gx, v["kept"]), (gx, END_X, v["c"])], BELT_Y, lim)
-    cv.text(0.0, BELT_Y + 0.65, f"c<sub>t−1</sub> = <b>{signed(v['c_prev'])}</b>", anchor="left", size=14)
-    cv.text(END_X, BELT_Y + 0.65, f"c<sub>t</sub> = <b>{signed(v['c'])}</b>", anchor="right", size=14)
-    cv.text((fx + gx) / 2, BELT_Y + 0.55, f"kept f·c<sub>t−1</sub> = {signed(v['kept'])}", size=12)
-    cv.text(8.0, BELT_Y + 0.75, "cell state c: the conveyor belt", size=12, color=NEUTRAL)
-    cv.op(fx, BELT_Y, "×")
-    cv.op(gx, BELT_Y, "+")
+    belt(sk, [(0.0, fx, v["c_prev"]), (fx, gx, v["kept"]), (gx, END_X, v["c"])], BELT_Y, lim)
+    sk.text(0.0, BELT_Y + 0.65, f"c<sub>t−1</sub> = <b>{signed(v['c_prev'])}</b>", anchor="left", size=14)
+    sk.text(END_X, BELT_Y + 0.65, f"c<sub>t</sub> = <b>{signed(v['c'])}</b>", anchor="right", size=14)
+    sk.text((fx + gx) / 2, BELT_Y + 0.55, f"kept f·c<sub>t−1</sub> = {signed(v['kept'])}", size=12)
+    sk.cv.text(8.0, BELT_Y + 0.75, "cell state c: the conveyor belt", size=12, color=NEUTRAL)
+    sk.cv.op(fx, BELT_Y, "×")
+    sk.cv.op(gx, BELT_Y, "+")
 
 
-def _lstm_inputs_and_writes(cv: Canvas, v: dict[str, float]) -> None:
+def _lstm_inputs_and_writes(sk: Sketch, v: dict[str, float]) -> None:
     """The input bus [h_{t−1}, x_t] feeding every gate; f scaling the belt; i × g added to it."""
+    cv = sk.cv
     fx, ix, gx, ox = LSTM_X["f"], LSTM_X["i"], LSTM_X["g"], LSTM_X["o"]
     cv.line([(0.0, BUS_Y), (ox, BUS_Y)], width=2.5)
-    cv.text(0.0, BUS_Y + 0.5, f"h<sub>t−1</sub> = <b>{signed(v['h_prev'])}</b>", anchor="left", size=14)
+    sk.text(0.0, BUS_Y + 0.5, f"h<sub>t−1</sub> = <b>{signed(v['h_prev'])}</b>", anchor="left", size=14)
     cv.arrow(1.2, -0.45, 1.2, BUS_Y)
-    cv.text(1.2, -0.65, f"x<sub>t</sub> = <b>{signed(v['x'])}</b>", size=14)
+    sk.text(1.2, -0.65, f"x<sub>t</sub> = <b>{signed(v['x'])}</b>", size=14)
     for xg in (fx, ix, gx, ox):
         cv.arrow(xg, BUS_Y, xg, GATE_Y - 0.5)
     # Forget gate -> × on the belt.
     cv.arrow(fx, GATE_Y + 0.5, fx, BELT_Y - 0.32)
-    cv.text(fx - 0.2, WRITE_Y, f"keeps<br><b>{pct(v['f'])}</b> of<br>the belt", anchor="right", size=12)
+    sk.text(fx - 0.2, WRITE_Y, f"keeps<br><b>{pct(v['f'])}</b> of<br>the belt", anchor="right", size=12)
     # Input gate × candidate -> + on the belt.
     cv.op(gx, WRITE_Y, "×")
     cv.line([(ix, GATE_Y + 0.5), (ix, WRITE_Y)])
     cv.arrow(ix, WRITE_Y, gx - 0.32, WRITE_Y)
     cv.arrow(gx, GATE_Y + 0.5, gx, WRITE_Y - 0.32)
     cv.arrow(gx, WRITE_Y + 0.32, gx, BELT_Y - 0.32)
-    cv.text(gx + 0.35, WRITE_Y + 0.55, f"writes i·g = <b>{signed(v['written'])}</b>", anchor="left", size=12)
-    cv.text(ix - 0.15, 3.35, f"lets<br><b>{pct(v['i'])}</b><br>of g in", anchor="right", size=12)
+    sk.text(gx + 0.35, WRITE_Y + 0.55, f"writes i·g = <b>{signed(v['written'])}</b>", anchor="left", size=12)
+    sk.text(ix - 0.15, 3.35, f"lets<br><b>{pct(v['i'])}</b><br>of g in", anchor="right", size=12)
 
 
-def _lstm_readout(cv: Canvas, v: dict[str, float]) -> None:
+def _lstm_readout(sk: Sketch, v: dict[str, float]) -> None:
     """tanh(c_t) × o -> h_t along the bottom right."""
+    cv = sk.cv
     ox, tx = LSTM_X["o"], LSTM_X["tanh"]
     cv.line([(tx, BELT_Y - 0.32), (tx, 4.7)])
-    cv.rect(tx - 0.55, 3.7, tx + 0.55, 4.7, fill=diverging_color(v["tanh_c"], 1.0))
+    sk.bands.append((tx - 0.55, 3.7, tx + 0.55, 4.7, diverging_color(v["tanh_c"], 1.0)))
+    cv.rect(tx - 0.55, 3.7, tx + 0.55, 4.7, fill="rgba(0,0,0,0)")
     ink = contrast_text(v["tanh_c"], 1.0)
-    cv.text(tx, 4.42, "tanh", size=12, color=ink)
-    cv.text(tx, 3.98, signed(v["tanh_c"]), size=13, color=ink, mono=True)
+    sk.text(tx, 4.42, "tanh", size=12, color=ink)
+    sk.text(tx, 3.98, signed(v["tanh_c"]), size=13, color=ink, mono=True)
     cv.arrow(tx, 3.7, tx, GATE_Y + 0.32)
     cv.op(tx, GATE_Y, "×")
     cv.arrow(ox + 0.55, GATE_Y, tx - 0.32, GATE_Y)
-    cv.text((ox + tx) / 2 + 0.1, GATE_Y - 0.8, f"shows <b>{pct(v['o'])}</b><br>of tanh c", size=12)
+    sk.text((ox + tx) / 2 + 0.1, GATE_Y - 0.8, f"shows <b>{pct(v['o'])}</b><br>of tanh c", size=12)
     cv.arrow(tx + 0.32, GATE_Y, END_X, GATE_Y, width=3)
-    cv.text(END_X, GATE_Y + 0.55, f"h<sub>t</sub> = <b>{signed(v['h'])}</b>", anchor="right", size=14)
+    sk.text(END_X, GATE_Y + 0.55, f"h<sub>t</sub> = <b>{signed(v['h'])}</b>", anchor="right", size=14)
 
 
-def lstm_cell_diagram(v: dict[str, float], t: int, unit_label: str, *, peephole: bool = False) -> go.Figure:
-    """The LSTM cell at step ``t`` with its numbers (keys as ``lessons.gated.recipe.step_values``).
+def lstm_sketch(v: dict[str, float], *, peephole: bool = False) -> Sketch:
+    """The LSTM cell at one step with its numbers (keys as ``lessons.gated.recipe.step_values``).
 
     The cell state runs along the top as a thick belt coloured by its value: c_{t−1} → ×f → +i·g → c_t,
     then tanh and ×o give h_t along the bottom right. Each gate is a tank filled to how far it is open,
     labelled with the share it lets through.
     """
-    cv = Canvas()
-    _lstm_belt(cv, v)
-    _lstm_inputs_and_writes(cv, v)
-    _lstm_readout(cv, v)
+    sk = Sketch()
+    _lstm_belt(sk, v)
+    _lstm_inputs_and_writes(sk, v)
+    _lstm_readout(sk, v)
     for name, fn in (("f", "σ"), ("i", "σ"), ("g", "tanh"), ("o", "σ")):
-        gate(cv, LSTM_X[name], GATE_Y, name, fn, v[name], is_signed=name == "g")
+        gate(sk, LSTM_X[name], GATE_Y, name, fn, v[name], is_signed=name == "g")
     if peephole:
-        cv.text(END_X, -0.65, "peepholes on: i, f see c<sub>t−1</sub>; o sees c<sub>t</sub>", anchor="right",
-                size=11, color=NEUTRAL)
-    return diagram_figure(cv, f"Inside the LSTM cell at step t = {t} · {unit_label}")
+        sk.cv.text(END_X, -0.65, "peepholes on: i, f see c<sub>t−1</sub>; o sees c<sub>t</sub>", anchor="right",
+                   size=11, color=NEUTRAL)
+    return sk
 
 
 # -- GRU diagram --------------------------------------------------------------------------------------
 GRU_X = {"z": 3.0, "r": 5.6, "n": 7.6, "mix": 9.6}  # columns: update, reset, candidate, the (1−z)·n product
 
 
-def _gru_state_line(cv: Canvas, v: dict[str, float]) -> None:
+def _gru_state_line(sk: Sketch, v: dict[str, float]) -> None:
     """h_{t−1} along the top, kept by z and topped up with (1−z)·n; it drops to the bus feeding the gates."""
+    cv = sk.cv
     zx, nx, mx = GRU_X["z"], GRU_X["n"], GRU_X["mix"]
     lim = max(1.0, abs(v["h_prev"]), abs(v["h"]), abs(v["kept"]))
-    belt(cv, [(0.0, zx, v["h_prev"]), (zx, mx, v["kept"]), (mx, END_X, v["h"])], BELT_Y, lim)
-    cv.text(0.0, BELT_Y + 0.65, f"h<sub>t−1</sub> = <b>{signed(v['h_prev'])}</b>", anchor="left", size=14)
-    cv.text(END_X, BELT_Y + 0.65, f"h<sub>t</sub> = <b>{signed(v['h'])}</b>", anchor="right", size=14)
-    cv.text((zx + mx) / 2, BELT_Y + 0.55, f"kept z·h<sub>t−1</sub> = {signed(v['kept'])}", size=12)
+    belt(sk, [(0.0, zx, v["h_prev"]), (zx, mx, v["kept"]), (mx, END_X, v["h"])], BELT_Y, lim)
+    sk.text(0.0, BELT_Y + 0.65, f"h<sub>t−1</sub> = <b>{signed(v['h_prev'])}</b>", anchor="left", size=14)
+    sk.text(END_X, BELT_Y + 0.65, f"h<sub>t</sub> = <b>{signed(v['h'])}</b>", anchor="right", size=14)
+    sk.text((zx + mx) / 2, BELT_Y + 0.55, f"kept z·h<sub>t−1</sub> = {signed(v['kept'])}", size=12)
     cv.op(zx, BELT_Y, "×")
     cv.op(mx, BELT_Y, "+")
     cv.line([(0.9, BELT_Y - 0.3), (0.9, BUS_Y), (nx, BUS_Y)], width=2.5)
     cv.arrow(1.9, -0.45, 1.9, BUS_Y)
-    cv.text(1.9, -0.65, f"x<sub>t</sub> = <b>{signed(v['x'])}</b>", size=14)
+    sk.text(1.9, -0.65, f"x<sub>t</sub> = <b>{signed(v['x'])}</b>", size=14)
     for xg in (zx, GRU_X["r"], nx):
         cv.arrow(xg, BUS_Y, xg, GATE_Y - 0.5)
 
 
-def _gru_gates(cv: Canvas, v: dict[str, float], reset_after: bool) -> None:
+def _gru_gates(sk: Sketch, v: dict[str, float], reset_after: bool) -> None:
     """z keeps the past (up to × on the top line), 1 − z lets the candidate in; r feeds the candidate."""
+    cv = sk.cv
     zx, rx, nx, mx = GRU_X["z"], GRU_X["r"], GRU_X["n"], GRU_X["mix"]
     cv.arrow(zx, GATE_Y + 0.5, zx, BELT_Y - 0.32)
-    cv.text(zx - 0.2, 3.45, f"keeps<br><b>{pct(v['z'])}</b> of<br>the past", anchor="right", size=12)
+    sk.text(zx - 0.2, 3.45, f"keeps<br><b>{pct(v['z'])}</b> of<br>the past", anchor="right", size=12)
     cv.op(mx, WRITE_Y, "×")
     cv.arrow(zx, WRITE_Y, mx - 0.32, WRITE_Y, width=1.5)
-    cv.text((zx + mx) / 2 - 0.5, WRITE_Y + 0.3, f"1 − z = {1 - v['z']:.2f}", size=12)
+    sk.text((zx + mx) / 2 - 0.5, WRITE_Y + 0.3, f"1 − z = {1 - v['z']:.2f}", size=12)
     cv.line([(nx, GATE_Y + 0.5), (nx, 3.2), (mx, 3.2)])
     cv.arrow(mx, 3.2, mx, WRITE_Y - 0.32)
     cv.arrow(mx, WRITE_Y + 0.32, mx, BELT_Y - 0.32)
-    cv.text(mx + 0.4, WRITE_Y + 0.1, f"writes<br>(1−z)·n<br>= <b>{signed(v['written'])}</b>", anchor="left",
+    sk.text(mx + 0.4, WRITE_Y + 0.1, f"writes<br>(1−z)·n<br>= <b>{signed(v['written'])}</b>", anchor="left",
             size=12)
     cv.arrow(rx + 0.55, GATE_Y, nx - 0.55, GATE_Y, width=1.5)
-    cv.text((rx + nx) / 2, GATE_Y + 0.95, f"lets <b>{pct(v['r'])}</b><br>of the past in", size=12)
+    sk.text((rx + nx) / 2, GATE_Y + 0.95, f"lets <b>{pct(v['r'])}</b><br>of the past in", size=12)
     h_prev = "h<sub>t−1</sub>"
     where = f"r ⊙ (W<sub>hn</sub>{h_prev} + b<sub>hn</sub>)" if reset_after else f"W<sub>hn</sub>(r ⊙ {h_prev})"
     form = "PyTorch" if reset_after else "Cho et al. 2014"
     cv.text(END_X, -0.65, f"candidate n uses {where} ({form})", anchor="right", size=12, color=NEUTRAL)
 
 
-def gru_cell_diagram(v: dict[str, float], t: int, unit_label: str, *, reset_after: bool = True) -> go.Figure:
-    """The GRU cell at step ``t``: h_{t−1} along the top, kept by z, topped up with (1−z)·n.
+def gru_sketch(v: dict[str, float], *, reset_after: bool = True) -> Sketch:
+    """The GRU cell at one step: h_{t−1} along the top, kept by z, topped up with (1−z)·n.
 
     Keys as ``lessons.gated.recipe.step_values`` for a GRU: x, h_prev, r, z, n, kept, written, h.
     """
-    cv = Canvas()
-    _gru_state_line(cv, v)
-    _gru_gates(cv, v, reset_after)
+    sk = Sketch()
+    _gru_state_line(sk, v)
+    _gru_gates(sk, v, reset_after)
     for name, fn in (("z", "σ"), ("r", "σ"), ("n", "tanh")):
-        gate(cv, GRU_X[name], GATE_Y, name, fn, v[name], is_signed=name == "n")
-    return diagram_figure(cv, f"Inside the GRU cell at step t = {t} · {unit_label}")
+        gate(sk, GRU_X[name], GATE_Y, name, fn, v[name], is_signed=name == "n")
+    return sk
+
+
+# -- the step's update in words and numbers, for the text above the diagram ---------------------------
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _factor(value: float) -> str:
+    """A number as a factor of a product: 0.412, (−0.610)."""
+    text = num(value, 3)
+    return f"({text})" if text.startswith("−") else text
+
+
+def _term(value: float) -> str:
+    """A number as the next term of a sum: + 0.380, − 0.130."""
+    text = num(value, 3)
+    return f"− {text[1:]}" if text.startswith("−") else f"+ {text}"
+
+
+def lstm_update_lines(v: dict[str, float], t: int, mean: bool) -> list[str]:
+    """The belt's and the output's update at step ``t`` with this step's numbers (``v`` as for ``lstm_sketch``):
+    term by term for one unit; for the mean over units the mean of each product (the mean of a sum is the sum
+    of the means, so it still adds up, but it is not the product of the mean gates)."""
+    now, before = str(t).translate(SUB), str(t - 1).translate(SUB)
+    if mean:
+        return [f"c{now} = f⊙c{before} + i⊙g = {num(v['kept'], 3)} {_term(v['written'])} = <b>{num(v['c'], 3)}</b>",
+                f"h{now} = o⊙tanh(c{now}) = <b>{num(v['h'], 3)}</b>"]
+    return [f"c{now} = f·c{before} + i·g = {num(v['f'], 3)}·{_factor(v['c_prev'])} + {num(v['i'], 3)}·"
+            f"{_factor(v['g'])} = <b>{num(v['c'], 3)}</b>",
+            f"h{now} = o·tanh(c{now}) = {num(v['o'], 3)}·{_factor(v['tanh_c'])} = <b>{num(v['h'], 3)}</b>"]
+
+
+def gru_update_lines(v: dict[str, float], t: int, mean: bool) -> list[str]:
+    """The state's update at step ``t`` with this step's numbers (``v`` as for ``gru_sketch``; ``mean`` as for
+    ``lstm_update_lines``)."""
+    now, before = str(t).translate(SUB), str(t - 1).translate(SUB)
+    if mean:
+        return [f"h{now} = z⊙h{before} + (1−z)⊙n = {num(v['kept'], 3)} {_term(v['written'])} = "
+                f"<b>{num(v['h'], 3)}</b>"]
+    return [f"h{now} = z·h{before} + (1−z)·n = {num(v['z'], 3)}·{_factor(v['h_prev'])} + {num(1 - v['z'], 3)}·"
+            f"{_factor(v['n'])} = <b>{num(v['h'], 3)}</b>"]
 
 
 # -- heatmap rows (for lessons.kit.heatmaps.heatmap_stack) --------------------------------------------

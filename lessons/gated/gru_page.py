@@ -70,9 +70,10 @@ N_BEFORE_SPLIT = r"""\begin{aligned} n_t = \tanh\big(&W_{in}x_t + b_{in} \\ &+ W
 \end{aligned}"""
 
 
-def step_numbers(v: dict, unit: int | None) -> None:
+def step_numbers(v: dict, unit: int | None, t: int) -> None:
+    """The update at step ``t`` (where the film's slider starts) with the numbers put in."""
     who = "averaged over the units" if unit is None else f"unit {unit + 1}"
-    st.markdown(f"**This step, in numbers** ({who}):")
+    st.markdown(f"**Step t = {t}, in numbers** ({who}):")
     if unit is None:
         st.latex(rf"\begin{{aligned}} h_t &= z_t\,h_{{t-1}} + (1-z_t)\,n_t \\ &= {tex_value(v['kept'])} "
                  rf"{tex_term(v['written'])} = {tex_value(v['h'])} \end{{aligned}}")
@@ -84,10 +85,13 @@ def step_numbers(v: dict, unit: int | None) -> None:
         f"The update gate keeps **{pct(v['z'])}** of the old state and takes **{pct(1 - v['z'])}** "
         f"from the candidate. The reset gate lets **{pct(v['r'])}** of the past into that candidate."
     )
+    st.caption(f"Step t = {t} is where the slider starts; the line above the diagram writes the same update for "
+               "whichever step the slider is on.")
 
 
 GATE_STORIES = """
-Rows are quantities, columns time steps t = 1…T, lines of pixels hidden units; the orange frame is step **t**.
+**Every gate at every step** (the heatmaps above the diagram). Rows are quantities, columns time steps t = 1…T,
+lines of pixels hidden units; the orange column is the step the diagram shows.
 
 - **z — the update gate: how much of the past to keep.** At 1 a unit copies its old value forward
   untouched; at 0 it replaces it with the candidate. It does the jobs of the LSTM's forget *and* input gates
@@ -105,16 +109,16 @@ def gate_stories(cfg: recipe.GRUConfig, fate: recipe.PulseFate) -> str:
     return f"{GATE_STORIES}- {stories.gru_state_story(cfg.pattern, fate, cfg.update_bias, fate.peak)}\n"
 
 
-def beside_the_diagram(cfg: recipe.GRUConfig, vals: dict, unit: int | None) -> None:
-    """The cell's equations, the candidate's in the chosen form, then this step's numbers."""
+def beside_the_diagram(cfg: recipe.GRUConfig, vals: dict, unit: int | None, t: int) -> None:
+    """The cell's equations, the candidate's in the chosen form, then the numbers of step ``t``."""
     st.latex(COMMON)
     st.latex(N_AFTER_SPLIT if cfg.reset_after else N_BEFORE_SPLIT)
-    step_numbers(vals, unit)
+    step_numbers(vals, unit, t)
 
 
 GRU = cell_views(Cell(
     key="gru", name="GRU", settings=S, run=recipe.run_gru,
-    draw=lambda vals, t, label, cfg: figs.gru_cell_diagram(vals, t, label, reset_after=cfg.reset_after),
+    sketch=lambda vals, cfg: figs.gru_sketch(vals, reset_after=cfg.reset_after), lines=figs.gru_update_lines,
     rows=lambda r: figs.gru_rows(r.gates, r.h), gates=("r", "z", "n"), states=("h",),
     equations=beside_the_diagram, stories=gate_stories,
 ))

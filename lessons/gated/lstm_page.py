@@ -51,16 +51,16 @@ def controls() -> dict:
     return values
 
 
-def step_equations(v: dict, unit: int | None, peephole: bool) -> None:
-    """The update at this step with the numbers put in."""
+def step_equations(v: dict, unit: int | None, peephole: bool, t: int) -> None:
+    """The update at step ``t`` (where the film's slider starts) with the numbers put in."""
     if unit is None:
-        st.markdown("**This step, in numbers** (averaged over the units; the average of a sum is the sum of "
+        st.markdown(f"**Step t = {t}, in numbers** (averaged over the units; the average of a sum is the sum of "
                     "the averages, so the belt update still adds up):")
         st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ &= {tex_value(v['kept'])} "
                  rf"{tex_term(v['written'])} = {tex_value(v['c'])} \\ h_t &= o_t \tanh(c_t) = {tex_value(v['h'])}"
                  r" \end{aligned}")
     else:
-        st.markdown(f"**This step, in numbers** (unit {unit + 1}):")
+        st.markdown(f"**Step t = {t}, in numbers** (unit {unit + 1}):")
         st.latex(rf"\begin{{aligned}} c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\ "
                  rf"&= {v['f']:.3f}\times({tex_value(v['c_prev'])})"
                  rf" \\ &\quad + {v['i']:.3f}\times({tex_value(v['g'])}) \\ &= {tex_value(v['c'])} \\[4pt]"
@@ -73,6 +73,8 @@ def step_equations(v: dict, unit: int | None, peephole: bool) -> None:
         f"in {life_txt}. The input gate lets **{pct(v['i'])}** of the candidate in, and the output gate "
         f"shows **{pct(v['o'])}** of the squashed belt as $h_t$."
     )
+    st.caption(f"Step t = {t} is where the slider starts; the lines above the diagram write the same update for "
+               "whichever step the slider is on.")
     if peephole:
         st.caption("Peepholes on: the gates also add $w \\odot c$ ($c_{t-1}$ for i and f, $c_t$ for o) "
                    "before the sigmoid.")
@@ -96,8 +98,8 @@ o_t &= \sigma(\dots + w_{co} \odot c_t)
 """
 
 GATE_HEAD = """
-Each row is one quantity, each column one time step t = 1…T, each line of pixels one hidden unit. The orange
-frame is step **t**; drag the slider above to move it.
+**Every gate at every step** (the heatmaps above the diagram). Each row is one quantity, each column one time
+step t = 1…T, each line of pixels one hidden unit. The orange column is the step the diagram shows.
 
 - **i — the input gate (write).** How much of the candidate **g** is written onto the belt: where it is
   closed (dark), nothing reaches the belt, whatever the input. A trained LSTM learns to open it for what is
@@ -120,20 +122,20 @@ def gate_stories(cfg: recipe.LSTMConfig, fate: recipe.PulseFate) -> str:
     return f"{GATE_HEAD}- {stories.belt_story(cfg.pattern, fate)}\n{GATE_TAIL}"
 
 
-def beside_the_diagram(cfg: recipe.LSTMConfig, vals: dict, unit: int | None) -> None:
-    """The cell's equations (with peepholes when they are on), then this step's numbers."""
+def beside_the_diagram(cfg: recipe.LSTMConfig, vals: dict, unit: int | None, t: int) -> None:
+    """The cell's equations (with peepholes when they are on), then the numbers of step ``t``."""
     st.latex(EQUATIONS)
     if cfg.peephole:
         st.markdown("With **peepholes** (not in PyTorch) the gates also see the cell state:")
         st.latex(PEEPHOLE_EQUATIONS)
-    step_equations(vals, unit, cfg.peephole)
+    step_equations(vals, unit, cfg.peephole, t)
 
 
 LSTM = cell_views(Cell(
     key="lstm", name="LSTM", settings=S, run=recipe.run_lstm,
-    draw=lambda vals, t, label, cfg: figs.lstm_cell_diagram(vals, t, label, peephole=cfg.peephole),
+    sketch=lambda vals, cfg: figs.lstm_sketch(vals, peephole=cfg.peephole), lines=figs.lstm_update_lines,
     rows=lambda r: figs.lstm_rows(r.gates, r.c, r.h), gates=("i", "f", "g", "o"), states=("c", "h"),
-    equations=beside_the_diagram, stories=gate_stories, diagram_min_width=figs.DIAGRAM_MIN_WIDTH,
+    equations=beside_the_diagram, stories=gate_stories,
 ))
 
 

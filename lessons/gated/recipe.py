@@ -277,6 +277,22 @@ def step_values(run: GatedRun, t: int, unit: int | None = None) -> dict[str, flo
     return out
 
 
+def step_series(run: GatedRun, unit: int | None = None) -> dict[str, np.ndarray]:
+    """The numbers of ``step_values`` for every step at once, as (T,) arrays (row t − 1 is step t): one unit, or
+    the mean over units (``unit=None``). What a film of the cell diagram shows, one frame per step."""
+    if unit is not None and not 0 <= unit < run.hidden:
+        raise ValueError(f"unit: expected 0 to {run.hidden - 1}, got {unit}")
+
+    def pick(arr: np.ndarray) -> np.ndarray:
+        return np.asarray(arr, dtype=float).mean(axis=1) if unit is None else np.asarray(arr[:, unit], dtype=float)
+
+    out = {"x": np.asarray(run.x, dtype=float), "h_prev": pick(run.h_prev)}
+    if run.kind == "lstm":
+        out["c_prev"] = pick(run.c_prev)
+    out.update({name: pick(getattr(run.step, name)) for name in STEP_KEYS[run.kind]})
+    return out
+
+
 def half_life(gate_value: float) -> float:
     """Steps until a value multiplied by ``gate_value`` each step falls to half: log(0.5) / log(gate)."""
     if gate_value >= 1.0:

@@ -13,8 +13,9 @@ from functools import partial
 import numpy as np
 import pytest
 from claims.helpers import every_step_value, number_after, page_config
+from claims.printed import close, printed_numbers
 
-from lessons.gated import recipe, stories
+from lessons.gated import figures, recipe, stories
 from lessons.gated.settings import GRU_SETTINGS, GRU_TRIES, gru_config
 from rnn_core import GRU
 from rnn_core.steps import gru_step
@@ -219,3 +220,32 @@ def test_steps_are_numbered_from_1_with_h0_the_initial_state():
         assert first["h_prev"] == 0 and first["x"] == run.x[0]
         with pytest.raises(ValueError):
             recipe.step_values(run, T + 1, 0)
+
+
+def test_the_update_written_above_the_diagram_is_the_engines_and_adds_up():
+    """/gru, the film: the line above the cell diagram, at whichever step the slider is on: "h₇ = z·h₆ + (1−z)·n =
+    0.930·0.412 + 0.070·(−0.610) = 0.340" (one unit); "h₇ = z⊙h₆ + (1−z)⊙n = 0.380 − 0.040 = 0.340" (the mean over
+    units); "Step t = k is where the slider starts; the line above the diagram writes the same update for whichever
+    step the slider is on."
+
+    Checked at: every pattern × T ∈ {5, 40, 120} × H ∈ {1, 6, 16} × b_z ∈ {−4, 1, 6}, seed 0, both reset forms,
+    every step and every unit and the mean: each printed number is the engine's forward pass (to its 3 decimals),
+    and the printed arithmetic holds to the rounding."""
+    for pattern, T, H, b, after in itertools.product(PATTERNS, (5, 40, 120), (1, 6, 16), (-4.0, 1.0, 6.0),
+                                                      (True, False)):
+        run = recipe.run_gru(replace(cfg(pattern=pattern, steps=T, hidden=H, update_bias=b), reset_after=after))
+        z, n, h, h_prev = run.gates["z"], run.gates["n"], run.h, run.h_prev
+        for unit in [None, *range(H)]:
+            series = recipe.step_series(run, unit)
+            for t in range(1, T + 1):
+                v = {k: float(a[t - 1]) for k, a in series.items()}
+                (line,) = figures.gru_update_lines(v, t, unit is None)
+                got, row = printed_numbers(line), t - 1
+                if unit is None:
+                    kept, written = (z * h_prev)[row].mean(), ((1 - z) * n)[row].mean()
+                    assert close(got, [kept, written, h[row].mean()])
+                    assert got[0] + got[1] == pytest.approx(got[2], abs=1.6e-3)
+                    continue
+                engine = [z[row, unit], h_prev[row, unit], 1 - z[row, unit], n[row, unit], h[row, unit]]
+                assert close(got, engine)
+                assert got[0] * got[1] + got[2] * got[3] == pytest.approx(got[4], abs=2e-3 + 1e-3 * abs(got[1]))

@@ -12,8 +12,9 @@ from functools import partial
 import numpy as np
 import pytest
 from claims.helpers import every_step_value, number_after, page_config
+from claims.printed import close, printed_numbers
 
-from lessons.gated import recipe, stories
+from lessons.gated import figures, recipe, stories
 from lessons.gated.settings import LSTM_SETTINGS, LSTM_TRIES, SEQUENCE_PATTERNS, lstm_config, remember_config
 
 SEEDS = range(5)
@@ -234,3 +235,34 @@ def test_steps_are_numbered_from_1_with_h0_the_initial_state():
             recipe.step_values(run, T + 1, 0)  # … and nothing after it
     assert recipe.input_sequence(SEQUENCE_PATTERNS["early pulse"], 10)[0] == 1
     assert remember_config({"keep_bias": 4.0, "gap": 40}) == recipe.RememberConfig()
+
+
+def test_the_update_written_above_the_diagram_is_the_engines_and_adds_up():
+    """/lstm, the film: the lines above the cell diagram, at whichever step the slider is on: "c₇ = f·c₆ + i·g =
+    0.934·0.412 + 0.221·(−0.610) = 0.250" and "h₇ = o·tanh(c₇) = 0.710·0.245 = 0.174" (one unit); "c₇ = f⊙c₆ + i⊙g
+    = 0.380 − 0.130 = 0.250" and "h₇ = o⊙tanh(c₇) = 0.174" (the mean over units); "Step t = k is where the slider
+    starts; the lines above the diagram write the same update for whichever step the slider is on."
+
+    Checked at: every pattern × T ∈ {5, 40, 120} × H ∈ {1, 6, 16} × b_f ∈ {−4, 1, 6}, seed 0, peepholes off and on,
+    every step and every unit and the mean: each printed number is the engine's forward pass (to its 3 decimals),
+    and the printed arithmetic holds to the rounding."""
+    for pattern, T, H, b, peep in itertools.product(PATTERNS, (5, 40, 120), (1, 6, 16), (-4.0, 1.0, 6.0),
+                                                     (False, True)):
+        run = recipe.run_lstm(cfg(pattern=pattern, steps=T, hidden=H, forget_bias=b, peephole=peep))
+        g, c, c_prev = run.gates, run.c, run.c_prev
+        for unit in [None, *range(H)]:
+            series = recipe.step_series(run, unit)
+            for t in range(1, T + 1):
+                v = {k: float(a[t - 1]) for k, a in series.items()}
+                belt, out = (printed_numbers(line) for line in figures.lstm_update_lines(v, t, unit is None))
+                if unit is None:
+                    kept, written = (g["f"] * c_prev)[t - 1].mean(), (g["i"] * g["g"])[t - 1].mean()
+                    assert close(belt, [kept, written, c[t - 1].mean()])
+                    assert belt[0] + belt[1] == pytest.approx(belt[2], abs=1.6e-3)
+                    assert close(out, [run.h[t - 1].mean()])
+                    continue
+                row = t - 1
+                engine = [g["f"][row, unit], c_prev[row, unit], g["i"][row, unit], g["g"][row, unit], c[row, unit]]
+                assert close(belt, engine)
+                assert belt[0] * belt[1] + belt[2] * belt[3] == pytest.approx(belt[4], abs=2e-3 + 1e-3 * abs(belt[1]))
+                assert close(out, [g["o"][row, unit], np.tanh(c[row, unit]), run.h[row, unit]])

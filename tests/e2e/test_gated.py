@@ -27,19 +27,16 @@ def title(app_page, index: int) -> str:
     return app_page.page.evaluate("(i) => document.querySelectorAll('.js-plotly-plot')[i].layout.title.text", index)
 
 
-def test_lstm_settles_and_steps_through(app_page):
-    assert app_page.charts_on("/lstm") == 3
+def test_lstm_settles_with_its_film_and_the_remember_demo(app_page):
+    # the film (heatmaps above the cell diagram, scrubbed in the browser: tests/e2e/test_gated_scrub.py), the demo
+    assert app_page.charts_on("/lstm") == 2
     assert app_page.page.get_by_test_id("stDownloadButton").count() == 1
-    assert "t = 1" in title(app_page, 0)
-    app_page.nudge("Step t", "ArrowRight", times=2)
     assert not app_page.exceptions()
-    assert "t = 3" in title(app_page, 0)
-    assert "lstm_t=3" in app_page.page.url
 
 
 def test_lstm_forget_bias_repaints_the_keep_row(app_page):
     app_page.goto("/lstm")
-    before, after = app_page.nudged("Forget-gate bias b_f", lambda: named(app_page.chart_traces(1), "f")["z"])
+    before, after = app_page.nudged("Forget-gate bias b_f", lambda: named(app_page.chart_traces(0), "f")["z"])
     assert after != before
     assert "lstm_bf=1.5" in app_page.page.url
 
@@ -49,10 +46,10 @@ def test_lstm_bad_numbers_from_the_url_show_a_message(app_page):
 
 
 def test_gru_settles_and_reacts(app_page):
-    # diagram, heatmaps, the two reset forms, parameter counts
-    assert app_page.charts_on("/gru?gru_form=Cho+et+al.+2014:+reset+before+the+matmul") == 4
+    # the film (heatmaps above the cell diagram), the two reset forms, parameter counts
+    assert app_page.charts_on("/gru?gru_form=Cho+et+al.+2014:+reset+before+the+matmul") == 3
     assert "Cho" in app_page.page.get_by_test_id("stPlotlyChart").first.inner_text()
-    before, after = app_page.nudged("Update-gate bias b_z", lambda: named(app_page.chart_traces(1), "z")["z"])
+    before, after = app_page.nudged("Update-gate bias b_z", lambda: named(app_page.chart_traces(0), "z")["z"])
     assert after != before
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
-from apptest_helpers import at_defaults, charts, decode, error_after_typing, opener, trace
+from apptest_helpers import at_defaults, charts, decode, error_after_typing, opener, shown, trace
+
+from lessons.gated import recipe
 
 PAGE = "lessons/gated/lstm_page.py"
 
@@ -16,12 +17,30 @@ open_page = opener(PAGE)
 page = at_defaults(PAGE)
 
 
-def test_renders_three_charts(page):
+def film_texts(spec: dict, step: int | None = None) -> list[str]:
+    """The texts drawn on the film's diagram at frame ``step`` (0-based; None: as the figure opens)."""
+    out = []
+    for index, tr in enumerate(spec["data"]):
+        if tr.get("yaxis") != "y3" or tr.get("mode") != "text":
+            continue
+        frame = spec["frames"][step] if step is not None else None
+        moving = frame is not None and index in frame["traces"]
+        out += frame["data"][frame["traces"].index(index)]["text"] if moving else tr["text"]
+    return out
+
+
+def slider(spec: dict) -> dict:
+    return spec["layout"]["sliders"][0]
+
+
+def test_renders_the_film_and_the_remember_demo(page):
     specs = charts(page)
-    assert len(specs) == 3  # cell diagram, gate heatmaps, remember demo
-    diagram, stack, remember = specs
-    assert len(diagram["layout"]["shapes"]) > 10 and "LSTM cell" in diagram["layout"]["title"]["text"]
-    assert [d["name"] for d in stack["data"]] == ["x", "i", "f", "g", "o", "c", "h"]
+    assert len(specs) == 2  # the film (heatmaps above the cell diagram), the remember demo
+    film, remember = specs
+    assert [d["name"] for d in film["data"] if d["type"] == "heatmap"] == ["i", "f", "g", "o", "c", "h"]
+    assert len(film["frames"]) == 40 and slider(film)["active"] == 0  # one frame per step, starting at t = 1
+    assert any("Inside the LSTM cell at step t = 1 · unit 1" in t for t in film_texts(film))
+    assert len(film["layout"]["shapes"]) > 10  # the diagram's wires, tanks and operations
     assert any(d["name"] == "belt c" for d in remember["data"])
     assert not page.error
     assert page.get("download_button")
@@ -29,20 +48,41 @@ def test_renders_three_charts(page):
 
 def test_forget_bias_changes_the_forget_gate():
     at = open_page()
-    before = decode(trace(charts(at)[1], "f")["z"])
+    before = decode(trace(charts(at)[0], "f")["z"])
     at.slider(key="lstm_bf").set_value(4.0).run()
-    after = decode(trace(charts(at)[1], "f")["z"])
+    after = decode(trace(charts(at)[0], "f")["z"])
     assert after.mean() > before.mean() + 0.1  # σ(4) ≫ σ(1): the keep row brightens
 
 
-def test_step_slider_moves_the_cursor():
-    at = open_page()
-    at.slider(key="lstm_t").set_value(7).run()
+def test_the_steps_link_value_is_where_the_slider_starts():
+    at = open_page(lstm_t="7")
     assert not at.exception
-    diagram, stack = charts(at)[:2]
-    assert "t = 7" in diagram["layout"]["title"]["text"]
-    cursor = stack["layout"]["shapes"][0]
-    assert cursor["x0"] == pytest.approx(6.5) and cursor["x1"] == pytest.approx(7.5)
+    film = charts(at)[0]
+    assert slider(film)["active"] == 6 and slider(film)["steps"][6]["label"] == "7"
+    assert any("step t = 7" in t for t in film_texts(film))
+    assert any("Step t = 7, in numbers" in m.value for m in at.markdown)  # the KaTeX panel: the linked step
+    assert "lstm_t" not in [s.key for s in at.slider]  # the step is scrubbed in the browser, not a server slider
+
+
+def test_a_step_the_sequence_does_not_have_starts_at_the_nearest_one():
+    film = charts(open_page(lstm_t="99"))[0]
+    assert slider(film)["active"] == 39
+    at = open_page(lstm_t="soon")
+    assert slider(charts(at)[0])["active"] == 0
+    assert any("link asked for lstm_t" in shown(c.value) for c in at.caption)
+
+
+def test_every_frame_writes_its_step_with_the_runs_numbers():
+    at = open_page(lstm_unit="unit 2")
+    film = charts(at)[0]
+    run = recipe.run_lstm(recipe.LSTMConfig())
+    v = recipe.step_values(run, 5, 1)
+    texts = film_texts(film, 4)
+    assert any(t.startswith("c₅ = f·c₄ + i·g = ") and f"{v['f']:.3f}" in t for t in texts)
+    assert any("unit 2" in t for t in texts)
+    at.selectbox(key="lstm_unit").set_value("the mean over all units").run()
+    texts = film_texts(charts(at)[0], 4)
+    assert any("mean over all units" in t for t in texts) and any(t.startswith("c₅ = f⊙c₄ + i⊙g") for t in texts)
 
 
 def test_query_params_reproduce_the_view():
@@ -51,9 +91,9 @@ def test_query_params_reproduce_the_view():
     assert at.slider(key="lstm_H").value == 3
     assert at.selectbox(key="lstm_pattern").value == "sine wave"
     assert at.toggle(key="lstm_peep").value is True
-    stack = charts(at)[1]
-    assert decode(trace(stack, "i")["z"]).shape == (3, 60)
-    assert "peephole" in json.dumps(charts(at)[0]["layout"]["annotations"])
+    film = charts(at)[0]
+    assert decode(trace(film, "i")["z"]).shape == (3, 60) and len(film["frames"]) == 60
+    assert "peephole" in json.dumps(film["layout"]["annotations"])
 
 
 def test_bad_typed_numbers_show_an_error_not_a_traceback():
@@ -64,19 +104,18 @@ def test_bad_typed_numbers_show_an_error_not_a_traceback():
 def test_custom_numbers_set_the_sequence():
     at = open_page(lstm_pattern="my own numbers")
     at.text_input(key="lstm_numbers").set_value("0 1 0 0 -1").run()
-    x = decode(trace(charts(at)[1], "x")["y"])
+    x = decode(trace(charts(at)[0], "x")["y"])
     np.testing.assert_allclose(x, [0, 1, 0, 0, -1])
 
 
 def test_shrinking_the_sequence_clamps_the_step():
-    at = open_page()
-    at.slider(key="lstm_t").set_value(35).run()
+    at = open_page(lstm_t="35")
     at.slider(key="lstm_T").set_value(10).run()
     assert not at.exception
-    assert at.slider(key="lstm_t").value == 10  # steps 1..T
+    assert slider(charts(at)[0])["active"] == 9  # steps 1..T: the film starts at the last one
     at.selectbox(key="lstm_pattern").set_value("my own numbers").run()
-    at.text_input(key="lstm_numbers").set_value("5").run()  # a single step: no step slider at all
-    assert not at.exception and len(charts(at)) == 3
+    at.text_input(key="lstm_numbers").set_value("5").run()  # a single step: a film of one frame
+    assert not at.exception and len(charts(at)) == 2 and len(charts(at)[0]["frames"]) == 1
 
 
 def test_the_belt_sentence_is_written_from_the_run():
@@ -95,7 +134,6 @@ def test_the_remember_sentence_never_shows_a_zero_power():
 
 
 def test_the_step_slider_counts_from_1_to_T():
-    at = open_page()
-    assert at.slider(key="lstm_t").min == 1 and at.slider(key="lstm_t").max == 40
-    stack = charts(at)[1]
-    assert list(decode(trace(stack, "x")["x"]))[:2] == [1, 2]  # x_1 is drawn at t = 1 (the CSV: tests/…/test_tables.py)
+    film = charts(open_page())[0]
+    assert [st["label"] for st in slider(film)["steps"]] == [str(t) for t in range(1, 41)]
+    assert list(decode(trace(film, "x")["x"]))[:2] == [1, 2]  # x_1 is drawn at t = 1 (the CSV: tests/…/test_tables.py)
