@@ -32,7 +32,7 @@ TASKS = {"the next input": "next", "the previous input": "previous", "both neigh
 GRU_FORMS = ("PyTorch: reset after the matmul", "Cho et al. 2014: reset before the matmul")  # reset_after True, False
 MEAN_OF_UNITS = "the mean over all units"
 MAX_UNITS = 16  # the hidden-units slider's end on /lstm and /gru
-STEP_LABEL = "Step t (moves the cursor in every chart below)"
+STEP_LABEL = "Step t (where the slider inside the figure starts)"
 
 
 def class_defaults(cls) -> SimpleNamespace:
@@ -119,7 +119,7 @@ BI_SETTINGS = {
     "gain": Setting("bidir_gain", "Input weight scale", D_BI.gain, lo=0.5, hi=4.0, step=0.5,
                     help="Multiplies the random input weights of both directions (1 = PyTorch's init)."),
     # Starts in the middle of the sequence (see first_bi_step), so both directions have read something.
-    "t": Setting("bidir_t", "Step t (moves the cursor in the charts of this section)", D_BI.steps // 2, lo=1,
+    "t": Setting("bidir_t", STEP_LABEL, D_BI.steps // 2, lo=1,
                  hi=BI_MAX_STEPS),
     "task": Setting("bidir_task", "Target at each step", label_of(TASKS, D_READOUT.task), "radio",
                     options=tuple(TASKS)),

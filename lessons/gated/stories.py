@@ -28,6 +28,9 @@ def share(value: float) -> str:
     return f"{p:.1f} %" if p < 10 or p >= 90 else f"{p:.0f} %"
 
 
+FADES = 0.1  # the farthest input counts less than a tenth of the nearest: "fades with distance"
+
+
 def power(value: float) -> str:
     """A size or a small power like f^135, readably, to three significant digits: 0.485, 0.0256, 12.3, 4.4e−8
     (never 0.000 for a non-zero value)."""
@@ -186,32 +189,3 @@ def _together(both: float, seeing: float, sees: str, blind: str) -> str:
                 f"half cannot see the target, yet it helps a linear readout pick it out of the {sees} half's state.")
     return (f"Both halves together score {r2_text(both)}, about what the {sees} half scores alone: the {blind} half "
             f"adds little here.")
-
-
-FADES = 0.1  # the farthest input counts less than a tenth of the nearest: "fades with distance"
-
-
-def _fade(name: str, near: float, far: float, near_step: int, far_step: int) -> str:
-    return f"the {name} half's from {power(near)} on $x_{{{near_step}}}$ to {power(far)} on $x_{{{far_step}}}$"
-
-
-def sensitivity_story(forward_row, backward_row, t: int) -> str:
-    """How each half's dependence changes from the nearest input (x_t) to the farthest one it sees, at step t (1..T).
-    forward_row, backward_row: (T,) ‖∂h_t/∂x_s‖ for s = 1..T (zeros where a half cannot see)."""
-    T = len(forward_row)
-    if T == 1:
-        return "With a single step both halves see only $x_1$."
-    halves = [("forward", forward_row[t - 1], forward_row[0], 1),
-              ("backward", backward_row[t - 1], backward_row[-1], T)]
-    parts, faded = [], []
-    for name, near, far, far_step in halves:
-        if far_step != t:
-            parts.append(_fade(name, near, far, t, far_step))
-            faded.append((name, far < FADES * near))
-    if not parts:
-        return ""
-    text = f"Here, at t = {t}, the dependence falls from the nearest input to the farthest: " + " and ".join(parts)
-    if all(ok for _, ok in faded):
-        return text + ". It fades with distance: memory is finite in each direction."
-    strong = " and the ".join(name for name, ok in faded if not ok)
-    return text + f". The {strong} half still depends strongly on its farthest input here."
