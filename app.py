@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from lessons.catalog import LESSONS, by_url
-from lessons.kit import chrome, path, presenter, share, tasks, widgets
+from lessons.kit import blas, chrome, path, presenter, share, tasks, widgets  # noqa: F401 - blas: one thread
 
 ROOT = Path(__file__).parent
 

@@ -85,6 +85,7 @@ def main() -> int:
     ap.add_argument("pages", nargs="*")
     ap.add_argument("--limit", type=float, default=1.0, help="seconds a rerun may take (default 1)")
     ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--over", action="store_true", help="also list every candidate over --limit, in full")
     args = ap.parse_args()
     lessons = [le for le in LESSONS if le.url_path in PREFIX and (not args.pages or le.url_path in args.pages)]
     failed = False
@@ -104,6 +105,9 @@ def main() -> int:
         failed |= worst > args.limit
         shown = "&".join(f"{k}={v}" for k, v in query.items()) or "(defaults)"
         print(f"/{lesson.url_path:21} {len(results):5d} {default:9.2f} {worst:8.2f}  {shown[:110]}", flush=True)
+        for seconds, over in sorted(results, key=lambda r: -r[0]):
+            if args.over and seconds > args.limit:
+                print(f"    {seconds:6.2f} s  " + "&".join(f"{k}={v}" for k, v in over.items()))
     return 1 if failed else 0
 
 
