@@ -28,11 +28,19 @@ def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 1
 
 
 def clear_caches() -> None:
-    """Empty every st.cache_data and st.cache_resource entry: the next run is a server that never saw the setting."""
+    """Empty every st.cache_data and st.cache_resource entry and end every helper process: the next run is a server
+    that never saw the setting. (Clearing the caches alone orphans the rival-fitting helper of the last setting,
+    which goes on fitting: a few candidates later, several such fits took both cores and doubled the time of an
+    unrelated rerun.)"""
+    import multiprocessing as mp
+
     import streamlit as st
 
     st.cache_data.clear()
     st.cache_resource.clear()
+    for child in mp.active_children():
+        child.terminate()
+        child.join(timeout=5)
 
 
 def timed_run(at) -> tuple[float, float]:
