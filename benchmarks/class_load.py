@@ -13,12 +13,18 @@ Reports: settle times (median, p95, max) for page loads and slider nudges; error
 a page, a lost connection, a page that never settled); the app processes' memory before and after (and per
 student); with --through-nginx, how many student sessions each app process served (from nginx's log).
 Exit status 1 when any error was seen.
+
+The 30 browsers stand for 30 students' own devices, but here they share the server's cores: on the reference
+2-core machine they keep the load average near 50, and most of a settle time is the browsers'. The report gives
+each app process's CPU time over the run, to tell the two apart, and ``--browsers-nice N`` runs the browsers at a
+lower priority than the server (as separate devices would leave the server its CPU).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -41,6 +47,7 @@ class Tally:
     loads: list[float] = field(default_factory=list)
     nudges: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    server_cpu: list[float] = field(default_factory=list)  # per app process, seconds over the run
 
 
 async def settle(page, timeout_s: float, *, expect_run: bool = False) -> float:
@@ -104,6 +111,12 @@ async def run_class(base: str, paths: list[str], students: int, timeout_s: float
     return tally
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def summary(name: str, values: list[float]) -> str:
     if not values:
         return f"{name:14s} none"
@@ -120,15 +133,21 @@ def main() -> int:
     ap.add_argument("--pages", nargs="*", help="URL paths (default: every lesson)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds one page may take to settle")
     ap.add_argument("--budget", type=float, default=1200, help="seconds the whole run may take")
+    ap.add_argument("--browsers-nice", type=int, default=0, metavar="N",
+                    help="run the browsers at this niceness (the app processes keep theirs)")
     args = ap.parse_args()
     paths = args.pages or ["/" + lesson.url_path for lesson in LESSONS]
     with tempfile.TemporaryDirectory() as tmp, \
             app_cluster(max(1, args.through_nginx), Path(tmp), through_nginx=args.through_nginx > 0) as (base, procs):
         before = [rss_mb(p.pid) for p in procs]
+        cpu_before = [cpu_seconds(p.pid) for p in procs]
+        if args.browsers_nice:
+            os.nice(args.browsers_nice)  # after the servers started: Playwright and Chromium inherit it, they do not
         t0 = time.perf_counter()
         tally = asyncio.run(run_class(base, paths, args.students, args.timeout, args.budget))
         wall = time.perf_counter() - t0
         after = [rss_mb(p.pid) for p in procs]
+        tally.server_cpu = [cpu_seconds(p.pid) - c for p, c in zip(procs, cpu_before, strict=True)]
         served = upstream_counts(Path(tmp) / "access.log") if args.through_nginx else {}
     report(args, paths, tally, wall, before, after, served)
     return 1 if tally.errors else 0
@@ -136,11 +155,13 @@ def main() -> int:
 
 def report(args, paths, tally: Tally, wall: float, before, after, served) -> None:
     setup = f"{args.through_nginx} processes behind nginx" if args.through_nginx else "one process"
+    setup += f", browsers at nice {args.browsers_nice}" if args.browsers_nice else ""
     print(f"{args.students} students × {len(paths)} pages, {setup}: {wall:.0f} s wall")
     print(summary("page load", tally.loads))
     print(summary("slider nudge", tally.nudges))
-    for k, (b, a) in enumerate(zip(before, after, strict=True), start=1):
-        print(f"app process {k}: RSS {b:.0f} MB -> {a:.0f} MB")
+    for k, (b, a, cpu) in enumerate(zip(before, after, tally.server_cpu, strict=True), start=1):
+        print(f"app process {k}: RSS {b:.0f} MB -> {a:.0f} MB; CPU {cpu:.0f} s over the run "
+              f"({100 * cpu / wall:.0f} % of one core)")
     extra = sum(after) - sum(before)
     print(f"memory per student session: {extra / max(args.students, 1):.1f} MB")
     if served:
