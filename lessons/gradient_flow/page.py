@@ -124,10 +124,11 @@ def collect() -> None:
     cfg, job = st.session_state.pop(TRAINING)
     if job.result is not None:
         remember(cfg, job.result)
-    elif job.progress is not None and "before it started" not in (job.error or ""):
+    elif job.error:  # failed in the worker, or left the queue before it started (nothing to say then)
+        if "before it started" not in job.error:
+            live.failed(job)
+    elif job.progress is not None:  # stopped (by Stop or the time cap): train_all keeps no partial run
         st.session_state[STOPPED] = (cfg, job.progress.step)
-    if job.error and "before it started" not in job.error:
-        live.failed(job)
 
 
 def train_panel(cfg: demo.FlowConfig) -> None:
