@@ -3,19 +3,24 @@
     python benchmarks/class_load.py                         # 30 students, one app process
     python benchmarks/class_load.py --through-nginx 2       # the same through nginx and 2 app processes
     python benchmarks/class_load.py --students 10 --pages /unrolled /lstm
+    python benchmarks/class_load.py --reload                # every lesson opened by its link (a cold start each)
 
 Each student is a fresh browser context in one headless Chromium (Debian's /usr/bin/chromium), so cookies and
-sessions are separate. A student opens each lesson, waits until the page has settled (connected, script done,
-no skeleton left), then presses ArrowRight on the page's first slider and waits for that rerun. Everything
-runs on loopback; the run stops by itself after --timeout seconds.
+sessions are separate. A student opens the first page by its link and every other lesson from the sidebar's
+navigation, as a student clicks through the course (``--reload``: every lesson by its link, so the browser boots
+the whole app again for each page, as when a teacher hands out one link per lesson). On each page the student
+waits until it has settled (connected, script done, no skeleton left), then presses ArrowRight on the page's
+first slider and waits for that rerun. Everything runs on loopback; the run stops by itself after --budget s.
 
-Reports: settle times (median, p95, max) for page loads and slider nudges; errors (a Python exception shown on
-a page, a lost connection, a page that never settled); the app processes' memory before and after (and per
-student); with --through-nginx, how many student sessions each app process served (from nginx's log).
+Reports: settle times (median, p95, max) for page loads and slider nudges, overall and per page; errors (a
+Python exception shown on a page, a lost connection, a page that never settled); the app processes' memory
+before and after (and per student); with --through-nginx, how many student sessions each app process served
+(from nginx's log).
 Exit status 1 when any error was seen.
 
 The 30 browsers stand for 30 students' own devices, but here they share the server's cores: on the reference
-2-core machine they keep the load average near 50, and most of a settle time is the browsers'. The report gives
+2-core machine they keep the load average near 50, and most of a settle time is the browsers' (a cold start of
+the app costs a browser about 2 s of CPU, a lesson opened from the navigation 0.5-1.5 s). The report gives
 each app process's CPU time over the run, to tell the two apart, and ``--browsers-nice N`` runs the browsers at a
 lower priority than the server (as separate devices would leave the server its CPU).
 """
@@ -39,12 +44,15 @@ from benchmarks.serving import app_cluster, launch_chromium, rss_mb, upstream_co
 from lessons.catalog import LESSONS  # noqa: E402
 
 STATE = "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state')"
+TITLE = "document.querySelector('h1')?.innerText ?? null"
 CONNECTED = "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-connection-state')"
 
 
 @dataclass
 class Tally:
     loads: list[float] = field(default_factory=list)
+    loads_by_page: dict[str, list[float]] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
     nudges: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     server_cpu: list[float] = field(default_factory=list)  # per app process, seconds over the run
@@ -66,13 +74,37 @@ async def settle(page, timeout_s: float, *, expect_run: bool = False) -> float:
     raise TimeoutError(f"did not settle within {timeout_s:.0f} s")
 
 
-async def visit(page, url: str, tally: Tally, timeout_s: float) -> None:
-    t0 = time.perf_counter()
-    await page.goto(url, timeout=timeout_s * 1000)
+async def open_by_link(page, base: str, path: str, timeout_s: float) -> None:
+    await page.goto(base + path, timeout=timeout_s * 1000)
     await settle(page, timeout_s)
+
+
+async def open_from_navigation(page, path: str, timeout_s: float) -> None:
+    """Click the lesson in the sidebar; settled once the address names it, the title has changed (the new
+    page's script has begun) and the app is settled again."""
+    before = await page.evaluate(TITLE)
+    t0 = time.perf_counter()
+    await page.locator(f'[data-testid="stSidebarNavLink"][href$="{path}"]').first.click(timeout=timeout_s * 1000)
+    while time.perf_counter() - t0 < timeout_s:
+        # read once per poll, never waited on: a locator's own 30 s wait times out on a starved browser
+        if page.url.rstrip("/").endswith(path.rstrip("/")) and await page.evaluate(TITLE) not in (None, before):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise TimeoutError(f"the navigation to {path} did not start within {timeout_s:.0f} s")
+    await settle(page, timeout_s - (time.perf_counter() - t0))
+
+
+async def visit(page, base: str, path: str, tally: Tally, timeout_s: float, *, by_link: bool) -> None:
+    t0 = time.perf_counter()
+    if by_link:
+        await open_by_link(page, base, path, timeout_s)
+    else:
+        await open_from_navigation(page, path, timeout_s)
     tally.loads.append(time.perf_counter() - t0)
+    tally.loads_by_page.setdefault(path, []).append(tally.loads[-1])
     if await page.get_by_test_id("stException").count():
-        tally.errors.append(f"{url}: exception shown on load")
+        tally.errors.append(f"{path}: exception shown on load")
     slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
     if await slider.count():
         await slider.focus()
@@ -81,28 +113,32 @@ async def visit(page, url: str, tally: Tally, timeout_s: float) -> None:
         await settle(page, timeout_s, expect_run=True)
         tally.nudges.append(time.perf_counter() - t0)
         if await page.get_by_test_id("stException").count():
-            tally.errors.append(f"{url}: exception shown after a slider nudge")
+            tally.errors.append(f"{path}: exception shown after a slider nudge")
 
 
-async def student(browser, base: str, paths: list[str], tally: Tally, delay: float, timeout_s: float) -> None:
+async def student(browser, base: str, paths: list[str], tally: Tally, delay: float, timeout_s: float,
+                  reload: bool) -> None:
     await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     try:
-        for path in paths:
+        for k, path in enumerate(paths):
             try:
-                await visit(page, base + path, tally, timeout_s)
+                await visit(page, base, path, tally, timeout_s, by_link=reload or k == 0)
             except Exception as err:  # noqa: BLE001 - every failure is a finding to count, not to crash on
-                tally.errors.append(f"{path}: {type(err).__name__}: {str(err).splitlines()[0][:120]}")
+                at = time.perf_counter() - tally.started
+                tally.errors.append(f"{path} (at {at:.0f} s): {type(err).__name__}: "
+                                    f"{str(err).splitlines()[0][:120]}")
     finally:
         await context.close()
 
 
-async def run_class(base: str, paths: list[str], students: int, timeout_s: float, budget_s: float) -> Tally:
+async def run_class(base: str, paths: list[str], students: int, timeout_s: float, budget_s: float,
+                    reload: bool) -> Tally:
     tally = Tally()
     async with async_playwright() as pw:
         browser = await launch_chromium(pw)
-        jobs = [student(browser, base, paths, tally, 0.1 * k, timeout_s) for k in range(students)]
+        jobs = [student(browser, base, paths, tally, 0.1 * k, timeout_s, reload) for k in range(students)]
         try:
             await asyncio.wait_for(asyncio.gather(*jobs), budget_s)
         except TimeoutError:
@@ -119,9 +155,9 @@ def cpu_seconds(pid: int) -> float:
 
 def summary(name: str, values: list[float]) -> str:
     if not values:
-        return f"{name:14s} none"
-    q = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
-    return (f"{name:14s} n={len(values):4d}  median {statistics.median(values):6.2f} s  p95 {q:6.2f} s  "
+        return f"{name:22s} none"
+    q = statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+    return (f"{name:22s} n={len(values):4d}  median {statistics.median(values):6.2f} s  p95 {q:6.2f} s  "
             f"max {max(values):6.2f} s")
 
 
@@ -133,6 +169,8 @@ def main() -> int:
     ap.add_argument("--pages", nargs="*", help="URL paths (default: every lesson)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds one page may take to settle")
     ap.add_argument("--budget", type=float, default=1200, help="seconds the whole run may take")
+    ap.add_argument("--reload", action="store_true",
+                    help="open every lesson by its link (default: the first by link, the others from the sidebar)")
     ap.add_argument("--browsers-nice", type=int, default=0, metavar="N",
                     help="run the browsers at this niceness (the app processes keep theirs)")
     args = ap.parse_args()
@@ -144,7 +182,7 @@ def main() -> int:
         if args.browsers_nice:
             os.nice(args.browsers_nice)  # after the servers started: Playwright and Chromium inherit it, they do not
         t0 = time.perf_counter()
-        tally = asyncio.run(run_class(base, paths, args.students, args.timeout, args.budget))
+        tally = asyncio.run(run_class(base, paths, args.students, args.timeout, args.budget, args.reload))
         wall = time.perf_counter() - t0
         after = [rss_mb(p.pid) for p in procs]
         tally.server_cpu = [cpu_seconds(p.pid) - c for p, c in zip(procs, cpu_before, strict=True)]
@@ -156,9 +194,12 @@ def main() -> int:
 def report(args, paths, tally: Tally, wall: float, before, after, served) -> None:
     setup = f"{args.through_nginx} processes behind nginx" if args.through_nginx else "one process"
     setup += f", browsers at nice {args.browsers_nice}" if args.browsers_nice else ""
+    setup += ", every lesson by its link" if args.reload else ", lessons opened from the sidebar"
     print(f"{args.students} students × {len(paths)} pages, {setup}: {wall:.0f} s wall")
     print(summary("page load", tally.loads))
     print(summary("slider nudge", tally.nudges))
+    for path, loads in tally.loads_by_page.items():
+        print(summary("  " + (path.strip("/") or "home")[:20], loads))
     for k, (b, a, cpu) in enumerate(zip(before, after, tally.server_cpu, strict=True), start=1):
         print(f"app process {k}: RSS {b:.0f} MB -> {a:.0f} MB; CPU {cpu:.0f} s over the run "
               f"({100 * cpu / wall:.0f} % of one core)")
