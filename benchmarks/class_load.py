@@ -20,7 +20,7 @@ Exit status 1 when any error was seen.
 
 The 30 browsers stand for 30 students' own devices, but here they share the server's cores: on the reference
 2-core machine they keep the load average near 50, and most of a settle time is the browsers' (a cold start of
-the app costs a browser about 2 s of CPU, a lesson opened from the navigation 0.5-1.5 s). The report gives
+the app costs a browser about 2 s of CPU, a lesson opened from the navigation 0.5-2 s). The report gives
 each app process's CPU time over the run, to tell the two apart, and ``--browsers-nice N`` runs the browsers at a
 lower priority than the server (as separate devices would leave the server its CPU).
 """
@@ -50,8 +50,7 @@ CONNECTED = "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('da
 
 @dataclass
 class Tally:
-    loads: list[float] = field(default_factory=list)
-    loads_by_page: dict[str, list[float]] = field(default_factory=dict)
+    loads: dict[str, list[float]] = field(default_factory=dict)  # page path -> settle times of its loads
     started: float = field(default_factory=time.perf_counter)
     nudges: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -101,8 +100,7 @@ async def visit(page, base: str, path: str, tally: Tally, timeout_s: float, *, b
         await open_by_link(page, base, path, timeout_s)
     else:
         await open_from_navigation(page, path, timeout_s)
-    tally.loads.append(time.perf_counter() - t0)
-    tally.loads_by_page.setdefault(path, []).append(tally.loads[-1])
+    tally.loads.setdefault(path, []).append(time.perf_counter() - t0)
     if await page.get_by_test_id("stException").count():
         tally.errors.append(f"{path}: exception shown on load")
     slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
@@ -196,9 +194,9 @@ def report(args, paths, tally: Tally, wall: float, before, after, served) -> Non
     setup += f", browsers at nice {args.browsers_nice}" if args.browsers_nice else ""
     setup += ", every lesson by its link" if args.reload else ", lessons opened from the sidebar"
     print(f"{args.students} students × {len(paths)} pages, {setup}: {wall:.0f} s wall")
-    print(summary("page load", tally.loads))
+    print(summary("page load", [t for loads in tally.loads.values() for t in loads]))
     print(summary("slider nudge", tally.nudges))
-    for path, loads in tally.loads_by_page.items():
+    for path, loads in tally.loads.items():
         print(summary("  " + (path.strip("/") or "home")[:20], loads))
     for k, (b, a, cpu) in enumerate(zip(before, after, tally.server_cpu, strict=True), start=1):
         print(f"app process {k}: RSS {b:.0f} MB -> {a:.0f} MB; CPU {cpu:.0f} s over the run "
