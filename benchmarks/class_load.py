@@ -19,8 +19,8 @@ before and after (and per student); with --through-nginx, how many student sessi
 Exit status 1 when any error was seen.
 
 The 30 browsers stand for 30 students' own devices, but here they share the server's cores, and they need far
-more CPU than the server does. Measured on the reference 2-core machine over one run: the browsers ~900 s, the
-app process ~110 s. 30 cold starts of the front end alone (the home page, nothing else) take ~130 s of wall time
+more CPU than the server does. Measured on the reference 2-core machine over one run: the browsers ~1,000 s, the
+app process ~115 s. 30 cold starts of the front end alone (the home page, nothing else) take ~130 s of wall time
 while the server is 9 % busy. So most of a settle time is the browsers queueing for the cores, and the defaults
 model a class as closely as one machine can:
 - students arrive one after another over ``--arrive-over`` s (default 60, a class handed one link; 0: all within
@@ -29,9 +29,9 @@ model a class as closely as one machine can:
   and a page's animations, drawn on a student's own device, no longer take the shared cores (~15 % of the
   browsers' CPU);
 - every wait runs inside the page, not as a poll from here.
-The report gives each app process's CPU time over the run, to tell the server's share from the browsers', and
-``--browsers-nice N`` runs the browsers at a lower priority than the server (Chromium raises its own browser and
-GPU processes again).
+The report gives each app process's CPU time and the browsers' over the run, to tell the two shares apart.
+``--browsers-nice N`` runs the browsers at a lower priority than the server (the renderers only: Chromium gives
+its browser and GPU processes a priority of its own, -8 here).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.proc_cpu import DescendantCpu, cpu_seconds
+from benchmarks.proc_cpu import DescendantCpu, cpu_seconds  # noqa: E402
 from benchmarks.serving import CHROMIUM, app_cluster, launch_chromium, rss_mb, upstream_counts  # noqa: E402
 from lessons.catalog import LESSONS  # noqa: E402
 
@@ -192,7 +192,7 @@ def main() -> int:
                     help="open every lesson by its link (default: the first by link, the others from the sidebar)")
     ap.add_argument("--arrive-over", type=float, default=60, metavar="S",
                     help="students arrive one after another over S seconds (default 60, a class handed one link; "
-                         "0: all within 0.1 s of each other)")
+                         "0: one every 0.1 s, all within 3 s)")
     ap.add_argument("--motion", action="store_true",
                     help="let the browsers animate (default: they ask for reduced motion, see above)")
     ap.add_argument("--browsers-nice", type=int, default=0, metavar="N",
